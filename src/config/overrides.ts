@@ -1,0 +1,98 @@
+/**
+ * Command-line overrides: `--set train.epochs=5 --set train.optimizer.learning_rate=3e-4`
+ * (Hydra-style). Values are parsed as YAML; the path must exist in the schema.
+ */
+import { parse as parseYaml } from 'yaml';
+import { ConfigError, type Problem } from '../errors.js';
+import * as message from '../log/message.js';
+import { isPlainObject, toDotted, type Path } from './pointer.js';
+import { resolvePath } from './schema-walk.js';
+import type { OverrideSource } from './source.js';
+import { closestMatch } from './suggest.js';
+
+/** A parsed `--set` argument. */
+export interface Override extends OverrideSource {
+  readonly value: unknown;
+}
+
+/**
+ * Parses `--set` arguments and checks each path against the schema.
+ * @param args strings of the form `dotted.path=value`; list items by index (`model.layers.0.filters=16`).
+ * @throws ConfigError listing every malformed argument or unknown path (with suggestions).
+ */
+export function parseOverrides(args: readonly string[]): Override[] {
+  const problems: Problem[] = [];
+  const overrides: Override[] = [];
+  for (const arg of args) {
+    const at = { file: `--set ${arg}`, line: 0, col: 0 };
+    const eq = arg.indexOf('=');
+    const dotted = eq < 0 ? '' : arg.slice(0, eq).trim();
+    if (eq < 0 || dotted === '' || dotted.split('.').some((s) => s === '')) {
+      problems.push({ at, message: message.overrideSyntax() });
+      continue;
+    }
+    const path = dotted.split('.');
+    const found = resolvePath(path);
+    if (!found.ok || path[0] === 'extends') {
+      const failedAt = found.ok ? 0 : found.failedAt;
+      const known = found.ok ? [] : found.known.filter((k) => k !== 'extends');
+      const segment = path[failedAt]!;
+      problems.push({
+        at,
+        message: message.overrideUnknownPath(path.slice(0, failedAt).join('.'), segment, closestMatch(segment, known), known),
+      });
+      continue;
+    }
+    try {
+      overrides.push({ path, arg, value: parseYaml(arg.slice(eq + 1)) ?? null });
+    } catch (error) {
+      problems.push({ at, message: message.overrideValue((error as Error).message.split('\n')[0] ?? '') });
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return overrides;
+}
+
+/**
+ * Applies overrides to experiment data in place, creating mappings on the way.
+ * @throws ConfigError when a path goes through a scalar or past the end of a list.
+ */
+export function applyOverrides(data: Record<string, unknown>, overrides: readonly Override[]): void {
+  for (const { path, value, arg } of overrides) {
+    let here: unknown = data;
+    for (let i = 0; i < path.length - 1; i++) {
+      here = step(here, path, i, arg, true);
+    }
+    const last = path[path.length - 1]!;
+    if (Array.isArray(here)) {
+      checkIndex(here, path, path.length - 1, arg);
+      here[Number(last)] = value;
+    } else if (isPlainObject(here)) {
+      here[String(last)] = value;
+    } else {
+      fail(arg, message.overrideThroughScalar(toDotted(path.slice(0, -1))));
+    }
+  }
+}
+
+function step(here: unknown, path: Path, i: number, arg: string, create: boolean): unknown {
+  const seg = String(path[i]);
+  if (Array.isArray(here)) {
+    checkIndex(here, path, i, arg);
+    return here[Number(seg)];
+  }
+  if (!isPlainObject(here)) fail(arg, message.overrideThroughScalar(toDotted(path.slice(0, i))));
+  if (here[seg] === undefined && create) here[seg] = {};
+  return here[seg];
+}
+
+function checkIndex(list: unknown[], path: Path, i: number, arg: string): void {
+  const index = Number(path[i]);
+  if (!Number.isInteger(index) || index >= list.length) {
+    fail(arg, message.overrideIndex(toDotted(path.slice(0, i)), index, list.length));
+  }
+}
+
+function fail(arg: string, text: string): never {
+  throw new ConfigError([{ at: { file: `--set ${arg}`, line: 0, col: 0 }, message: text }]);
+}

@@ -1,0 +1,39 @@
+/** JSON Pointer helpers (RFC 6901): the paths ajv reports and tfexp uses to locate YAML nodes. */
+
+/** A path into a document: object keys and array indices. */
+export type Path = readonly (string | number)[];
+
+/** Splits a JSON Pointer (`/model/layers/0/filters`) into its segments; indices stay strings. */
+export function parsePointer(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** Joins segments into a JSON Pointer. */
+export function toPointer(path: Path): string {
+  return path.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+}
+
+/** Dotted form for messages: `model.layers[0].filters`. */
+export function toDotted(path: Path): string {
+  return path
+    .map((s, i) => (typeof s === 'number' || /^\d+$/.test(String(s)) ? `[${s}]` : i === 0 ? String(s) : `.${s}`))
+    .join('');
+}
+
+/** The value at `path` in plain JSON data, or undefined. */
+export function getIn(data: unknown, path: Path): unknown {
+  let here: unknown = data;
+  for (const seg of path) {
+    if (here === null || typeof here !== 'object') return undefined;
+    here = (here as Record<string, unknown>)[String(seg)];
+  }
+  return here;
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

@@ -1,0 +1,170 @@
+/**
+ * Schema validation with ajv, and the translation of ajv's errors into
+ * `file:line:col: message` problems with "did you mean" suggestions.
+ */
+import { Ajv, type ErrorObject } from 'ajv';
+import type { Problem } from '../errors.js';
+import * as message from '../log/message.js';
+import { getIn, parsePointer, type Path } from './pointer.js';
+import { ExperimentSchema, type Experiment } from './schema/index.js';
+import { knownKeys } from './schema-walk.js';
+import type { Locator } from './source.js';
+import { closestMatch } from './suggest.js';
+
+let compiled: ReturnType<Ajv['compile']> | undefined;
+
+/** The compiled validator; it fills Keras defaults in place (`useDefaults`). */
+function validator() {
+  compiled ??= new Ajv({ useDefaults: true, discriminator: true, allErrors: true, verbose: true, strict: true, strictRequired: false }).compile(
+    ExperimentSchema,
+  );
+  return compiled;
+}
+
+/**
+ * Validates experiment data against the schema and fills every default in place.
+ * @param data merged experiment data (extends, overrides and shorthands applied); mutated.
+ * @param locator maps paths back to the YAML that set them.
+ * @returns the problems found, empty when `data` is a valid `Experiment`.
+ */
+export function validateSchema(data: Record<string, unknown>, locator: Locator): Problem[] {
+  const validate = validator();
+  if (validate(data)) return [];
+  return toProblems(validate.errors ?? [], data, locator);
+}
+
+/** Narrows data that `validateSchema` accepted. */
+export function asExperiment(data: Record<string, unknown>): Experiment {
+  return data as unknown as Experiment;
+}
+
+/** What an object at `path` is called in messages ("Conv2D layer", "train", "the optimizer"). */
+function ownerName(data: unknown, path: Path): string {
+  const value = getIn(data, path);
+  const type = value !== null && typeof value === 'object' ? (value as Record<string, unknown>).type : undefined;
+  const inLayers = path.includes('layers');
+  if (typeof type === 'string') return inLayers ? `${type} layer` : `${type} ${path[path.length - 1]}`;
+  if (inLayers && value !== null && typeof value === 'object' && 'repeat' in value) return 'repeat block';
+  return path.length === 0 ? 'the experiment' : `"${path.join('.')}"`;
+}
+
+/** The kind of tagged object at `path`: "layer", "optimizer", ... */
+function taggedKind(path: Path): string {
+  if (path.includes('layers')) return 'layer';
+  return String(path[path.length - 1] ?? 'object');
+}
+
+function typeWord(type: string): string {
+  const words: Record<string, string> = {
+    integer: 'an integer',
+    number: 'a number',
+    string: 'a string',
+    boolean: 'true or false',
+    array: 'a list',
+    object: 'a mapping',
+    null: 'null',
+  };
+  return type
+    .split(',')
+    .map((t) => words[t] ?? t)
+    .join(' or ');
+}
+
+function toProblems(errors: readonly ErrorObject[], data: unknown, locator: Locator): Problem[] {
+  // A failed anyOf says "none of the forms matched": report it once, without each branch's complaint.
+  const anyOfPaths = errors.filter((e) => e.keyword === 'anyOf').map((e) => `${e.schemaPath}/`);
+  const kept = errors.filter((e) => e.keyword !== 'if' && !anyOfPaths.some((p) => e.schemaPath.startsWith(p)));
+  const seen = new Set<string>();
+  const problems: Problem[] = [];
+  for (const error of kept) {
+    const path = parsePointer(error.instancePath);
+    const { text, onKey, at } = describe(error, path, data);
+    const where = locator.locate(at ?? path, onKey);
+    const key = `${where.file}:${where.line}:${where.col}:${text}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push({ at: where, message: text });
+  }
+  return problems.sort(byPosition);
+}
+
+/** Orders problems as a reader meets them: by file, then line, then column. */
+export function byPosition(a: Problem, b: Problem): number {
+  return a.at.file.localeCompare(b.at.file) || a.at.line - b.at.line || a.at.col - b.at.col;
+}
+
+interface Described {
+  text: string;
+  /** Point at the key rather than the value. */
+  onKey?: boolean;
+  /** Path to locate, when it differs from the error's instance path. */
+  at?: Path;
+}
+
+function describe(error: ErrorObject, path: Path, data: unknown): Described {
+  const name = String(path[path.length - 1] ?? 'experiment');
+  const params = error.params as Record<string, unknown>;
+  const schema = (error.parentSchema ?? {}) as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = String(params.additionalProperty);
+      const allowed = knownKeys(schema);
+      return {
+        text: message.unknownKey(key, ownerName(data, path), closestMatch(key, allowed), allowed),
+        at: [...path, key],
+        onKey: true,
+      };
+    }
+    case 'required': {
+      const key = String(params.missingProperty);
+      const property = (schema.properties as Record<string, { description?: string }> | undefined)?.[key];
+      return { text: message.missingKey(key, ownerName(data, path), property?.description) };
+    }
+    case 'discriminator': {
+      const known = ((schema.oneOf as { properties: { type: { const: string } } }[]) ?? []).map((v) => v.properties.type.const);
+      const kind = taggedKind(path);
+      if (params.error === 'mapping' && typeof params.tagValue === 'string') {
+        return { text: message.unknownType(kind, params.tagValue, closestMatch(params.tagValue, known), known), at: [...path, 'type'] };
+      }
+      if (params.error === 'mapping') {
+        return { text: message.wrongType('type', `one of ${known.join(', ')}`, params.tagValue), at: [...path, 'type'] };
+      }
+      return { text: message.missingType(kind, known) };
+    }
+    case 'type':
+      return { text: message.wrongType(name, typeWord(String(params.type)), error.data) };
+    case 'enum': {
+      const allowed = params.allowedValues as unknown[];
+      const suggestion = typeof error.data === 'string' ? closestMatch(error.data, allowed.map(String)) : undefined;
+      if (name === 'type' && typeof error.data === 'string') {
+        return { text: message.unknownType(taggedKind(path.slice(0, -1)), error.data, suggestion, allowed.map(String)) };
+      }
+      return { text: message.notInEnum(name, error.data, suggestion, allowed) };
+    }
+    case 'const':
+      return { text: message.notInEnum(name, error.data, undefined, [params.allowedValue]) };
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return { text: message.outOfRange(name, String(params.comparison), Number(params.limit), error.data) };
+    case 'minItems':
+      return { text: message.itemCount(name, 'at least', Number(params.limit), (error.data as unknown[]).length) };
+    case 'maxItems':
+      return { text: message.itemCount(name, 'at most', Number(params.limit), (error.data as unknown[]).length) };
+    case 'anyOf':
+      return { text: message.noMatchingForm(name, String(schema.description ?? 'one of the allowed forms'), error.data) };
+    case 'uniqueItems': {
+      const items = error.data as unknown[];
+      return { text: message.duplicateItem(name, items[Number(params.j)]) };
+    }
+    case 'minLength':
+      return { text: message.emptyString(name) };
+    case 'pattern':
+      return { text: message.badPattern(name, error.data) };
+    case 'not':
+      return { text: message.forbiddenValue(name, error.data) };
+    default:
+      return { text: message.schemaOther(name, error.message ?? 'is invalid') };
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * Every user-facing message of tfexp, in one place (after Vega-Lite's
+ * `src/log/message.ts`): functions for parametrised text, constants for fixed
+ * text, grouped by the folder that raises them. Tests compare against these
+ * functions, not pasted strings.
+ */
+
+const quoteList = (values: readonly string[]) => values.map((v) => `"${v}"`).join(', ');
+const didYouMean = (suggestion: string | undefined) => (suggestion === undefined ? '' : `; did you mean "${suggestion}"?`);
+
+/** Short human description of a YAML/JSON value, for "got ..." parts. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `a list ${JSON.stringify(value)}`;
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `the string "${value}"`;
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+// CONFIG: files and extends
+
+export function fileNotFound(file: string) {
+  return `cannot read experiment file "${file}": no such file. Check the path (it is relative to the current directory).`;
+}
+
+export function fileUnreadable(file: string, reason: string) {
+  return `cannot read experiment file "${file}": ${reason}`;
+}
+
+export function yamlSyntax(reason: string) {
+  return `YAML syntax error: ${reason}`;
+}
+
+export function notAMapping(got: unknown) {
+  return `an experiment file must be a YAML mapping (name:, data:, model:, train:), got ${describeValue(got)}`;
+}
+
+export function extendsNotFound(target: string, resolved: string, suggestion: string | undefined) {
+  const hint = suggestion === undefined ? '' : ` Did you mean "${suggestion}"?`;
+  return `extends: cannot find "${target}" (looked for ${resolved}); the path is relative to this file.${hint}`;
+}
+
+export function extendsCycle(chain: readonly string[]) {
+  return `extends: cycle ${chain.join(' -> ')}; an experiment cannot extend itself, directly or through others. Remove one of these extends.`;
+}
+
+// CONFIG: --set overrides
+
+export function overrideSyntax() {
+  return `expected path=value, e.g. --set train.epochs=5 or --set train.optimizer.learning_rate=3e-4`;
+}
+
+export function overrideValue(reason: string) {
+  return `the value is not valid YAML (${reason})`;
+}
+
+export function overrideUnknownPath(at: string, segment: string, suggestion: string | undefined, known: readonly string[]) {
+  const where = at === '' ? 'at the top level' : `under "${at}"`;
+  const tail = suggestion !== undefined ? didYouMean(suggestion) : known.length > 0 ? `. Known keys: ${known.join(', ')}.` : '';
+  return `the schema has no "${segment}" ${where}${tail}`;
+}
+
+export function overrideIndex(at: string, index: number, length: number) {
+  return `"${at}" has ${length} items, so index ${index} does not exist (indices start at 0)`;
+}
+
+export function overrideThroughScalar(at: string) {
+  return `"${at}" is not a mapping or list, so nothing can be set inside it; set "${at}" itself`;
+}
+
+// CONFIG: schema validation
+
+export function unknownKey(key: string, owner: string, suggestion: string | undefined, allowed: readonly string[]) {
+  const tail = suggestion !== undefined ? didYouMean(suggestion) : `. Allowed keys: ${allowed.join(', ')}.`;
+  return `unknown key "${key}" in ${owner}${tail}`;
+}
+
+export function missingKey(key: string, owner: string, description: string | undefined) {
+  return `missing required key "${key}" in ${owner}${description ? ` (${description})` : ''}`;
+}
+
+export function unknownType(kind: string, value: string, suggestion: string | undefined, known: readonly string[]) {
+  const tail = suggestion !== undefined ? didYouMean(suggestion) : `. Known: ${known.join(', ')}.`;
+  return `unknown ${kind} type "${value}"${tail}`;
+}
+
+export function missingType(kind: string, known: readonly string[]) {
+  return `this ${kind} has no "type"; add one of: ${known.join(', ')}`;
+}
+
+export function wrongType(name: string, expected: string, got: unknown) {
+  return `"${name}" must be ${expected}, got ${describeValue(got)}`;
+}
+
+export function notInEnum(name: string, got: unknown, suggestion: string | undefined, allowed: readonly unknown[]) {
+  const shown = allowed.map(String);
+  const tail = suggestion !== undefined ? `${didYouMean(suggestion)} Allowed: ${shown.join(', ')}.` : `; allowed: ${shown.join(', ')}.`;
+  return `"${name}" cannot be ${JSON.stringify(got)}${tail}`;
+}
+
+export function outOfRange(name: string, comparison: string, limit: number, got: unknown) {
+  return `"${name}" must be ${comparison} ${limit}, got ${JSON.stringify(got)}`;
+}
+
+export function itemCount(name: string, comparison: 'at least' | 'at most', limit: number, got: number) {
+  return `"${name}" must have ${comparison} ${limit} item${limit === 1 ? '' : 's'}, got ${got}`;
+}
+
+export function noMatchingForm(name: string, expected: string, got: unknown) {
+  return `"${name}" must be ${expected}, got ${describeValue(got)}`;
+}
+
+export function duplicateItem(name: string, item: unknown) {
+  return `"${name}" lists ${JSON.stringify(item)} more than once`;
+}
+
+export function emptyString(name: string) {
+  return `"${name}" must not be empty`;
+}
+
+export function badPattern(name: string, got: unknown) {
+  return `"${name}" cannot be ${JSON.stringify(got)}: use letters, digits, "_", "." and "-" only`;
+}
+
+export function forbiddenValue(name: string, got: unknown) {
+  return `"${name}" cannot be ${JSON.stringify(got)}`;
+}
+
+export function schemaOther(name: string, detail: string) {
+  return `"${name}" ${detail}`;
+}
+
+// CONFIG: layers
+
+export function duplicateLayerName(name: string, first: string, second: string) {
+  return `layer name "${name}" is used by ${first} and ${second}; names must be unique (inside a repeat block, leave "name" out and Keras-style names are generated)`;
+}
+
+// MODEL: shapes and cross-field checks
+
+export function layerRef(index: number, name: string, type: string) {
+  return `layer ${index} (${name}, ${type})`;
+}
+
+export function inputRank(layer: string, expected: string, shape: readonly number[]) {
+  return `${layer} needs ${expected} input, but receives [batch, ${shape.join(', ')}]. Add a Flatten or Reshape before it, or change model.input_shape.`;
+}
+
+export function windowTooLarge(layer: string, what: string, window: readonly number[], input: readonly number[], fix: string) {
+  return `${layer}: ${what} ${window.join('x')} is larger than its ${input.join('x')} input (padding "valid" gives an empty output). ${fix}`;
+}
+
+export function stridesWithDilation(layer: string) {
+  return `${layer}: strides > 1 and dilation_rate > 1 cannot be combined (Keras raises the same). Set one of them to 1.`;
+}
+
+export function reshapeSize(layer: string, target: readonly number[], input: readonly number[], inputSize: number) {
+  return `${layer}: cannot reshape [${input.join(', ')}] (${inputSize} values) to [${target.join(', ')}]. The target must hold exactly ${inputSize} values (use -1 once to infer one axis).`;
+}
+
+export function reshapeTwoUnknowns(layer: string) {
+  return `${layer}: target_shape may contain -1 only once.`;
+}
+
+export function badAxis(layer: string, axis: number, rank: number) {
+  return `${layer}: axis ${axis} does not exist for an input of rank ${rank} (without the batch axis); use -1 for the last axis.`;
+}
+
+export function outputUnitsMismatch(layer: string, units: number, dataset: string, classes: number) {
+  return `${layer} outputs ${units} values, but dataset "${dataset}" has ${classes} classes. Set units: ${classes} on the final Dense layer.`;
+}
+
+export function outputNotVector(layer: string, shape: readonly number[]) {
+  return `${layer}: the model output [batch, ${shape.join(', ')}] is not a vector of class scores. End with Flatten (or global pooling) and Dense(units = number of classes).`;
+}
+
+export function softmaxWithLogits(layer: string, loss: string) {
+  return `${layer} applies softmax, but the loss ${loss} has from_logits: true, so softmax would be applied twice. Remove from_logits (Keras-style softmax output) or set the final activation to linear.`;
+}
+
+export function sigmoidWithLogits(layer: string, loss: string) {
+  return `${layer} applies sigmoid, but the loss ${loss} has from_logits: true. Remove from_logits or set the final activation to linear.`;
+}
+
+export function categoricalOnIntegerLabels(dataset: string) {
+  return `loss categorical_crossentropy needs one-hot labels, but dataset "${dataset}" has integer class labels (0-9). Use sparse_categorical_crossentropy, which takes integer labels (as the Keras MNIST examples do).`;
+}
+
+export function fromLogitsNotCrossentropy(loss: string) {
+  return `from_logits applies only to crossentropy losses; "${loss}" has no logits form. Remove from_logits.`;
+}
+
+export function inputShapeMismatch(dataset: string, expected: readonly number[], got: readonly number[]) {
+  return `model.input_shape [${got.join(', ')}] does not match dataset "${dataset}", whose samples are [${expected.join(', ')}]. Set input_shape: [${expected.join(', ')}].`;
+}
+
+// CLI
+
+export const NO_FILES = 'give at least one experiment file, e.g. tfexp validate experiments/baseline.yaml';
+
+export function validOk(file: string) {
+  return `${file}: ok`;
+}
