@@ -68,3 +68,15 @@ export function resolvePath(path: Path, root: JsonSchema = ExperimentSchema as u
   }
   return { ok: true, schemas: here };
 }
+
+/**
+ * The alternatives of `schemas` that describe `value`: for a tagged object
+ * (`type: Dense`), only the variant with that `type`; otherwise all of them.
+ */
+export function alternativesFor(schemas: readonly JsonSchema[], value: unknown): JsonSchema[] {
+  const all = schemas.flatMap(alternatives);
+  const tag = value !== null && typeof value === 'object' ? (value as JsonSchema).type : undefined;
+  if (typeof tag !== 'string') return all;
+  const tagged = all.filter((alt) => ((alt.properties as Record<string, JsonSchema> | undefined)?.type?.const ?? tag) === tag);
+  return tagged.length > 0 ? tagged : all;
+}

@@ -153,7 +153,7 @@ function describe(error: ErrorObject, path: Path, data: unknown): Described {
     case 'maxItems':
       return { text: message.itemCount(name, 'at most', Number(params.limit), (error.data as unknown[]).length) };
     case 'anyOf':
-      return { text: message.noMatchingForm(name, String(schema.description ?? 'one of the allowed forms'), error.data) };
+      return { text: message.noMatchingForm(name, String(schema.title ?? schema.description ?? 'one of the allowed forms'), error.data) };
     case 'uniqueItems': {
       const items = error.data as unknown[];
       return { text: message.duplicateItem(name, items[Number(params.j)]) };

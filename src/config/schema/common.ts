@@ -79,7 +79,7 @@ export const PositiveInt = (options: SchemaOptions = {}) => Type.Integer({ minim
 /** Keras's "an integer or a tuple of 2 integers" (`kernel_size`, `strides`, `pool_size`, ...). */
 export const IntOrPair = (options: SchemaOptions = {}) =>
   Type.Union([PositiveInt(), Type.Tuple([PositiveInt(), PositiveInt()])], {
-    description: 'an integer, or a list of 2 integers [height, width]',
+    title: 'an integer, or a list of 2 integers [height, width]',
     ...options,
   });
 

@@ -78,7 +78,10 @@ export const SeparableConv2D = Type.Object(
 const poolingArgs = {
   pool_size: Defaulted(IntOrPair({ description: 'Window size. Keras default: 2.' }), 2),
   strides: Defaulted(
-    Type.Union([IntOrPair(), Type.Null()], { description: 'Stride of the window; null means pool_size. Keras default: null.' }),
+    Type.Union([IntOrPair(), Type.Null()], {
+      title: 'an integer, a list of 2 integers [height, width], or null',
+      description: 'Stride of the window; null means pool_size. Keras default: null.',
+    }),
     null,
   ),
   padding: Padding(),
@@ -197,8 +200,8 @@ export const ZeroPadding2D = Type.Object(
           ]),
         ],
         {
-          description:
-            'n (all sides), [rows, cols] (symmetric) or [[top, bottom], [left, right]]. Keras default: 1.',
+          title: 'n (all sides), [rows, cols] (symmetric) or [[top, bottom], [left, right]]',
+          description: 'Zeros to add: n (all sides), [rows, cols] (symmetric) or [[top, bottom], [left, right]]. Keras default: 1.',
         },
       ),
       1,

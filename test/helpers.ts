@@ -1,0 +1,52 @@
+/** Shared test helpers: temporary experiment files and captured CLI output. */
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main } from '../src/cli/main.js';
+import { resetOutput, setOutput } from '../src/cli/output.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const BASELINE = join(REPO_ROOT, 'experiments', 'baseline.yaml');
+
+/** A fresh temporary folder. */
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'tfexp-test-'));
+}
+
+/** Writes `files` (relative name -> text) under a fresh temp folder; returns the folder. */
+export function writeFiles(files: Record<string, string>): string {
+  const dir = tempDir();
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+/** A minimal valid experiment around the given `model.layers` YAML (a flow list). */
+export function experimentYaml(layers: string, extra = ''): string {
+  return [
+    'name: t',
+    'data: {dataset: mnist}',
+    'model:',
+    '  input_shape: [28, 28, 1]',
+    `  layers: ${layers}`,
+    'train:',
+    '  loss: sparse_categorical_crossentropy',
+    extra,
+  ].join('\n');
+}
+
+/** Runs the CLI in-process and captures its exit code, stdout and stderr. */
+export async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  setOutput({ out: (t) => void (stdout += t), err: (t) => void (stderr += t) });
+  try {
+    const code = await main(args);
+    return { code, stdout, stderr };
+  } finally {
+    resetOutput();
+  }
+}
