@@ -21,12 +21,13 @@ export function layerSeed(seed: number, index: number): number {
  */
 export function buildModel(experiment: Experiment, plan: ModelPlan): tf.Sequential {
   const model = tf.sequential({ name: experiment.name.replace(/[^A-Za-z0-9_.-]/g, '_') });
-  plan.layers.forEach(({ layer }, i) => {
+  plan.layers.forEach(({ layer, output }, i) => {
     const kind = LAYER_KINDS[layer.config.type] as LayerKind<typeof layer.config>;
     model.add(
       kind.build(layer.config, {
         name: layer.name,
         seed: layerSeed(experiment.seed, layer.index),
+        output,
         ...(i === 0 ? { inputShape: [...plan.input] } : {}),
       }),
     );

@@ -68,7 +68,8 @@ export const reshape: LayerKind<Of<'Reshape'>> = {
     }
     return { output: target.map((d) => (d === -1 ? inputSize / known : d)), trainable: 0, nonTrainable: 0, flops: 0 };
   },
-  build: (config, context) => tf.layers.reshape({ ...baseArgs(context), targetShape: [...config.target_shape] }),
+  // tfjs would keep -1 as an unknown (null) dimension; the plan has resolved it.
+  build: (_config, context) => tf.layers.reshape({ ...baseArgs(context), targetShape: [...context.output] }),
 };
 
 export const activationLayer: LayerKind<Of<'Activation'>> = {

@@ -28,6 +28,8 @@ export interface BuildContext {
   readonly seed: number;
   /** For the first layer only: the model's input shape. */
   readonly inputShape?: number[];
+  /** The planned output shape without the batch axis (e.g. Reshape's target with -1 resolved). */
+  readonly output: Shape;
 }
 
 /**
