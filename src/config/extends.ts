@@ -5,7 +5,7 @@
  * by key, recursively; lists and scalars in the derived file replace the base's.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { ConfigError, type SourceLocation } from '../errors.js';
 import * as message from '../log/message.js';
 import { isPlainObject } from './pointer.js';
@@ -30,10 +30,10 @@ export function deepMerge(base: unknown, over: unknown): unknown {
   return out;
 }
 
-/** How a path is shown in messages: relative to the working directory. */
+/** How a path is shown in messages: relative to the working directory when inside it, else absolute. */
 function displayPath(absolute: string): string {
   const rel = relative(process.cwd(), absolute);
-  return rel === '' ? absolute : rel;
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? absolute : rel;
 }
 
 /**

@@ -7,7 +7,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { LoadedExperiment } from '../config/index.js';
 import { buildModel } from './build.js';
 import { checkModel } from './checks/index.js';
-import { buildLoss } from './losses.js';
+import { buildLoss, type LabelEncoding } from './losses.js';
 import { buildMetrics } from './metrics.js';
 import { buildOptimizer } from './optimizers.js';
 import { planModel, type ModelPlan } from './plan.js';
@@ -26,6 +26,8 @@ export function planExperiment(loaded: LoadedExperiment): ModelPlan {
 export interface CompiledExperiment {
   readonly plan: ModelPlan;
   readonly model: tf.Sequential;
+  /** How `fit` must receive labels: class indices [batch] or one-hot [batch, classes]. */
+  readonly labels: LabelEncoding;
 }
 
 /**
@@ -36,12 +38,9 @@ export function compileExperiment(loaded: LoadedExperiment): CompiledExperiment 
   const plan = planExperiment(loaded);
   const { train } = loaded.experiment;
   const model = buildModel(loaded.experiment, plan);
-  model.compile({
-    optimizer: buildOptimizer(train.optimizer),
-    loss: buildLoss(train.loss),
-    metrics: buildMetrics(train.metrics, train.loss),
-  });
-  return { plan, model };
+  const { loss, labels } = buildLoss(train.loss);
+  model.compile({ optimizer: buildOptimizer(train.optimizer), loss, metrics: buildMetrics(train.metrics, train.loss, labels) });
+  return { plan, model, labels };
 }
 
 export type { ModelPlan, PlannedLayer } from './plan.js';

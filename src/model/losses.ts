@@ -25,27 +25,42 @@ const TFJS_LOSS: Record<LossName, string> = {
 
 const NONE = tf.Reduction.NONE;
 
-/** Crossentropies on logits, as Keras computes them with from_logits=True (numerically stable forms). */
-const FROM_LOGITS: Partial<Record<LossName, LossFn>> = {
-  sparse_categorical_crossentropy: (yTrue, yPred) =>
-    tf.tidy(() => {
-      const classes = yPred.shape[yPred.shape.length - 1]!;
-      const oneHot = tf.oneHot(tf.cast(tf.reshape(yTrue, [-1]), 'int32'), classes);
-      return tf.losses.softmaxCrossEntropy(oneHot, yPred, undefined, 0, NONE);
-    }),
-  categorical_crossentropy: (yTrue, yPred) => tf.losses.softmaxCrossEntropy(yTrue, yPred, undefined, 0, NONE),
-  binary_crossentropy: (yTrue, yPred) =>
-    tf.tidy(() => tf.mean(tf.losses.sigmoidCrossEntropy(yTrue, yPred, undefined, 0, NONE), -1)),
-};
+/** Softmax crossentropy on logits (Keras from_logits=True), on one-hot targets [batch, classes]. */
+const categoricalFromLogits: LossFn = (yTrue, yPred) => tf.losses.softmaxCrossEntropy(yTrue, yPred, undefined, 0, NONE);
+
+/** Sigmoid crossentropy on logits, averaged over the last axis as Keras does. */
+const binaryFromLogits: LossFn = (yTrue, yPred) =>
+  tf.tidy(() => tf.mean(tf.losses.sigmoidCrossEntropy(yTrue, yPred, undefined, 0, NONE), -1));
 
 /**
- * The loss to pass to `model.compile`: a tfjs identifier string, or a function for `from_logits`.
- * `from_logits` on other losses is rejected earlier by the model checks.
+ * How labels must be fed to `fit`: class indices [batch] (`index`), or one-hot
+ * [batch, classes] (`one_hot`).
  */
-export function buildLoss(config: LossConfig): string | LossFn {
-  if (config.from_logits) {
-    const fn = FROM_LOGITS[config.type];
-    if (fn !== undefined) return fn;
-  }
-  return TFJS_LOSS[config.type];
+export type LabelEncoding = 'index' | 'one_hot';
+
+/** What `model.compile` needs for the loss, and the label encoding it expects. */
+export interface LossSpec {
+  /** A tfjs-layers loss identifier, or a per-sample loss function (for from_logits). */
+  readonly loss: string | LossFn;
+  readonly labels: LabelEncoding;
+}
+
+/**
+ * The tfjs loss for a Keras loss config. Class-index labels are fed as they
+ * are to sparse crossentropy and one-hot (Keras `to_categorical`) to every
+ * other loss.
+ *
+ * Porting Note: tfjs-layers checks target shapes against the output unless
+ * the loss is its own sparseCategoricalCrossentropy, so a custom sparse loss
+ * on logits cannot take class indices. With from_logits, sparse crossentropy
+ * is therefore computed as categorical crossentropy on one-hot labels (the
+ * same value), and `labels` says to feed one-hot targets.
+ * from_logits on non-crossentropy losses is rejected earlier by the model checks.
+ */
+export function buildLoss(config: LossConfig): LossSpec {
+  const sparse = config.type === 'sparse_categorical_crossentropy';
+  const labels: LabelEncoding = sparse && !config.from_logits ? 'index' : 'one_hot';
+  if (config.from_logits && (sparse || config.type === 'categorical_crossentropy')) return { loss: categoricalFromLogits, labels };
+  if (config.from_logits && config.type === 'binary_crossentropy') return { loss: binaryFromLogits, labels };
+  return { loss: TFJS_LOSS[config.type], labels };
 }

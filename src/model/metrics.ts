@@ -4,33 +4,35 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LossConfig, MetricName } from '../config/index.js';
+import type { LabelEncoding } from './losses.js';
 
 export type MetricFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
 
 /** Keras's default k for top-k accuracy. */
 export const TOP_K = 5;
 
-/** 1 where the true class (an index) is among the k highest scores, else 0: [batch]. Ties count as in. */
-function sparseTopK(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => {
-    const classes = yPred.shape[yPred.shape.length - 1]!;
-    const oneHot = tf.oneHot(tf.cast(tf.reshape(yTrue, [-1]), 'int32'), classes);
-    const trueScore = tf.sum(tf.mul(yPred, oneHot), -1, true);
-    const higher = tf.sum(tf.cast(tf.greater(yPred, trueScore), 'float32'), -1);
-    return tf.cast(tf.less(higher, TOP_K), 'float32');
-  });
+/**
+ * Top-k accuracy: 1 where the true class is among the k highest scores, else 0: [batch].
+ * Ties count as in. `yTrue` is one-hot [batch, classes] or, when `indices`, class indices [batch].
+ */
+function topK(indices: boolean): MetricFn {
+  return (yTrue, yPred) =>
+    tf.tidy(() => {
+      const classes = yPred.shape[yPred.shape.length - 1]!;
+      const oneHot = indices ? tf.oneHot(tf.cast(tf.reshape(yTrue, [-1]), 'int32'), classes) : yTrue;
+      const trueScore = tf.sum(tf.mul(yPred, oneHot), -1, true);
+      const higher = tf.sum(tf.cast(tf.greater(yPred, trueScore), 'float32'), -1);
+      return tf.cast(tf.less(higher, TOP_K), 'float32');
+    });
 }
 
+/** Class accuracy for the label encoding: argmax(yPred) equals the label. */
+const classAccuracy = (labels: LabelEncoding): MetricFn =>
+  labels === 'index' ? tf.metrics.sparseCategoricalAccuracy : tf.metrics.categoricalAccuracy;
+
 /** Which accuracy `accuracy` means, chosen by the loss as Keras does (compile_utils.get_metric_function). */
-function accuracyFor(loss: LossConfig): MetricFn {
-  switch (loss.type) {
-    case 'sparse_categorical_crossentropy':
-      return tf.metrics.sparseCategoricalAccuracy;
-    case 'binary_crossentropy':
-      return tf.metrics.binaryAccuracy;
-    default:
-      return tf.metrics.categoricalAccuracy;
-  }
+function accuracyFor(loss: LossConfig, labels: LabelEncoding): MetricFn {
+  return loss.type === 'binary_crossentropy' ? tf.metrics.binaryAccuracy : classAccuracy(labels);
 }
 
 function named(name: string, fn: MetricFn): MetricFn {
@@ -42,20 +44,21 @@ function named(name: string, fn: MetricFn): MetricFn {
 /**
  * Metric functions for `model.compile`, each named with its Keras name.
  * @param loss decides what plain `accuracy` measures.
+ * @param labels how labels are fed (see `buildLoss`); the categorical
+ *   accuracies measure the same thing on either encoding.
  */
-export function buildMetrics(names: readonly MetricName[], loss: LossConfig): MetricFn[] {
+export function buildMetrics(names: readonly MetricName[], loss: LossConfig, labels: LabelEncoding): MetricFn[] {
   return names.map((name) => {
     switch (name) {
       case 'accuracy':
-        return named(name, accuracyFor(loss));
+        return named(name, accuracyFor(loss, labels));
       case 'sparse_categorical_accuracy':
-        return named(name, tf.metrics.sparseCategoricalAccuracy);
       case 'categorical_accuracy':
-        return named(name, tf.metrics.categoricalAccuracy);
+        return named(name, classAccuracy(labels));
       case 'binary_accuracy':
         return named(name, tf.metrics.binaryAccuracy);
       case 'sparse_top_k_categorical_accuracy':
-        return named(name, sparseTopK);
+        return named(name, topK(labels === 'index'));
     }
   });
 }
