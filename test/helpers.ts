@@ -3,8 +3,10 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
 import { main } from '../src/cli/main.js';
 import { resetOutput, setOutput } from '../src/cli/output.js';
+import { ConfigError } from '../src/errors.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const BASELINE = join(REPO_ROOT, 'experiments', 'baseline.yaml');
@@ -49,4 +51,15 @@ export async function runCli(args: string[]): Promise<{ code: number; stdout: st
   } finally {
     resetOutput();
   }
+}
+
+/** The ConfigError that `fn` throws; fails the test if it throws something else or nothing. */
+export function configErrorOf(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, String(error));
+    return error;
+  }
+  assert.fail('expected a ConfigError');
 }

@@ -61,7 +61,7 @@ export function applyOverrides(data: Record<string, unknown>, overrides: readonl
   for (const { path, value, arg } of overrides) {
     let here: unknown = data;
     for (let i = 0; i < path.length - 1; i++) {
-      here = step(here, path, i, arg, true);
+      here = step(here, path, i, arg);
     }
     const last = path[path.length - 1]!;
     if (Array.isArray(here)) {
@@ -75,14 +75,15 @@ export function applyOverrides(data: Record<string, unknown>, overrides: readonl
   }
 }
 
-function step(here: unknown, path: Path, i: number, arg: string, create: boolean): unknown {
+/** The child `path[i]` of `here`, creating an empty mapping where a mapping key is missing. */
+function step(here: unknown, path: Path, i: number, arg: string): unknown {
   const seg = String(path[i]);
   if (Array.isArray(here)) {
     checkIndex(here, path, i, arg);
     return here[Number(seg)];
   }
   if (!isPlainObject(here)) fail(arg, message.overrideThroughScalar(toDotted(path.slice(0, i))));
-  if (here[seg] === undefined && create) here[seg] = {};
+  if (here[seg] === undefined) here[seg] = {};
   return here[seg];
 }
 

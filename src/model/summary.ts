@@ -37,28 +37,26 @@ export function summaryJson(name: string, plan: ModelPlan): SummaryJson {
 
 const count = (n: number) => n.toLocaleString('en-US');
 
-/** Bytes as Keras prints them (summary_utils.readable_memory_size): 1024-based, two decimals. */
-export function readableBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
+/** `value` divided by `base` until it is below `base`, with the matching unit prefix. */
+function scaled(value: number, base: number, units: readonly string[]): { value: number; unit: string; scaledDown: boolean } {
   let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
+  while (value >= base && unit < units.length - 1) {
+    value /= base;
     unit += 1;
   }
-  return `${value.toFixed(2)} ${units[unit]}`;
+  return { value, unit: units[unit]!, scaledDown: unit > 0 };
+}
+
+/** Bytes as Keras prints them (summary_utils.readable_memory_size): 1024-based, two decimals. */
+export function readableBytes(bytes: number): string {
+  const { value, unit } = scaled(bytes, 1024, ['B', 'KB', 'MB', 'GB', 'TB']);
+  return `${value.toFixed(2)} ${unit}`;
 }
 
 /** FLOPs with an SI prefix: 74.23 MFLOPs. */
 export function readableFlops(flops: number): string {
-  const units = ['', 'K', 'M', 'G', 'T'];
-  let value = flops;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return `${unit === 0 ? value : value.toFixed(2)} ${units[unit]}FLOPs`;
+  const { value, unit, scaledDown } = scaled(flops, 1000, ['', 'K', 'M', 'G', 'T']);
+  return `${scaledDown ? value.toFixed(2) : value} ${unit}FLOPs`;
 }
 
 /**

@@ -3,18 +3,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { deepMerge } from '../../src/config/extends.js';
 import { loadExperiment } from '../../src/config/index.js';
-import { ConfigError } from '../../src/errors.js';
-import { BASELINE, experimentYaml, writeFiles } from '../helpers.js';
+import { BASELINE, configErrorOf, experimentYaml, writeFiles } from '../helpers.js';
 
-function loadError(path: string): ConfigError {
-  try {
-    loadExperiment(path);
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, String(error));
-    return error;
-  }
-  assert.fail('expected a ConfigError');
-}
+const loadError = (path: string) => configErrorOf(() => loadExperiment(path));
 
 describe('deepMerge', () => {
   it('merges mappings recursively and replaces lists and scalars', () => {

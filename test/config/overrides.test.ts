@@ -3,19 +3,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadExperiment } from '../../src/config/index.js';
 import { parseOverrides } from '../../src/config/overrides.js';
-import { ConfigError } from '../../src/errors.js';
 import * as message from '../../src/log/message.js';
-import { BASELINE } from '../helpers.js';
-
-function errorOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, String(error));
-    return error;
-  }
-  assert.fail('expected a ConfigError');
-}
+import { BASELINE, configErrorOf } from '../helpers.js';
 
 describe('--set overrides', () => {
   it('parses values as YAML and applies them after extends', () => {
@@ -37,7 +26,7 @@ describe('--set overrides', () => {
   });
 
   it('rejects paths the schema does not have, with a suggestion', () => {
-    const error = errorOf(() => parseOverrides(['train.epoch=5', 'train.optimizer.learning_rat=1']));
+    const error = configErrorOf(() => parseOverrides(['train.epoch=5', 'train.optimizer.learning_rat=1']));
     assert.deepEqual(error.problems.map((p) => p.message), [
       message.overrideUnknownPath('train', 'epoch', 'epochs', []),
       message.overrideUnknownPath('train.optimizer', 'learning_rat', 'learning_rate', []),
@@ -46,13 +35,13 @@ describe('--set overrides', () => {
   });
 
   it('rejects malformed arguments and indices past the end', () => {
-    assert.equal(errorOf(() => parseOverrides(['train.epochs'])).problems[0]!.message, message.overrideSyntax());
-    const error = errorOf(() => loadExperiment(BASELINE, ['model.layers.14.rate=0.1']));
+    assert.equal(configErrorOf(() => parseOverrides(['train.epochs'])).problems[0]!.message, message.overrideSyntax());
+    const error = configErrorOf(() => loadExperiment(BASELINE, ['model.layers.14.rate=0.1']));
     assert.equal(error.problems[0]!.message, message.overrideIndex('model.layers', 14, 14));
   });
 
   it('reports a value of the wrong type at the --set argument', () => {
-    const error = errorOf(() => loadExperiment(BASELINE, ['train.batch_size=big']));
+    const error = configErrorOf(() => loadExperiment(BASELINE, ['train.batch_size=big']));
     assert.deepEqual(error.problems, [{ at: { file: '--set train.batch_size=big', line: 0, col: 0 }, message: message.wrongType('batch_size', 'an integer', 'big') }]);
   });
 
