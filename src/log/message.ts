@@ -287,13 +287,14 @@ export function searchedDirLine(dir: string, origin: string, found: string) {
   return `  ${dir} (${origin}): ${found}`;
 }
 
-export function datasetNotFound(dataset: string, searched: readonly string[], url: string, reason: string, cacheDir: string, files: readonly string[]) {
+export function datasetNotFound(dataset: string, searched: readonly string[], url: string, reason: string, cacheDir: string, npz: string | undefined, idx: readonly string[]) {
+  const what = `the four IDX files ${idx.join(', ')} (.gz as published, or uncompressed)`;
   return [
     `dataset "${dataset}" was not found, and downloading it failed.`,
     'Searched:',
     ...searched,
     `Download: ${url} failed: ${reason}`,
-    `To fix: put ${files.join(', ')} (as published, .gz or uncompressed) into ${cacheDir},`,
+    `To fix: put ${npz === undefined ? what : `${npz}, or ${what},`} into ${cacheDir},`,
     `or into <DIR>/${dataset}/ and pass --data-dir <DIR> (or set TFEXP_DATA_DIR=<DIR>).`,
   ].join('\n');
 }
