@@ -315,6 +315,41 @@ export function incompleteFileSet(dir: string, have: readonly string[], missing:
   return `${dir}: has ${have.join(', ')} but not ${missing.join(', ')}; a dataset folder needs all four IDX files (or one .npz). Add the missing files or remove the folder.`;
 }
 
+// DATA: the `tfexp data` report
+
+const thousands = (n: number) => n.toLocaleString('en-US');
+
+export function dataSource(dataset: string, dir: string, origin: string, format: string, downloaded: boolean) {
+  return `${dataset}: ${format === 'npz' ? '.npz archive' : 'IDX files'} in ${dir} (${downloaded ? 'downloaded now' : `found via ${origin}`})`;
+}
+
+export function dataFileLine(path: string, checksum: string, compared: string | undefined) {
+  const status = checksum === 'ok' ? `checksum OK (sha256 of the ${compared})` : checksum === 'unknown' ? 'checksum unknown (no published digest)' : 'checksum MISMATCH';
+  return `  ${path}: ${status}`;
+}
+
+export function dataCounts(train: number, test: number, shape: readonly number[], classes: number) {
+  return `train: ${thousands(train)} samples, test: ${thousands(test)} samples; sample shape ${shape.join('x')}; ${classes} classes`;
+}
+
+export function dataFirstLabel(label: number, name: string) {
+  return `first training label: ${label}${name === String(label) ? '' : ` (${name})`}`;
+}
+
+export function dataClassLine(index: number, name: string, train: number, test: number, trainTotal: number) {
+  return `  ${String(index).padStart(2)} ${name.padEnd(12)} train ${thousands(train).padStart(7)} (${((100 * train) / Math.max(1, trainTotal)).toFixed(1).padStart(4)}%)  test ${thousands(test).padStart(6)}`;
+}
+
+export function dataPixels(mean: number, std: number) {
+  return `training pixels (0-255): mean ${mean.toFixed(2)}, std ${std.toFixed(2)}`;
+}
+
+export const DATA_CLASS_BALANCE = 'class balance:';
+
+export function unknownDataTarget(target: string, known: readonly string[]) {
+  return `"${target}" is neither a dataset (${known.join(', ')}) nor an experiment file. Name a dataset, or give the path of a .yaml experiment.`;
+}
+
 // CLI
 
 export const NO_FILES = 'give at least one experiment file, e.g. tfexp validate experiments/baseline.yaml';
