@@ -74,3 +74,21 @@ export class InternalError extends TfexpError {
     super(`internal error: ${message} (please report this as a tfexp bug)`, 1);
   }
 }
+
+/**
+ * A dataset file is missing, unreadable, malformed or not the expected data
+ * (wrong checksum, counts that disagree, labels out of range), or a download
+ * failed. Exit code 2: it is caught before training.
+ */
+export class DataError extends TfexpError {
+  /**
+   * @param message what is wrong with `file` and how to fix it (from `src/log/message.ts`).
+   * @param file the file, folder or URL the problem is about, as tfexp used it.
+   */
+  constructor(
+    message: string,
+    readonly file: string,
+  ) {
+    super(message, 2);
+  }
+}

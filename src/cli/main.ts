@@ -5,6 +5,7 @@
  */
 import yargs from 'yargs';
 import { ExitCode, TfexpError, UsageError } from '../errors.js';
+import { dataCommand } from './commands/data.js';
 import { renderCommand } from './commands/render.js';
 import { summaryCommand } from './commands/summary.js';
 import { validateCommand } from './commands/validate.js';
@@ -22,6 +23,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       .command(validateCommand)
       .command(summaryCommand)
       .command(renderCommand)
+      .command(dataCommand)
       .demandCommand(1, 'Name a command; see tfexp --help.')
       .recommendCommands()
       .strict()

@@ -194,6 +194,162 @@ export function inputShapeMismatch(dataset: string, expected: readonly number[],
   return `model.input_shape [${got.join(', ')}] does not match dataset "${dataset}", whose samples are [${expected.join(', ')}]. Set input_shape: [${expected.join(', ')}].`;
 }
 
+// DATA: file formats (IDX, gzip, .npy, .npz)
+
+const REDOWNLOAD = 'Delete it and run again to re-download it, or replace it with an intact copy.';
+
+export function dataUnreadable(file: string, reason: string) {
+  return `cannot read data file ${file}: ${reason}`;
+}
+
+export function gzipCorrupt(file: string, reason: string) {
+  return `${file}: starts like a gzip file (bytes 1f 8b) but cannot be decompressed (${reason}); it is probably cut off or damaged. ${REDOWNLOAD}`;
+}
+
+export function idxHeaderShort(file: string, bytes: number, needed: number) {
+  return `${file}: too short for an IDX header (${bytes} bytes, the header needs ${needed}). Is this really an IDX file (train-images-idx3-ubyte, ...)? ${REDOWNLOAD}`;
+}
+
+export function idxBadMagic(file: string, magic: number) {
+  const hex = magic.toString(16).padStart(8, '0');
+  return `${file}: not an IDX file: the magic number is 0x${hex} (${magic}); IDX files start with 00 00, a dtype byte and a dimension count, e.g. 0x00000803 (2051) for images, 0x00000801 (2049) for labels. Check that you named the right file (gzip files must be whole).`;
+}
+
+export function idxUnsupportedDtype(file: string, code: number) {
+  return `${file}: IDX dtype 0x${code.toString(16).padStart(2, '0')} is not supported; tfexp reads unsigned bytes (0x08), as in MNIST and Fashion-MNIST. Convert the file to uint8.`;
+}
+
+export function idxNoDims(file: string) {
+  return `${file}: the IDX header declares 0 dimensions; images need [count, rows, cols] (magic 0x00000803) and labels [count] (magic 0x00000801).`;
+}
+
+export function idxTruncated(file: string, expected: number, got: number, dims: readonly number[]) {
+  return `${file}: truncated: the header says [${dims.join(', ')}], i.e. ${expected} data bytes, but only ${got} follow. ${REDOWNLOAD}`;
+}
+
+export function idxTrailing(file: string, extra: number, dims: readonly number[]) {
+  return `${file}: ${extra} unexpected bytes after the data the header declares ([${dims.join(', ')}]). The file is damaged or not a single IDX array. ${REDOWNLOAD}`;
+}
+
+export function npyBadMagic(file: string, member: string) {
+  return `${file}: ${member} is not a .npy array (it does not start with \\x93NUMPY). ${REDOWNLOAD}`;
+}
+
+export function npyBadHeader(file: string, member: string, reason: string) {
+  return `${file}: cannot read the header of ${member}: ${reason}. ${REDOWNLOAD}`;
+}
+
+export function npyUnsupported(file: string, member: string, what: string) {
+  return `${file}: ${member}: ${what}. Save it with numpy as uint8 images and uint8/int64 labels, C order (np.savez(..., x_train=x.astype(np.uint8), ...)).`;
+}
+
+export function npyTruncated(file: string, member: string, expected: number, got: number) {
+  return `${file}: ${member} is truncated: its header needs ${expected} data bytes, ${got} follow. ${REDOWNLOAD}`;
+}
+
+export function npzCorrupt(file: string, reason: string) {
+  return `${file}: not a readable .npz (zip) archive: ${reason}. ${REDOWNLOAD}`;
+}
+
+export function npzMissingMember(file: string, member: string, found: readonly string[]) {
+  return `${file}: the archive has no ${member}; it holds ${found.length === 0 ? 'nothing' : found.join(', ')}. A Keras-style .npz holds x_train.npy, y_train.npy, x_test.npy and y_test.npy.`;
+}
+
+// DATA: dataset contents
+
+export function countMismatch(images: string, imageCount: number, labels: string, labelCount: number) {
+  return `${images} holds ${imageCount} images but ${labels} holds ${labelCount} labels; they must match one to one. Check that both files belong to the same split (train or test).`;
+}
+
+export function labelOutOfRange(file: string, index: number, label: number, numClasses: number) {
+  return `${file}: label ${label} at position ${index} is out of range; this dataset has ${numClasses} classes (labels 0-${numClasses - 1}). The file is damaged or belongs to another dataset.`;
+}
+
+export function imageRank(file: string, shape: readonly number[]) {
+  return `${file}: images must have shape [count, height, width] or [count, height, width, channels], got [${shape.join(', ')}].`;
+}
+
+export function labelRank(file: string, shape: readonly number[]) {
+  return `${file}: labels must have shape [count] (class indices), got [${shape.join(', ')}].`;
+}
+
+export function sampleShapeMismatch(train: string, trainShape: readonly number[], test: string, testShape: readonly number[]) {
+  return `${train} has samples [${trainShape.join(', ')}] but ${test} has [${testShape.join(', ')}]; train and test images must have the same shape.`;
+}
+
+export function checksumMismatch(file: string, expected: string, got: string, what: 'file' | 'uncompressed content') {
+  return `${file}: SHA-256 of the ${what} is ${got}, expected ${expected}. The file is damaged, incomplete or a different version. ${REDOWNLOAD}`;
+}
+
+// DATA: finding and downloading datasets
+
+export function searchedDirLine(dir: string, origin: string, found: string) {
+  return `  ${dir} (${origin}): ${found}`;
+}
+
+export function datasetNotFound(dataset: string, searched: readonly string[], url: string, reason: string, cacheDir: string, npz: string | undefined, idx: readonly string[]) {
+  const what = `the four IDX files ${idx.join(', ')} (.gz as published, or uncompressed)`;
+  return [
+    `dataset "${dataset}" was not found, and downloading it failed.`,
+    'Searched:',
+    ...searched,
+    `Download: ${url} failed: ${reason}`,
+    `To fix: put ${npz === undefined ? what : `${npz}, or ${what},`} into ${cacheDir},`,
+    `or into <DIR>/${dataset}/ and pass --data-dir <DIR> (or set TFEXP_DATA_DIR=<DIR>).`,
+  ].join('\n');
+}
+
+export function downloadHttp(status: number, statusText: string) {
+  return `HTTP ${status} ${statusText}`.trim();
+}
+
+export function downloadShort(got: number, expected: number) {
+  return `the connection ended after ${got} of ${expected} bytes`;
+}
+
+export function downloading(url: string, file: string) {
+  return `downloading ${url} -> ${file}`;
+}
+
+export function incompleteFileSet(dir: string, have: readonly string[], missing: readonly string[]) {
+  return `${dir}: has ${have.join(', ')} but not ${missing.join(', ')}; a dataset folder needs all four IDX files (or one .npz). Add the missing files or remove the folder.`;
+}
+
+// DATA: the `tfexp data` report
+
+const thousands = (n: number) => n.toLocaleString('en-US');
+
+export function dataSource(dataset: string, dir: string, origin: string, format: string, downloaded: boolean) {
+  return `${dataset}: ${format === 'npz' ? '.npz archive' : 'IDX files'} in ${dir} (${downloaded ? 'downloaded now' : `found via ${origin}`})`;
+}
+
+export function dataFileLine(path: string, checksum: string, compared: string | undefined) {
+  const status = checksum === 'ok' ? `checksum OK (sha256 of the ${compared})` : checksum === 'unknown' ? 'checksum unknown (no published digest)' : 'checksum MISMATCH';
+  return `  ${path}: ${status}`;
+}
+
+export function dataCounts(train: number, test: number, shape: readonly number[], classes: number) {
+  return `train: ${thousands(train)} samples, test: ${thousands(test)} samples; sample shape ${shape.join('x')}; ${classes} classes`;
+}
+
+export function dataFirstLabel(label: number, name: string) {
+  return `first training label: ${label}${name === String(label) ? '' : ` (${name})`}`;
+}
+
+export function dataClassLine(index: number, name: string, train: number, test: number, trainTotal: number) {
+  return `  ${String(index).padStart(2)} ${name.padEnd(12)} train ${thousands(train).padStart(7)} (${((100 * train) / Math.max(1, trainTotal)).toFixed(1).padStart(4)}%)  test ${thousands(test).padStart(6)}`;
+}
+
+export function dataPixels(mean: number, std: number) {
+  return `training pixels (0-255): mean ${mean.toFixed(2)}, std ${std.toFixed(2)}`;
+}
+
+export const DATA_CLASS_BALANCE = 'class balance:';
+
+export function unknownDataTarget(target: string, known: readonly string[]) {
+  return `"${target}" is neither a dataset (${known.join(', ')}) nor an experiment file. Name a dataset, or give the path of a .yaml experiment.`;
+}
+
 // CLI
 
 export const NO_FILES = 'give at least one experiment file, e.g. tfexp validate experiments/baseline.yaml';

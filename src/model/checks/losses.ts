@@ -1,5 +1,5 @@
 import { CROSSENTROPY_LOSSES } from '../../config/schema/index.js';
-import { DATASETS } from '../../data/datasets.js';
+import { builtinDataset } from '../../data/datasets.js';
 import * as message from '../../log/message.js';
 import { layerRef } from '../plan.js';
 import type { ModelCheck } from './types.js';
@@ -27,9 +27,9 @@ export const logitsMatchActivation: ModelCheck = ({ experiment, locator }, plan)
   return [];
 };
 
-/** categorical_crossentropy needs one-hot labels; the built-in datasets give class indices. */
+/** categorical_crossentropy needs one-hot labels; every dataset tfexp loads (built-in or idx) gives class indices. */
 export const labelsMatchLoss: ModelCheck = ({ experiment, locator }) => {
   const dataset = experiment.data.dataset;
-  if (experiment.train.loss.type !== 'categorical_crossentropy' || DATASETS[dataset].labels !== 'integer') return [];
+  if (experiment.train.loss.type !== 'categorical_crossentropy' || (builtinDataset(dataset)?.labels ?? 'integer') !== 'integer') return [];
   return [{ at: locator.locate(['train', 'loss']), message: message.categoricalOnIntegerLabels(dataset) }];
 };

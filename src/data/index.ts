@@ -1,0 +1,35 @@
+/**
+ * The data layer, file per phase:
+ *   datasets.ts  what is known about built-in datasets (shapes, classes, checksums, URLs)
+ *   gzip.ts, idx.ts, npy.ts, npz.ts   file formats
+ *   checksum.ts  SHA-256 checks       locate.ts  where to look       download.ts  cached download
+ *   load.ts      find/download, verify, parse and check a dataset
+ *   random.ts, split.ts  seeded shuffle, limits, validation split
+ *   batches.ts   uint8 -> float32 tensors, one batch at a time
+ *   stats.ts     class balance and pixel statistics
+ */
+import { dirname, resolve } from 'node:path';
+import type { DataConfig } from '../config/index.js';
+import { BUILTIN_DATASETS, type BuiltinDatasetName } from './datasets.js';
+import { loadDataset, loadIdxDataset, type LoadedDataset, type LoadOptions } from './load.js';
+
+/**
+ * Loads the dataset an experiment names: a built-in one (see `loadDataset`) or, for `idx`,
+ * its four files, whose paths are relative to the experiment file.
+ * @param data the validated `data` section; `experimentFile` the YAML file it came from.
+ * @throws DataError as `loadDataset` / `loadIdxDataset`.
+ */
+export async function loadExperimentData(data: DataConfig, experimentFile: string, options: LoadOptions = {}): Promise<LoadedDataset> {
+  if ((BUILTIN_DATASETS as readonly string[]).includes(data.dataset)) return loadDataset(data.dataset as BuiltinDatasetName, options);
+  const dir = dirname(resolve(experimentFile));
+  const at = (path: string | undefined) => resolve(dir, path ?? '');
+  return loadIdxDataset(
+    { trainImages: at(data.train_images), trainLabels: at(data.train_labels), testImages: at(data.test_images), testLabels: at(data.test_labels) },
+    dir,
+  );
+}
+
+export { BUILTIN_DATASETS, DATASETS, builtinDataset } from './datasets.js';
+export { loadDataset, loadIdxDataset, type DataSplit, type LoadedDataset, type LoadOptions } from './load.js';
+export { batches, type Batch } from './batches.js';
+export { splitIndices, type SplitIndices } from './split.js';
