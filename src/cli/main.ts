@@ -24,7 +24,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       .command(summaryCommand)
       .command(renderCommand)
       .command(dataCommand)
-      .demandCommand(1, 'Name a command; see tfexp --help.')
+      .demandCommand(1, 'Name a command.')
       .recommendCommands()
       .strict()
       .help()

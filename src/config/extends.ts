@@ -9,6 +9,7 @@ import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { ConfigError, type SourceLocation } from '../errors.js';
 import * as message from '../log/message.js';
 import { isPlainObject } from './pointer.js';
+import { expandShorthands } from './shorthand.js';
 import { YamlSource } from './source.js';
 import { closestMatch } from './suggest.js';
 
@@ -59,6 +60,7 @@ function readChain(absolute: string, shown: string, stack: readonly string[], fr
   if (!isPlainObject(data)) {
     throw new ConfigError([{ at: source.start, message: message.notAMapping(data) }]);
   }
+  expandShorthands(data);
   const { extends: target, ...own } = data;
   if (target === undefined) return { data: own, sources: [source] };
   if (typeof target !== 'string' || target === '') {

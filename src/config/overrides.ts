@@ -31,7 +31,7 @@ export function parseOverrides(args: readonly string[]): Override[] {
       problems.push({ at, message: message.overrideSyntax() });
       continue;
     }
-    const path = dotted.split('.');
+    const path = dotted.split('.').map((s) => (/^\d+$/.test(s) ? String(Number(s)) : s));
     const found = resolvePath(path);
     if (!found.ok || path[0] === 'extends') {
       const failedAt = found.ok ? 0 : found.failedAt;

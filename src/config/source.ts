@@ -27,8 +27,8 @@ export class YamlSource {
     if (doc.errors.length > 0) {
       throw new ConfigError(
         doc.errors.map((e) => {
-          const pos = e.linePos?.[0];
-          return { at: { file, line: pos?.line ?? 1, col: pos?.col ?? 1 }, message: message.yamlSyntax(e.message.split('\n')[0] ?? e.message) };
+          const { line, col } = lines.linePos(e.pos[0]);
+          return { at: { file, line, col }, message: message.yamlSyntax(e.message.split('\n')[0] ?? e.message) };
         }),
       );
     }
@@ -124,6 +124,9 @@ export class Locator {
       }
       if (best === undefined || hit.depth > best.depth) best = { source, node: hit.node, depth: hit.depth };
     }
+    // No file wrote this exact value: an override below it created or changed it.
+    const below = [...this.overrides].reverse().find((o) => path.every((seg, j) => String(seg) === String(o.path[j])));
+    if (below !== undefined) return { file: `--set ${below.arg}`, line: 0, col: 0 };
     return best === undefined ? { file: '<unknown>', line: 0, col: 0 } : best.source.locationOf(best.node);
   }
 }

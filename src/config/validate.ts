@@ -73,7 +73,13 @@ function typeWord(type: string): string {
 function toProblems(errors: readonly ErrorObject[], data: unknown, locator: Locator): Problem[] {
   // A failed anyOf says "none of the forms matched": report it once, without each branch's complaint.
   const anyOfPaths = errors.filter((e) => e.keyword === 'anyOf').map((e) => `${e.schemaPath}/`);
-  const kept = errors.filter((e) => e.keyword !== 'if' && !anyOfPaths.some((p) => e.schemaPath.startsWith(p)));
+  // A missing `type` is reported by the discriminator, with the known types.
+  const kept = errors.filter(
+    (e) =>
+      e.keyword !== 'if' &&
+      !anyOfPaths.some((p) => e.schemaPath.startsWith(p)) &&
+      !(e.keyword === 'required' && (e.params as { missingProperty?: string }).missingProperty === 'type'),
+  );
   const seen = new Set<string>();
   const problems: Problem[] = [];
   for (const error of kept) {
@@ -102,7 +108,8 @@ interface Described {
 }
 
 function describe(error: ErrorObject, path: Path, data: unknown): Described {
-  const name = String(path[path.length - 1] ?? 'experiment');
+  const last = path[path.length - 1];
+  const name = last === undefined ? 'experiment' : /^\d+$/.test(String(last)) ? `${path[path.length - 2]}[${last}]` : String(last);
   const params = error.params as Record<string, unknown>;
   const schema = (error.parentSchema ?? {}) as Record<string, unknown>;
   switch (error.keyword) {
@@ -129,6 +136,8 @@ function describe(error: ErrorObject, path: Path, data: unknown): Described {
       if (params.error === 'mapping') {
         return { text: message.wrongType('type', `one of ${known.join(', ')}`, params.tagValue), at: [...path, 'type'] };
       }
+      const tag = (error.data as Record<string, unknown> | null)?.type;
+      if (tag !== undefined) return { text: message.wrongType('type', `one of ${known.join(', ')}`, tag), at: [...path, 'type'] };
       return { text: message.missingType(kind, known) };
     }
     case 'type':

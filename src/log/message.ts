@@ -32,7 +32,8 @@ export function yamlSyntax(reason: string) {
 }
 
 export function notAMapping(got: unknown) {
-  return `an experiment file must be a YAML mapping (name:, data:, model:, train:), got ${describeValue(got)}`;
+  const what = got === null ? 'the file is empty' : `got ${describeValue(got)}`;
+  return `an experiment file must be a YAML mapping (name:, data:, model:, train:); ${what}`;
 }
 
 export function extendsNotFound(target: string, resolved: string, suggestion: string | undefined) {
@@ -142,8 +143,8 @@ export function layerRef(index: number, name: string, type: string) {
   return `layer ${index} (${name}, ${type})`;
 }
 
-export function inputRank(layer: string, expected: string, shape: readonly number[]) {
-  return `${layer} needs ${expected} input, but receives [batch, ${shape.join(', ')}]. Add a Flatten or Reshape before it, or change model.input_shape.`;
+export function inputRank(layer: string, expected: string, shape: readonly number[], fix = 'Add a Flatten or Reshape before it, or change model.input_shape.') {
+  return `${layer} needs ${expected} input, but receives [batch, ${shape.join(', ')}]. ${fix}`;
 }
 
 export function windowTooLarge(layer: string, what: string, window: readonly number[], input: readonly number[], fix: string) {

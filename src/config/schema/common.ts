@@ -59,10 +59,13 @@ export function Shorthand<T extends TSchema>(names: readonly string[], object: T
   }) as unknown as T;
 }
 
-/** `then` when the object has key `when`, else `otherwise`; typed as their union. */
-export function IfHasKey<A extends TSchema, B extends TSchema>(when: string, then: A, otherwise: B): TUnion<[A, B]> {
+/**
+ * `then` when the object has key `when` and not key `unless`, else `otherwise`; typed as their union.
+ * (`{type: Flatten, repeat: 2}` is a layer with a stray key, not a repeat block.)
+ */
+export function IfHasKey<A extends TSchema, B extends TSchema>(when: string, unless: string, then: A, otherwise: B): TUnion<[A, B]> {
   return Type.Unsafe({
-    if: { type: 'object', required: [when], properties: { [when]: {} } },
+    if: { type: 'object', required: [when], properties: { [when]: {} }, not: { required: [unless] } },
     then,
     else: otherwise,
   }) as unknown as TUnion<[A, B]>;

@@ -248,6 +248,7 @@ export const LayerEntry = Type.Recursive(
   (This) =>
     IfHasKey(
       'repeat',
+      'type',
       Type.Object(
         {
           repeat: PositiveInt({ description: 'How many copies of `layers` to stack.' }),

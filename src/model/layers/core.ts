@@ -47,7 +47,9 @@ export const dropout: LayerKind<Of<'Dropout'>> = {
 export const flatten: LayerKind<Of<'Flatten'>> = {
   plan(_config, input) {
     if (input.length < 2) {
-      throw new LayerProblem((layer) => message.inputRank(layer, 'an input of rank 2 or more (besides the batch axis)', input));
+      throw new LayerProblem((layer) =>
+        message.inputRank(layer, '[batch, d1, d2, ...] (rank 2 or more besides the batch axis)', input, 'The input is already flat: remove this Flatten.'),
+      );
     }
     return { output: [sizeOf(input)], trainable: 0, nonTrainable: 0, flops: 0 };
   },
