@@ -7,16 +7,16 @@ import { runCli, writeFiles } from '../helpers.js';
 const model = 'model: {input_shape: [2, 3, 1], layers: [{type: Flatten}, {type: Dense, units: 4, activation: softmax}]}\ntrain: {loss: sparse_categorical_crossentropy}\n';
 const idx = 'dataset: idx, train_images: a.gz, train_labels: b.gz, test_images: c.gz, test_labels: d.gz';
 
-test('data schema: defaults are filled (normalize, validation_split, validation_data)', () => {
+test('data schema: defaults are filled (normalize, validation_split, validation)', () => {
   const dir = writeFiles({ 'e.yaml': `name: t\ndata: {dataset: mnist}\n${model}` });
   const { data } = loadExperiment(join(dir, 'e.yaml')).experiment;
-  assert.deepEqual(data, { dataset: 'mnist', normalize: true, validation_split: 0, validation_data: 'none' });
+  assert.deepEqual(data, { dataset: 'mnist', normalize: true, validation_split: 0, validation: 'none' });
 });
 
-test('data schema: idx needs its four paths; validation_data test excludes validation_split; split < 1', async () => {
+test('data schema: idx needs its four paths; validation: test excludes validation_split; split < 1', async () => {
   const dir = writeFiles({
     'a.yaml': `name: t\ndata: {dataset: idx, train_images: a}\n${model}`,
-    'b.yaml': `name: t\ndata: {dataset: mnist, validation_data: test, validation_split: 0.1}\n${model}`,
+    'b.yaml': `name: t\ndata: {dataset: mnist, validation: test, validation_split: 0.1}\n${model}`,
     'c.yaml': `name: t\ndata: {dataset: mnist, validation_split: 1}\n${model}`,
   });
   const a = await runCli(['validate', join(dir, 'a.yaml')]);

@@ -39,7 +39,7 @@ export const Data = Type.Object(
       }),
       0,
     ),
-    validation_data: Defaulted(
+    validation: Defaulted(
       StringEnum(['none', 'test'] as const, {
         description:
           'Evaluate on the test set after each epoch (test), as the Keras MNIST examples pass validation_data=(x_test, y_test). Cannot be combined with validation_split > 0. Default: none.',
@@ -58,7 +58,7 @@ export const Data = Type.Object(
         then: { required: [...IDX_PATHS] },
       },
       {
-        if: { properties: { validation_data: { const: 'test' } }, required: ['validation_data'] },
+        if: { properties: { validation: { const: 'test' } }, required: ['validation'] },
         then: { properties: { validation_split: { const: 0 } } },
       },
     ],
