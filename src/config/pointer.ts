@@ -12,11 +12,6 @@ export function parsePointer(pointer: string): string[] {
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-/** Joins segments into a JSON Pointer. */
-export function toPointer(path: Path): string {
-  return path.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
-}
-
 /** Dotted form for messages: `model.layers[0].filters`. */
 export function toDotted(path: Path): string {
   return path

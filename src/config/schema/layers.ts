@@ -264,7 +264,6 @@ export const LayerEntry = Type.Recursive(
 export type LayerConfig = Static<typeof Layer>;
 export type LayerType = LayerConfig['type'];
 export type LayerEntryConfig = Static<typeof LayerEntry>;
-export type RepeatConfig = Extract<LayerEntryConfig, { repeat: number }>;
 
 /** Every layer type the schema accepts, in schema order. */
 export const LAYER_TYPES = (Layer as unknown as { oneOf: { properties: { type: { const: LayerType } } }[] }).oneOf.map(
