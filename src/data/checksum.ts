@@ -32,9 +32,10 @@ export interface FileCheck {
  * @param path the file's path (reported as is).
  * @param bytes the whole file as stored.
  * @param name canonical name without `.gz` (e.g. `train-images-idx3-ubyte`, `mnist.npz`).
+ * @param content the file's uncompressed bytes when the caller already has them (saves inflating twice).
  * @throws DataError when gzip data must be inflated and is corrupt (see `maybeGunzip`).
  */
-export function checkFile(path: string, bytes: Uint8Array, name: string, table: ChecksumTable): FileCheck {
+export function checkFile(path: string, bytes: Uint8Array, name: string, table: ChecksumTable, content?: Uint8Array): FileCheck {
   const fileDigest = sha256(bytes);
   const gz = isGzip(bytes);
   const fileKey = gz ? `${name}.gz` : name;
@@ -42,7 +43,7 @@ export function checkFile(path: string, bytes: Uint8Array, name: string, table: 
   if (fileExpected === fileDigest) return { path, sha256: fileDigest, checksum: 'ok', compared: 'file', expected: fileExpected, actual: fileDigest };
   const contentExpected = gz ? table[name] : undefined;
   if (contentExpected !== undefined) {
-    const contentDigest = sha256(maybeGunzip(bytes, path));
+    const contentDigest = sha256(content ?? maybeGunzip(bytes, path));
     const checksum = contentDigest === contentExpected ? 'ok' : 'mismatch';
     return { path, sha256: fileDigest, checksum, compared: 'uncompressed content', expected: contentExpected, actual: contentDigest };
   }

@@ -6,12 +6,13 @@
  *   4. check shapes, counts and label ranges (here)
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { DataError } from '../errors.js';
 import * as message from '../log/message.js';
 import { checkFile, type FileCheck } from './checksum.js';
 import { DATASETS, IDX_FILES, KERAS_DATASET_BASE_URL, type BuiltinDatasetName, type ChecksumTable } from './datasets.js';
 import { DownloadFailure, downloadFile } from './download.js';
+import { maybeGunzip } from './gzip.js';
 import { parseIdx, type ByteArray } from './idx.js';
 import { findIdxFile, inspectDir, searchDirs, type FoundFiles } from './locate.js';
 import { parseNpz } from './npz.js';
@@ -158,15 +159,16 @@ function readIdxSet(paths: IdxPaths, checksums: ChecksumTable): ParsedSet {
   const read = (key: keyof IdxPaths): Named => {
     const path = paths[key];
     const bytes = readBytes(path);
-    checks.push(checkFile(path, bytes, IDX_FILES[key], checksums));
-    return { path, array: parseIdx(bytes, path) };
+    const content = maybeGunzip(bytes, path);
+    checks.push(checkFile(path, bytes, IDX_FILES[key], checksums, content));
+    return { path, array: parseIdx(content, path) };
   };
   return { trainImages: read('trainImages'), trainLabels: read('trainLabels'), testImages: read('testImages'), testLabels: read('testLabels'), checks };
 }
 
 function readNpzFile(path: string, checksums: ChecksumTable): ParsedSet {
   const bytes = readBytes(path);
-  const check = checkFile(path, bytes, path.slice(path.lastIndexOf('/') + 1), checksums);
+  const check = checkFile(path, bytes, basename(path), checksums);
   const npz = parseNpz(bytes, path);
   const at = (member: string, array: ByteArray): Named => ({ path: `${path}:${member}.npy`, array });
   return { trainImages: at('x_train', npz.x_train), trainLabels: at('y_train', npz.y_train), testImages: at('x_test', npz.x_test), testLabels: at('y_test', npz.y_test), checks: [check] };
