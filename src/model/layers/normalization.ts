@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LayerConfig } from '../../config/index.js';
 import * as message from '../../log/message.js';
 import { initializer } from './args.js';
-import { baseArgs, LayerProblem, type LayerKind, type Shape } from './kind.js';
+import { baseArgs, LayerProblem, type BuildContext, type LayerKind, type Shape } from './kind.js';
 
 type Of<T extends LayerConfig['type']> = Extract<LayerConfig, { type: T }>;
 
@@ -20,6 +20,19 @@ function featureSize(axis: number, input: Shape): number {
   const resolved = axis < 0 ? rank + axis : axis;
   if (resolved < 1 || resolved >= rank) throw new LayerProblem((layer) => message.badAxis(layer, axis, input.length), 'axis');
   return input[resolved - 1]!;
+}
+
+/** The arguments both normalisations share: feature axis, epsilon, and the learned scale (gamma) and offset (beta). */
+function affineArgs(config: Of<'BatchNormalization' | 'LayerNormalization'>, context: BuildContext) {
+  return {
+    ...baseArgs(context),
+    axis: config.axis,
+    epsilon: config.epsilon,
+    center: config.center,
+    scale: config.scale,
+    betaInitializer: initializer(config.beta_initializer, context.seed),
+    gammaInitializer: initializer(config.gamma_initializer, context.seed),
+  };
 }
 
 /**
@@ -38,14 +51,8 @@ export const batchNormalization: LayerKind<Of<'BatchNormalization'>> = {
   },
   build: (config, context) =>
     tf.layers.batchNormalization({
-      ...baseArgs(context),
-      axis: config.axis,
+      ...affineArgs(config, context),
       momentum: config.momentum,
-      epsilon: config.epsilon,
-      center: config.center,
-      scale: config.scale,
-      betaInitializer: initializer(config.beta_initializer, context.seed),
-      gammaInitializer: initializer(config.gamma_initializer, context.seed),
       movingMeanInitializer: initializer(config.moving_mean_initializer, context.seed),
       movingVarianceInitializer: initializer(config.moving_variance_initializer, context.seed),
     }),
@@ -57,14 +64,5 @@ export const layerNormalization: LayerKind<Of<'LayerNormalization'>> = {
     const features = featureSize(config.axis, input);
     return { output: input, trainable: features * (Number(config.center) + Number(config.scale)), nonTrainable: 0, flops: 0 };
   },
-  build: (config, context) =>
-    tf.layers.layerNormalization({
-      ...baseArgs(context),
-      axis: config.axis,
-      epsilon: config.epsilon,
-      center: config.center,
-      scale: config.scale,
-      betaInitializer: initializer(config.beta_initializer, context.seed),
-      gammaInitializer: initializer(config.gamma_initializer, context.seed),
-    }),
+  build: (config, context) => tf.layers.layerNormalization(affineArgs(config, context)),
 };
