@@ -85,5 +85,10 @@ export const DATASETS: Record<BuiltinDatasetName, DatasetInfo> = {
 
 /** The built-in dataset's metadata, or undefined for datasets only known after loading (`idx`). */
 export function builtinDataset(name: string): DatasetInfo | undefined {
-  return (BUILTIN_DATASETS as readonly string[]).includes(name) ? DATASETS[name as BuiltinDatasetName] : undefined;
+  return isBuiltinDataset(name) ? DATASETS[name] : undefined;
+}
+
+/** True when `name` is one of the built-in datasets (not `idx`). */
+export function isBuiltinDataset(name: string): name is BuiltinDatasetName {
+  return (BUILTIN_DATASETS as readonly string[]).includes(name);
 }

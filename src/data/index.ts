@@ -10,7 +10,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import type { DataConfig } from '../config/index.js';
-import { BUILTIN_DATASETS, type BuiltinDatasetName } from './datasets.js';
+import { isBuiltinDataset } from './datasets.js';
 import { loadDataset, loadIdxDataset, type LoadedDataset, type LoadOptions } from './load.js';
 
 /**
@@ -20,7 +20,7 @@ import { loadDataset, loadIdxDataset, type LoadedDataset, type LoadOptions } fro
  * @throws DataError as `loadDataset` / `loadIdxDataset`.
  */
 export async function loadExperimentData(data: DataConfig, experimentFile: string, options: LoadOptions = {}): Promise<LoadedDataset> {
-  if ((BUILTIN_DATASETS as readonly string[]).includes(data.dataset)) return loadDataset(data.dataset as BuiltinDatasetName, options);
+  if (isBuiltinDataset(data.dataset)) return loadDataset(data.dataset, options);
   const dir = dirname(resolve(experimentFile));
   const at = (path: string | undefined) => resolve(dir, path ?? '');
   return loadIdxDataset(

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { loadExperiment } from '../../config/index.js';
-import { BUILTIN_DATASETS, type BuiltinDatasetName } from '../../data/datasets.js';
+import { BUILTIN_DATASETS, isBuiltinDataset } from '../../data/datasets.js';
 import { loadExperimentData } from '../../data/index.js';
 import { loadDataset, type LoadedDataset } from '../../data/load.js';
 import { classCounts, pixelStats } from '../../data/stats.js';
@@ -24,7 +24,7 @@ interface DataArgs {
 export async function printDataReport(target: string, dataDir: string | undefined): Promise<void> {
   const options = { dataDir, log: (line: string) => output.err(`${line}\n`) };
   let data: LoadedDataset;
-  if ((BUILTIN_DATASETS as readonly string[]).includes(target)) data = await loadDataset(target as BuiltinDatasetName, options);
+  if (isBuiltinDataset(target)) data = await loadDataset(target, options);
   else if (/\.ya?ml$/i.test(target) || existsSync(target)) {
     const loaded = loadExperiment(target);
     data = await loadExperimentData(loaded.experiment.data, target, options);
