@@ -92,3 +92,13 @@ export class DataError extends TfexpError {
     super(message, 2);
   }
 }
+
+/**
+ * The requested compute backend cannot be used here (not installed, its
+ * native binding failed, or it does not start). Exit code 2: caught before training.
+ */
+export class BackendError extends TfexpError {
+  constructor(message: string) {
+    super(message, 2);
+  }
+}

@@ -5,7 +5,9 @@
  */
 import yargs from 'yargs';
 import { ExitCode, TfexpError, UsageError } from '../errors.js';
+import { benchCommand } from './commands/bench.js';
 import { dataCommand } from './commands/data.js';
+import { doctorCommand } from './commands/doctor.js';
 import { renderCommand } from './commands/render.js';
 import { summaryCommand } from './commands/summary.js';
 import { validateCommand } from './commands/validate.js';
@@ -24,6 +26,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       .command(summaryCommand)
       .command(renderCommand)
       .command(dataCommand)
+      .command(doctorCommand)
+      .command(benchCommand)
       .demandCommand(1, 'Name a command.')
       .recommendCommands()
       .strict()

@@ -351,6 +351,32 @@ export function unknownDataTarget(target: string, known: readonly string[]) {
   return `"${target}" is neither a dataset (${known.join(', ')}) nor an experiment file. Name a dataset, or give the path of a .yaml experiment.`;
 }
 
+// BACKEND
+
+/** How to get the native TensorFlow backends (tfjs-node 4.x is built on TensorFlow 2.9: CUDA 11.2, cuDNN 8.1). */
+export const INSTALL_NODE_GPU =
+  'npm install @tensorflow/tfjs-node-gpu (Linux x86-64 with an NVIDIA driver >= 450.x, CUDA 11.2 and cuDNN 8.1; its install downloads libtensorflow, so it needs internet)';
+export const INSTALL_NODE_CPU = 'npm install @tensorflow/tfjs-node (its install downloads libtensorflow, so it needs internet)';
+
+export function backendUnavailable(requested: string, reasons: readonly string[], fix: string) {
+  return `backend "${requested}" cannot be used here: ${reasons.join('; ')}. ${fix}`;
+}
+
+export function gpuPackageOnCpu(pkg: string) {
+  return `${pkg} is installed but TensorFlow sees no CUDA GPU, so it runs on the CPU. Check that nvidia-smi lists a GPU and that CUDA 11.2 and cuDNN 8.1 are on the library path.`;
+}
+
+export function wasmSingleThreaded(reason: string) {
+  return `multi-threaded WASM did not start (${reason}); using single-threaded WASM, which is about half as fast on 2 cores`;
+}
+
+export const CPU_BACKEND_SLOW =
+  'the pure-JavaScript cpu backend is a last resort: it takes minutes per training step of a convolutional model. Use --backend wasm.';
+
+export function badThreads(value: unknown) {
+  return `--threads must be a positive integer, got ${JSON.stringify(value)}`;
+}
+
 // CLI
 
 export const NO_FILES = 'give at least one experiment file, e.g. tfexp validate experiments/baseline.yaml';

@@ -1,0 +1,101 @@
+/** What `tfexp doctor` reports: every backend's status, and how to fix what is missing. */
+import * as tf from '@tensorflow/tfjs';
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import * as message from '../log/message.js';
+import { versions, type Versions } from '../version.js';
+import { cpuModel, physicalCores } from './cores.js';
+import { defaultImporter, loadNative, NATIVE_PACKAGES, type Importer } from './native.js';
+import { selectBackend } from './select.js';
+
+export interface BackendStatus {
+  readonly backend: string;
+  readonly package: string;
+  readonly available: boolean;
+  /** One line: what works, or why not. */
+  readonly detail: string;
+  /** How to make it available, when it is not. */
+  readonly fix?: string;
+}
+
+export interface DoctorReport {
+  readonly versions: Versions;
+  readonly cpu: { model: string; logical_cores: number; physical_cores: number };
+  /** `nvidia-smi -L` output, or why no GPU is visible. */
+  readonly gpu: string;
+  /** In the order `--backend auto` tries them. */
+  readonly backends: readonly BackendStatus[];
+  /** What `--backend auto` would use. */
+  readonly auto: string;
+}
+
+/** Lists NVIDIA GPUs via nvidia-smi (part of the driver); explains when there is none. */
+function gpuVisibility(): string {
+  const result = spawnSync('nvidia-smi', ['-L'], { encoding: 'utf8', timeout: 10_000 });
+  if (result.error !== undefined) return 'no NVIDIA driver found (nvidia-smi is not on PATH), so no CUDA GPU is visible';
+  if (result.status !== 0) return `nvidia-smi failed: ${(result.stderr || result.stdout).trim().split('\n')[0]}`;
+  return result.stdout.trim() || 'nvidia-smi lists no GPU';
+}
+
+/**
+ * Probes every backend. Leaves the backend `auto` would pick active.
+ * @param importer for tests: how native packages are imported.
+ */
+export async function diagnose(importer: Importer = defaultImporter): Promise<DoctorReport> {
+  const backends: BackendStatus[] = [];
+  for (const pkg of NATIVE_PACKAGES) {
+    const loaded = await loadNative(pkg, importer);
+    const fix = pkg === '@tensorflow/tfjs-node-gpu' ? message.INSTALL_NODE_GPU : message.INSTALL_NODE_CPU;
+    if (!loaded.ok) {
+      backends.push({ backend: 'tensorflow', package: pkg, available: false, detail: loaded.reason, fix });
+      continue;
+    }
+    const started = await tf.setBackend('tensorflow');
+    const gpu = started && (tf.backend() as { isUsingGpuDevice?: boolean }).isUsingGpuDevice === true;
+    backends.push({
+      backend: 'tensorflow',
+      package: pkg,
+      available: started,
+      detail: started ? `available, running on the ${gpu ? 'GPU' : 'CPU'}` : 'loaded, but the tensorflow backend did not start',
+      ...(pkg === '@tensorflow/tfjs-node-gpu' && !gpu ? { fix: message.gpuPackageOnCpu(pkg) } : {}),
+    });
+  }
+  const wasm = await selectBackend({ request: 'wasm', importer });
+  backends.push({
+    backend: 'wasm',
+    package: `${wasm.package} ${versions().tfjs_backend_wasm}`,
+    available: true,
+    detail: `available, SIMD, ${wasm.threads} thread${wasm.threads === 1 ? '' : 's'}${wasm.warnings.length > 0 ? ` (${wasm.warnings.join('; ')})` : ''}`,
+  });
+  backends.push({
+    backend: 'cpu',
+    package: '@tensorflow/tfjs-backend-cpu',
+    available: true,
+    detail: 'available; pure JavaScript, a last resort (minutes per training step of a conv model)',
+  });
+  const chosen = await selectBackend({ request: 'auto', importer });
+  return {
+    versions: versions(),
+    cpu: { model: cpuModel(), logical_cores: os.availableParallelism(), physical_cores: physicalCores() },
+    gpu: gpuVisibility(),
+    backends,
+    auto: `${chosen.name} (${chosen.package}${chosen.threads !== null ? `, ${chosen.threads} threads` : ''}, ${chosen.device.toUpperCase()})`,
+  };
+}
+
+/** The report as text, one backend per line with its fix indented below. */
+export function formatDoctor(report: DoctorReport): string {
+  const v = report.versions;
+  const lines = [
+    `tfexp ${v.tfexp} · tfjs ${v.tfjs} · Node ${v.node} · ${v.platform}`,
+    `CPU: ${report.cpu.model}, ${report.cpu.logical_cores} logical / ${report.cpu.physical_cores} physical cores`,
+    `GPU: ${report.gpu}`,
+    'Backends, in the order --backend auto tries them:',
+  ];
+  for (const b of report.backends) {
+    lines.push(`  ${b.available ? 'ok  ' : 'no  '} ${b.backend.padEnd(10)} ${b.package}: ${b.detail}`);
+    if (b.fix !== undefined) lines.push(`         fix: ${b.fix}`);
+  }
+  lines.push(`--backend auto uses: ${report.auto}`);
+  return `${lines.join('\n')}\n`;
+}

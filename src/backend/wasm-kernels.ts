@@ -1,0 +1,234 @@
+/**
+ * Training kernels for the WASM backend.
+ *
+ * tfjs-backend-wasm 4.22 registers no Conv2DBackpropFilter and no depthwise
+ * backprop kernels, so a Conv2D, DepthwiseConv2D or SeparableConv2D layer
+ * cannot train on it; its Conv2DBackpropInput is more than 10x slower than a
+ * forward Conv2D of the same size. Here:
+ * - Conv2DBackpropFilter is a forward convolution with the batch as channels:
+ *   dW[kh, kw, ci, co] = sum_{b, oh, ow} x[b, oh*s + kh, ow*s + kw, ci] * dy[b, oh, ow, co]
+ *   = conv(x^T [ci, H, W, B], dy^T [oh, ow, B, co], dilation = s) sliced to [kh, kw] and transposed.
+ * - Conv2DBackpropInput at stride 1 is a forward convolution of dy with the
+ *   filter flipped in space and with in/out channels swapped ("full" padding);
+ *   other strides keep the package's kernel.
+ * - DepthwiseConv2dNativeBackpropInput/Filter are direct loops (these layers
+ *   are cheap; correctness matters more than speed), after tfjs-backend-cpu.
+ * Every kernel is tested numerically against the `cpu` backend
+ * (test/backend/wasm-kernels.test.ts).
+ */
+import * as tf from '@tensorflow/tfjs';
+// The package registers its kernels for `wasm`; the ones below replace or add to them.
+import '@tensorflow/tfjs-backend-wasm';
+
+type TensorInfo = tf.TensorInfo;
+type Attrs = Record<string, unknown>;
+
+/** The parts of BackendWasm these kernels use. */
+interface WasmBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
+  typedArrayFromHeap(info: TensorInfo): Float32Array;
+  disposeData(dataId: object): boolean;
+}
+
+type KernelFn = (args: { inputs: Record<string, TensorInfo>; backend: WasmBackend; attrs: Attrs }) => TensorInfo;
+
+/** A registered wasm kernel's function (looked up at call time, so profilers that wrap kernels see the calls). */
+function kernel(name: string): KernelFn {
+  const config = tf.getKernel(name, 'wasm');
+  if (config === undefined) throw new Error(`wasm kernel ${name} is not registered`);
+  return config.kernelFunc as unknown as KernelFn;
+}
+
+function transpose(backend: WasmBackend, x: TensorInfo, perm: number[]): TensorInfo {
+  return kernel('Transpose')({ inputs: { x }, backend, attrs: { perm } });
+}
+
+/** Forward NHWC convolution with explicit padding [[0, 0], [top, bottom], [left, right], [0, 0]]. */
+function conv2d(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, dilations: [number, number], pad: number[][]): TensorInfo {
+  return kernel('Conv2D')({
+    inputs: { x, filter },
+    backend,
+    attrs: { strides: [1, 1], dilations, pad, dataFormat: 'NHWC', dimRoundingMode: undefined },
+  });
+}
+
+function dispose(backend: WasmBackend, ...infos: TensorInfo[]): void {
+  for (const info of infos) backend.disposeData(info.dataId);
+}
+
+type ConvInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
+
+function convInfo(xShape: number[], filterShape: number[], attrs: Attrs, dilations: number | [number, number] = 1): ConvInfo {
+  return tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides as [number, number],
+    dilations,
+    attrs.pad as 'same',
+    attrs.dimRoundingMode as 'round' | undefined,
+    false,
+    'channelsLast',
+  );
+}
+
+/** dW for Conv2D: inputs x [B, H, W, ci] and dy [B, oh, ow, co]; output [kh, kw, ci, co], float32. */
+const conv2DBackpropFilter: KernelFn = ({ inputs, backend, attrs }) => {
+  const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
+  const info = convInfo(x.shape, attrs.filterShape as number[], attrs);
+  const p = info.padInfo;
+  const xt = transpose(backend, x, [3, 1, 2, 0]);
+  const dyt = transpose(backend, dy, [1, 2, 0, 3]);
+  const full = conv2d(backend, xt, dyt, [info.strideHeight, info.strideWidth], [[0, 0], [p.top, p.bottom], [p.left, p.right], [0, 0]]);
+  const exact = full.shape[1] === info.filterHeight && full.shape[2] === info.filterWidth;
+  const cut = exact
+    ? full
+    : kernel('Slice')({ inputs: { x: full }, backend, attrs: { begin: [0, 0, 0, 0], size: [full.shape[0], info.filterHeight, info.filterWidth, full.shape[3]] } });
+  const out = transpose(backend, cut, [1, 2, 0, 3]);
+  dispose(backend, xt, dyt, full, ...(exact ? [] : [cut]));
+  return out;
+};
+
+/**
+ * The filter W [kh, kw, ci, co] flipped in space with channels swapped:
+ * W'[i, j, o, c] = W[kh-1-i, kw-1-j, c, o] (one pass over the weights).
+ */
+function flippedTransposedFilter(backend: WasmBackend, filter: TensorInfo): TensorInfo {
+  const [kh, kw, ci, co] = filter.shape as [number, number, number, number];
+  const out = backend.makeOutput([kh, kw, co, ci], 'float32');
+  const src = backend.typedArrayFromHeap(filter);
+  const dst = backend.typedArrayFromHeap(out);
+  for (let i = 0; i < kh; i++) {
+    for (let j = 0; j < kw; j++) {
+      const from = ((kh - 1 - i) * kw + (kw - 1 - j)) * ci * co;
+      const to = (i * kw + j) * co * ci;
+      for (let c = 0; c < ci; c++) {
+        for (let o = 0; o < co; o++) dst[to + o * ci + c] = src[from + c * co + o]!;
+      }
+    }
+  }
+  return out;
+}
+
+/** dx for Conv2D: inputs dy [B, oh, ow, co] and filter [kh, kw, ci, co]; output inputShape, float32. */
+function conv2DBackpropInput(fallback: KernelFn): KernelFn {
+  return (args) => {
+    const { inputs, backend, attrs } = args;
+    const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
+    const info = convInfo(attrs.inputShape as number[], filter.shape, attrs);
+    const p = info.padInfo;
+    const kh = info.filterHeight;
+    const kw = info.filterWidth;
+    const fits = p.top < kh && p.bottom < kh && p.left < kw && p.right < kw;
+    if (info.strideHeight !== 1 || info.strideWidth !== 1 || !fits) return fallback(args);
+    const flipped = flippedTransposedFilter(backend, filter);
+    const out = conv2d(backend, dy, flipped, [1, 1], [[0, 0], [kh - 1 - p.top, kh - 1 - p.bottom], [kw - 1 - p.left, kw - 1 - p.right], [0, 0]]);
+    dispose(backend, flipped);
+    return out;
+  };
+}
+
+/**
+ * Depthwise convolution backprop by direct loops (tfjs-backend-cpu's
+ * DepthwiseConv2dNativeBackpropInput/Filter, with the same index algebra).
+ * Filter [kh, kw, ci, m]; dy [B, oh, ow, ci * m].
+ */
+const depthwiseBackpropFilter: KernelFn = ({ inputs, backend, attrs }) => {
+  const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
+  const filterShape = attrs.filterShape as number[];
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number], filterShape as [number, number, number, number], attrs.strides as [number, number],
+    attrs.dilations as [number, number], attrs.pad as 'same', attrs.dimRoundingMode as undefined, true,
+  );
+  const out = backend.makeOutput(filterShape, 'float32');
+  const dw = backend.typedArrayFromHeap(out);
+  dw.fill(0);
+  const xv = backend.typedArrayFromHeap(x);
+  const dyv = backend.typedArrayFromHeap(dy);
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, strideHeight, strideWidth, dilationHeight, dilationWidth, filterHeight, filterWidth } = info;
+  const m = outChannels / inChannels;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  for (let b = 0; b < batchSize; b++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      for (let fh = 0; fh < filterHeight; fh++) {
+        const h = oh * strideHeight - top + fh * dilationHeight;
+        if (h < 0 || h >= inHeight) continue;
+        for (let ow = 0; ow < outWidth; ow++) {
+          for (let fw = 0; fw < filterWidth; fw++) {
+            const w = ow * strideWidth - left + fw * dilationWidth;
+            if (w < 0 || w >= inWidth) continue;
+            const xBase = ((b * inHeight + h) * inWidth + w) * inChannels;
+            const dyBase = ((b * outHeight + oh) * outWidth + ow) * outChannels;
+            const wBase = (fh * filterWidth + fw) * outChannels;
+            for (let d2 = 0; d2 < outChannels; d2++) {
+              dw[wBase + d2] = dw[wBase + d2]! + xv[xBase + Math.floor(d2 / m)]! * dyv[dyBase + d2]!;
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
+};
+
+const depthwiseBackpropInput: KernelFn = ({ inputs, backend, attrs }) => {
+  const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
+  const inputShape = attrs.inputShape as number[];
+  const info = tf.backend_util.computeConv2DInfo(
+    inputShape as [number, number, number, number], filter.shape as [number, number, number, number], attrs.strides as [number, number],
+    attrs.dilations as [number, number], attrs.pad as 'same', attrs.dimRoundingMode as undefined, true,
+  );
+  const out = backend.makeOutput(inputShape, 'float32');
+  const dx = backend.typedArrayFromHeap(out);
+  dx.fill(0);
+  const dyv = backend.typedArrayFromHeap(dy);
+  const wv = backend.typedArrayFromHeap(filter);
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, strideHeight, strideWidth, dilationHeight, dilationWidth, filterHeight, filterWidth } = info;
+  const m = outChannels / inChannels;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  for (let b = 0; b < batchSize; b++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      for (let fh = 0; fh < filterHeight; fh++) {
+        const h = oh * strideHeight - top + fh * dilationHeight;
+        if (h < 0 || h >= inHeight) continue;
+        for (let ow = 0; ow < outWidth; ow++) {
+          for (let fw = 0; fw < filterWidth; fw++) {
+            const w = ow * strideWidth - left + fw * dilationWidth;
+            if (w < 0 || w >= inWidth) continue;
+            const xBase = ((b * inHeight + h) * inWidth + w) * inChannels;
+            const dyBase = ((b * outHeight + oh) * outWidth + ow) * outChannels;
+            const wBase = (fh * filterWidth + fw) * outChannels;
+            for (let d2 = 0; d2 < outChannels; d2++) {
+              const i = xBase + Math.floor(d2 / m);
+              dx[i] = dx[i]! + dyv[dyBase + d2]! * wv[wBase + d2]!;
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
+};
+
+let registered = false;
+
+/**
+ * Registers the kernels above for the `wasm` backend (once per process).
+ * Call after importing tfjs-backend-wasm and before training on it.
+ */
+export function registerWasmTrainingKernels(): void {
+  if (registered) return;
+  registered = true;
+  const replace = (kernelName: string, kernelFunc: KernelFn) => {
+    const existing = tf.getKernel(kernelName, 'wasm');
+    if (existing !== undefined) tf.unregisterKernel(kernelName, 'wasm');
+    // Keep the package's setup (its cwrap bindings), which the fallback path needs.
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc, setupFunc: existing?.setupFunc });
+  };
+  const packageInput = tf.getKernel('Conv2DBackpropInput', 'wasm')?.kernelFunc as unknown as KernelFn;
+  replace('Conv2DBackpropFilter', conv2DBackpropFilter);
+  replace('Conv2DBackpropInput', conv2DBackpropInput(packageInput));
+  replace('DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter);
+  replace('DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput);
+}

@@ -1,0 +1,106 @@
+/**
+ * Training speed of an experiment's model on one backend: forward ms per
+ * batch, training ms per step, samples/s and achieved GFLOP/s, on synthetic
+ * data (uniform [0, 1) images, random labels) so no dataset is needed.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { LoadedExperiment } from '../config/index.js';
+import { compileExperiment } from '../model/index.js';
+
+export interface BenchOptions {
+  /** Samples per batch. Default: the experiment's train.batch_size. */
+  readonly batchSize?: number;
+  /** Timed steps (after warm-up). Default: 10. */
+  readonly steps?: number;
+  /** Untimed steps first (kernel setup, weight packing, JIT). Default: 2. */
+  readonly warmup?: number;
+}
+
+/** One backend's figures. Times are wall-clock medians over the timed steps. */
+export interface BenchResult {
+  readonly batch_size: number;
+  readonly steps: number;
+  /** model.predict on one batch, milliseconds. */
+  readonly forward_ms: number;
+  /** One training step as `fit` runs it (forward, loss, metrics, backward, optimizer update), milliseconds. */
+  readonly train_step_ms: number;
+  /** batch_size / train_step_ms, samples per second. */
+  readonly samples_per_second: number;
+  /** 3 x forward FLOPs per sample x batch / step time (backward taken as 2x forward), GFLOP/s. */
+  readonly train_gflops: number;
+  /** train_step_ms / forward_ms. */
+  readonly step_over_forward: number;
+  /** CPU time / wall time during the timed training steps (> 1 means more than one core worked). */
+  readonly cpu_over_wall: number;
+  /** tf.memory().numTensors after the first and after the last step (equal when nothing leaks). */
+  readonly tensors_after_first: number;
+  readonly tensors_after_last: number;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/**
+ * Measures the experiment's model on the active tfjs backend.
+ * @throws ConfigError if the experiment does not compile.
+ */
+export async function benchmark(loaded: LoadedExperiment, options: BenchOptions = {}): Promise<BenchResult> {
+  const batch = options.batchSize ?? loaded.experiment.train.batch_size;
+  const steps = options.steps ?? 10;
+  const warmup = options.warmup ?? 2;
+  const { plan, model, labels } = compileExperiment(loaded);
+  const classes = plan.output[plan.output.length - 1]!;
+  const x = tf.randomUniform([batch, ...plan.input], 0, 1, 'float32', loaded.experiment.seed);
+  const indices = tf.randomUniform([batch], 0, classes, 'int32', loaded.experiment.seed + 1);
+  const y = labels === 'index' ? tf.cast(indices, 'float32') : tf.oneHot(indices, classes);
+  try {
+    const forward = async () => {
+      const out = model.predict(x) as tf.Tensor;
+      await out.data();
+      out.dispose();
+    };
+    const step = () => model.trainOnBatch(x, y);
+    for (let i = 0; i < warmup; i++) {
+      await forward();
+      await step();
+    }
+    const forwardTimes: number[] = [];
+    for (let i = 0; i < steps; i++) {
+      const t = performance.now();
+      await forward();
+      forwardTimes.push(performance.now() - t);
+    }
+    const stepTimes: number[] = [];
+    let tensorsAfterFirst = 0;
+    const cpuStart = process.cpuUsage();
+    const wallStart = performance.now();
+    for (let i = 0; i < steps; i++) {
+      const t = performance.now();
+      await step();
+      stepTimes.push(performance.now() - t);
+      if (i === 0) tensorsAfterFirst = tf.memory().numTensors;
+    }
+    const cpu = process.cpuUsage(cpuStart);
+    const wall = performance.now() - wallStart;
+    const forwardMs = median(forwardTimes);
+    const stepMs = median(stepTimes);
+    return {
+      batch_size: batch,
+      steps,
+      forward_ms: round(forwardMs),
+      train_step_ms: round(stepMs),
+      samples_per_second: round((batch * 1000) / stepMs),
+      train_gflops: round((3 * plan.flops * batch) / (stepMs / 1000) / 1e9),
+      step_over_forward: round(stepMs / forwardMs),
+      cpu_over_wall: round((cpu.user + cpu.system) / 1000 / wall),
+      tensors_after_first: tensorsAfterFirst,
+      tensors_after_last: tf.memory().numTensors,
+    };
+  } finally {
+    model.dispose();
+    tf.dispose([x, indices, y]);
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
