@@ -1,10 +1,13 @@
 /** Versions of tfexp and the libraries it runs on (for run.json, doctor and bench). */
 import * as tf from '@tensorflow/tfjs';
-import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const packageVersion = (path: string) => (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
 
 /** tfexp's own version, from package.json. */
-export const TFEXP_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const TFEXP_VERSION: string = packageVersion(new URL('../package.json', import.meta.url).pathname);
 
 export interface Versions {
   readonly tfexp: string;
@@ -18,7 +21,8 @@ export function versions(): Versions {
   return {
     tfexp: TFEXP_VERSION,
     tfjs: tf.version.tfjs,
-    tfjs_backend_wasm: version_wasm,
+    // Read from its package.json: importing the package would make it the default backend.
+    tfjs_backend_wasm: packageVersion(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')),
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
   };

@@ -11,8 +11,6 @@ import * as message from '../log/message.js';
 import { physicalCores } from './cores.js';
 import { defaultImporter, loadNative, NATIVE_PACKAGES, type Importer } from './native.js';
 import { quietTfjs } from './quiet.js';
-import { registerWasmTrainingKernels } from './wasm-kernels.js';
-import { useThreadedWasm } from './wasm.js';
 
 export const BACKEND_REQUESTS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendRequest = (typeof BACKEND_REQUESTS)[number];
@@ -88,6 +86,10 @@ export async function selectBackend(options: SelectOptions = {}): Promise<Backen
   }
 
   if (request === 'auto' || request === 'wasm') {
+    // Imported here, not at the top: importing tfjs-backend-wasm registers `wasm` as the
+    // default backend (priority 2), which would make every later tfjs call wait for it.
+    const { registerWasmTrainingKernels } = await import('./wasm-kernels.js');
+    const { useThreadedWasm } = await import('./wasm.js');
     registerWasmTrainingKernels();
     const warnings: string[] = [];
     try {
