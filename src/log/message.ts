@@ -351,6 +351,10 @@ export function unknownDataTarget(target: string, known: readonly string[]) {
   return `"${target}" is neither a dataset (${known.join(', ')}) nor an experiment file. Name a dataset, or give the path of a .yaml experiment.`;
 }
 
+export function dilationNotTrainable(layer: string) {
+  return `${layer}: dilation_rate > 1 cannot be trained with TensorFlow.js 4.22, which has no gradient for dilated convolutions on any backend. Use dilation_rate: 1 (a larger kernel_size or an extra layer widens the receptive field instead).`;
+}
+
 // BACKEND
 
 /** How to get the native TensorFlow backends (tfjs-node 4.x is built on TensorFlow 2.9: CUDA 11.2, cuDNN 8.1). */

@@ -96,6 +96,7 @@ export async function benchmark(loaded: LoadedExperiment, options: BenchOptions 
       tensors_after_last: tf.memory().numTensors,
     };
   } finally {
+    model.optimizer.dispose(); // its slot variables (momentum, moments) are not the model's
     model.dispose();
     tf.dispose([x, indices, y]);
   }

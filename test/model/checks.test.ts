@@ -120,6 +120,12 @@ describe('cross-field checks', () => {
     );
   });
 
+  it('a dilated convolution, which tfjs cannot train', () => {
+    const [problem] = problemsOf(`[{type: Conv2D, filters: 4, kernel_size: 3, dilation_rate: 2}, ${HEAD}]`);
+    assert.equal(problem?.message, message.dilationNotTrainable(message.layerRef(0, 'conv2d', 'Conv2D')));
+    assert.equal(problem?.at.col, colOf(experimentYaml(`[{type: Conv2D, filters: 4, kernel_size: 3, dilation_rate: 2}, ${HEAD}]`), '2}'));
+  });
+
   it('an input_shape that does not match the dataset', () => {
     const [problem] = problemsOf(`[${HEAD}]`, '', '[32, 32, 3]');
     assert.equal(problem?.message, message.inputShapeMismatch('mnist', [28, 28, 1], [32, 32, 3]));

@@ -2,12 +2,13 @@
 import type { LoadedExperiment } from '../../config/index.js';
 import { ConfigError } from '../../errors.js';
 import type { ModelPlan } from '../plan.js';
+import { dilationTrainable } from './dilation.js';
 import { inputShapeMatchesDataset } from './input-shape.js';
 import { labelsMatchLoss, logitsMatchActivation } from './losses.js';
 import { outputMatchesClasses } from './output-classes.js';
 import type { ModelCheck } from './types.js';
 
-export const MODEL_CHECKS: readonly ModelCheck[] = [inputShapeMatchesDataset, outputMatchesClasses, logitsMatchActivation, labelsMatchLoss];
+export const MODEL_CHECKS: readonly ModelCheck[] = [inputShapeMatchesDataset, outputMatchesClasses, logitsMatchActivation, labelsMatchLoss, dilationTrainable];
 
 /**
  * Runs every model check.

@@ -1,0 +1,107 @@
+/**
+ * tfexp's WASM training kernels against the reference `cpu` backend, on small
+ * random tensors. Tolerance: max |wasm - cpu| <= 1e-4 * max(1, max |cpu|)
+ * (float32 sums in a different order). Dilation > 1 is not tested: tfjs 4.22
+ * has no gradient for dilated convolutions on any backend, and tfexp's model
+ * checks reject dilation_rate > 1 (test/model/checks.test.ts).
+ */
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../../src/backend/select.js';
+
+const TOLERANCE = 1e-4;
+
+/** Runs `fn` on `backend` and returns its outputs as plain arrays. */
+async function on(backend: 'cpu' | 'wasm', fn: () => tf.Tensor[]): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  const outs = tf.tidy(fn);
+  const values = await Promise.all(outs.map((t) => t.data() as Promise<Float32Array>));
+  tf.dispose(outs);
+  return values;
+}
+
+function assertClose(actual: Float32Array, expected: Float32Array, what: string): void {
+  assert.equal(actual.length, expected.length, what);
+  let scale = 1;
+  for (const v of expected) scale = Math.max(scale, Math.abs(v));
+  let worst = 0;
+  for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
+  assert.ok(worst <= TOLERANCE * scale, `${what}: max abs difference ${worst} > ${TOLERANCE * scale}`);
+}
+
+/** Deterministic random values in [-1, 1). */
+function values(shape: number[], seed: number): tf.Tensor {
+  return tf.randomUniform(shape, -1, 1, 'float32', seed);
+}
+
+before(async () => {
+  const choice = await selectBackend({ request: 'wasm', threads: 2 });
+  assert.equal(choice.name, 'wasm');
+});
+
+describe('Conv2D gradients on wasm equal cpu', () => {
+  const cases = [
+    { x: [2, 7, 7, 1], f: [3, 3, 1, 4], strides: 1, pad: 'same' },
+    { x: [2, 7, 7, 1], f: [3, 3, 1, 4], strides: 2, pad: 'same' },
+    { x: [2, 8, 8, 3], f: [3, 3, 3, 5], strides: 1, pad: 'valid' },
+    { x: [2, 8, 8, 3], f: [3, 3, 3, 5], strides: 2, pad: 'valid' },
+    { x: [1, 9, 6, 2], f: [2, 3, 2, 3], strides: 1, pad: 'same' },
+    { x: [3, 5, 5, 4], f: [5, 5, 4, 2], strides: 1, pad: 'same' },
+  ] as const;
+  for (const c of cases) {
+    it(`x ${c.x}, filter ${c.f}, strides ${c.strides}, ${c.pad}: d/dx and d/dfilter`, async () => {
+      const grads = () => {
+        const x = values([...c.x], 1);
+        const f = values([...c.f], 2);
+        const y = tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.strides, c.pad);
+        const dy = values(y.shape, 3);
+        return tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad), dy)))([x, f]);
+      };
+      const [wdx, wdf] = await on('wasm', grads);
+      const [cdx, cdf] = await on('cpu', grads);
+      assertClose(wdx!, cdx!, 'dx');
+      assertClose(wdf!, cdf!, 'dfilter');
+    });
+  }
+});
+
+describe('DepthwiseConv2D gradients on wasm equal cpu', () => {
+  const cases = [
+    { x: [2, 7, 7, 1], f: [3, 3, 1, 1], strides: 1, pad: 'same', dilation: 1 },
+    { x: [2, 7, 7, 3], f: [3, 3, 3, 2], strides: 1, pad: 'valid', dilation: 1 },
+    { x: [2, 8, 8, 3], f: [3, 3, 3, 1], strides: 2, pad: 'same', dilation: 1 },
+    { x: [2, 8, 8, 2], f: [2, 2, 2, 3], strides: 2, pad: 'valid', dilation: 1 },
+  ] as const;
+  for (const c of cases) {
+    it(`x ${c.x}, filter ${c.f}, strides ${c.strides}, ${c.pad}, dilation ${c.dilation}: d/dx and d/dfilter`, async () => {
+      const grads = () => {
+        const x = values([...c.x], 4);
+        const f = values([...c.f], 5);
+        const conv = (a: tf.Tensor, b: tf.Tensor) => tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad, 'NHWC', c.dilation);
+        const dy = values(conv(x, f).shape, 6);
+        return tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv(a, b), dy)))([x, f]);
+      };
+      const [wdx, wdf] = await on('wasm', grads);
+      const [cdx, cdf] = await on('cpu', grads);
+      assertClose(wdx!, cdx!, 'dx');
+      assertClose(wdf!, cdf!, 'dfilter');
+    });
+  }
+});
+
+describe('SeparableConv2D gradients on wasm equal cpu', () => {
+  it('x [2,8,8,3], depthwise [3,3,3,2], pointwise [1,1,6,4], strides 2, same', async () => {
+    const grads = () => {
+      const x = values([2, 8, 8, 3], 7);
+      const d = values([3, 3, 3, 2], 8);
+      const p = values([1, 1, 6, 4], 9);
+      const conv = (a: tf.Tensor, b: tf.Tensor, q: tf.Tensor) => tf.separableConv2d(a as tf.Tensor4D, b as tf.Tensor4D, q as tf.Tensor4D, 2, 'same');
+      const dy = values(conv(x, d, p).shape, 10);
+      return tf.grads((a: tf.Tensor, b: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(conv(a, b, q), dy)))([x, d, p]);
+    };
+    const wasm = await on('wasm', grads);
+    const cpu = await on('cpu', grads);
+    ['dx', 'ddepthwise', 'dpointwise'].forEach((what, i) => assertClose(wasm[i]!, cpu[i]!, what));
+  });
+});
