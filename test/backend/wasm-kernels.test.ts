@@ -105,3 +105,31 @@ describe('SeparableConv2D gradients on wasm equal cpu', () => {
     ['dx', 'ddepthwise', 'dpointwise'].forEach((what, i) => assertClose(wasm[i]!, cpu[i]!, what));
   });
 });
+
+describe('MaxPool gradient on wasm equals cpu', () => {
+  const cases = [
+    { x: [2, 7, 7, 3], size: 2, strides: 2, pad: 'valid' },
+    { x: [2, 7, 7, 3], size: 3, strides: 1, pad: 'same' },
+    { x: [1, 8, 8, 5], size: 3, strides: 2, pad: 'same' },
+  ] as const;
+  for (const c of cases) {
+    it(`x ${c.x}, pool ${c.size}, strides ${c.strides}, ${c.pad}`, async () => {
+      const grads = () => {
+        const x = values([...c.x], 11);
+        const pool = (a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, c.size, c.strides, c.pad);
+        const dy = values(pool(x).shape, 12);
+        return [tf.grad((a: tf.Tensor) => tf.sum(tf.mul(pool(a), dy)))(x)];
+      };
+      assertClose((await on('wasm', grads))[0]!, (await on('cpu', grads))[0]!, 'dx');
+    });
+  }
+
+  it('sends the gradient of a tied window to its first maximum, as cpu does (ReLU zeros tie often)', async () => {
+    const grads = () => {
+      const x = tf.relu(values([2, 6, 6, 4], 13));
+      const dy = values([2, 3, 3, 4], 14);
+      return [tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid'), dy)))(x)];
+    };
+    assertClose((await on('wasm', grads))[0]!, (await on('cpu', grads))[0]!, 'dx');
+  });
+});
