@@ -15,6 +15,7 @@ interface BenchArgs {
   backend?: BackendRequest;
   'batch-size'?: number;
   steps: number;
+  warmup: number;
   threads?: number;
   out?: string;
 }
@@ -59,9 +60,9 @@ export async function runBench(args: BenchArgs): Promise<void> {
   const rows: { choice: BackendChoice; result: BenchResult }[] = [];
   for (const request of await backendsToMeasure(args.backend)) {
     const choice = await selectBackend({ request, ...(args.threads !== undefined ? { threads: args.threads } : {}) });
-    output.err(`measuring ${choice.name} (${choice.package}${choice.threads !== null ? `, ${choice.threads} threads` : ''}): ${args.steps} steps...\n`);
+    output.err(`measuring ${choice.name} (${choice.package}${choice.threads !== null ? `, ${choice.threads} thread${choice.threads === 1 ? "" : "s"}` : ''}): ${args.steps} steps...\n`);
     for (const warning of choice.warnings) output.err(`warning: ${warning}\n`);
-    const result = await benchmark(loaded, { steps: args.steps, ...(args['batch-size'] !== undefined ? { batchSize: args['batch-size'] } : {}) });
+    const result = await benchmark(loaded, { steps: args.steps, warmup: args.warmup, ...(args['batch-size'] !== undefined ? { batchSize: args['batch-size'] } : {}) });
     rows.push({ choice, result });
   }
   const now = new Date();
@@ -80,7 +81,8 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
     withSet(y.positional('file', { type: 'string', demandOption: true, describe: 'Experiment YAML file' }))
       .option('backend', { choices: BACKEND_REQUESTS, describe: 'Measure only this backend (cpu only when asked; use --steps 1 with it)' })
       .option('batch-size', { type: 'number', describe: 'Samples per batch (default: the experiment\'s train.batch_size)' })
-      .option('steps', { type: 'number', default: 10, describe: 'Timed steps per backend, after 2 warm-up steps' })
+      .option('steps', { type: 'number', default: 10, describe: 'Timed steps per backend' })
+      .option('warmup', { type: 'number', default: 2, describe: 'Untimed steps first (0 for the slow cpu backend)' })
       .option('threads', { type: 'number', describe: 'WASM threads (default: physical cores; env TFEXP_THREADS)' })
       .option('out', { type: 'string', describe: 'JSON output path (default: runs/bench-<time>-<name>.json)' }) as never,
   handler: (args) => runBench(args),
