@@ -3,7 +3,9 @@
  * Keras argument names and defaults (keras/src/layers/...). Only arguments
  * tfjs-layers can honour are listed; the Porting Notes say what is left out.
  *
- * Porting Note: `SpatialDropout2D` is left out: tfjs-layers 4.22 has only
+ * Porting Note: Dropout takes no `seed` (see src/model/layers/core.ts: tfjs would
+ * reuse one mask for every batch); the experiment `seed` makes masks reproducible.
+ * `SpatialDropout2D` is left out: tfjs-layers 4.22 has only
  * `spatialDropout1d`. `GlobalMaxPooling2D`/`GlobalAveragePooling2D` take no
  * `keepdims` (tfjs has none). `data_format` is always `channels_last` (NHWC).
  */
@@ -127,7 +129,6 @@ export const Dropout = Type.Object(
   {
     type: Type.Literal('Dropout'),
     rate: Type.Number({ minimum: 0, exclusiveMaximum: 1, description: 'Fraction of inputs to drop during training, in [0, 1).' }),
-    seed: Type.Optional(Type.Integer({ minimum: 0, description: 'Seed of the dropout mask. Default: derived from the experiment seed.' })),
     name: LayerName(),
   },
   { ...closed, description: 'Zeroes a fraction `rate` of inputs during training and scales the rest by 1/(1-rate).' },

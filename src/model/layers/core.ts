@@ -37,10 +37,17 @@ export const dense: LayerKind<Of<'Dense'>> = {
     }),
 };
 
-/** Input and output: any shape. Seeded from the layer's seed unless `seed` is given. */
+/**
+ * Input and output: any shape.
+ *
+ * Porting Note: no `seed` is passed to tfjs. tfjs-layers feeds a Dropout seed
+ * straight to `tf.randomUniform` on every call, which would draw the same mask
+ * for every batch. Masks come from tfjs's unseeded generator instead, which the
+ * runner makes reproducible by seeding it from the experiment seed.
+ */
 export const dropout: LayerKind<Of<'Dropout'>> = {
   plan: (_config, input) => identity(input),
-  build: (config, context) => tf.layers.dropout({ ...baseArgs(context), rate: config.rate, seed: config.seed ?? context.seed }),
+  build: (config, context) => tf.layers.dropout({ ...baseArgs(context), rate: config.rate }),
 };
 
 /** Input: [batch, d1, d2, ...] (rank >= 2 without the batch axis, as tfjs requires). Output: [batch, d1 * d2 * ...]. */
