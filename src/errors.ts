@@ -102,3 +102,17 @@ export class BackendError extends TfexpError {
     super(message, 2);
   }
 }
+
+/** The user stopped a run (Ctrl-C, SIGTERM); what finished is saved. Exit code 130. */
+export class RunInterrupted extends TfexpError {
+  constructor(message: string) {
+    super(message, 130);
+  }
+}
+
+/** A run failed after training started; run.json says why. Exit code 1. */
+export class RunFailed extends TfexpError {
+  constructor(message: string) {
+    super(message, 1);
+  }
+}

@@ -9,6 +9,8 @@ import { benchCommand } from './commands/bench.js';
 import { dataCommand } from './commands/data.js';
 import { doctorCommand } from './commands/doctor.js';
 import { renderCommand } from './commands/render.js';
+import { resumeCommand } from './commands/resume.js';
+import { runCommand } from './commands/run.js';
 import { summaryCommand } from './commands/summary.js';
 import { validateCommand } from './commands/validate.js';
 import { output } from './output.js';
@@ -22,6 +24,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     await yargs([...argv])
       .scriptName('tfexp')
       .usage('$0 <command> [options]\n\nDeclarative deep-learning experiments for TensorFlow.js.')
+      .command(runCommand)
+      .command(resumeCommand)
       .command(validateCommand)
       .command(summaryCommand)
       .command(renderCommand)

@@ -1,4 +1,5 @@
 /** Putting a resolved experiment's keys in schema order, for `tfexp render` and run directories. */
+import { stringify } from 'yaml';
 import { isPlainObject } from './pointer.js';
 import { ExperimentSchema } from './schema/index.js';
 import { alternativesFor, childSchemas, knownKeys } from './schema-walk.js';
@@ -15,6 +16,11 @@ export function orderBySchema(value: unknown, schemas: JsonSchema[] = [Experimen
   const order = [...new Set(schemas.flatMap(knownKeys))];
   const keys = Object.keys(value).sort((a, b) => rank(order, a) - rank(order, b));
   return Object.fromEntries(keys.map((key) => [key, orderBySchema(value[key], schemas.flatMap((s) => childSchemas(s, key)))]));
+}
+
+/** The resolved experiment as YAML, keys in schema order; loading it gives the same experiment. */
+export function experimentToYaml(experiment: unknown): string {
+  return stringify(orderBySchema(experiment), { lineWidth: 0, flowCollectionPadding: false });
 }
 
 function rank(order: string[], key: string): number {

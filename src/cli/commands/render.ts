@@ -1,7 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { stringify } from 'yaml';
 import { loadExperiment } from '../../config/index.js';
-import { orderBySchema } from '../../config/render.js';
+import { experimentToYaml } from '../../config/render.js';
 import { planExperiment } from '../../model/index.js';
 import { withSet } from '../options.js';
 import { output } from '../output.js';
@@ -19,7 +18,7 @@ interface RenderArgs {
 export function renderExperiment(file: string, sets: readonly string[]): string {
   const loaded = loadExperiment(file, sets);
   planExperiment(loaded);
-  return stringify(orderBySchema(loaded.experiment), { lineWidth: 0, flowCollectionPadding: false });
+  return experimentToYaml(loaded.experiment);
 }
 
 export const renderCommand: CommandModule<object, RenderArgs> = {

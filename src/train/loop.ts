@@ -1,0 +1,146 @@
+/**
+ * The training loop, with Keras `fit` semantics: each epoch visits every
+ * training sample once in a seeded shuffle, the last partial batch included;
+ * epoch metrics are means over samples; validation runs after each epoch.
+ *
+ * Reproducibility: the shuffle of epoch e uses seed (seed, e), and tfjs's
+ * unseeded random numbers (dropout masks) come from Math.random, which is
+ * replaced by a generator seeded with (seed, e) while the epoch runs. So the
+ * same experiment, seed and backend repeat exactly, and a resumed run draws
+ * the same numbers as one that was never interrupted.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { batches, type DataSplit } from '../data/index.js';
+import { mulberry32, permutation } from '../data/random.js';
+import type { Callback, Logs, TrainingState } from './callbacks/types.js';
+import { encodeLabels, evaluate, type Feed } from './evaluate.js';
+import { getLearningRate, setLearningRate } from './learning-rate.js';
+import { EpochProgress, type ProgressOptions } from './progress.js';
+
+/** One line of metrics.json's history. */
+export interface EpochRecord {
+  /** From 1. */
+  readonly epoch: number;
+  /** loss, accuracy, ..., val_loss, val_accuracy, ... (Keras names). */
+  readonly [metric: string]: number;
+}
+
+export interface LoopInputs {
+  readonly model: tf.LayersModel;
+  readonly train: DataSplit;
+  readonly trainIndices: Uint32Array;
+  /** Validation samples, or undefined for none. */
+  readonly validation?: { split: DataSplit; indices: Uint32Array };
+  readonly feed: Feed;
+  readonly epochs: number;
+  readonly seed: number;
+  readonly callbacks: readonly Callback[];
+  /** First epoch to run, from 1 (a resumed run starts after its last checkpoint). */
+  readonly startEpoch: number;
+  /** Optimizer steps done before `startEpoch`. */
+  readonly startStep: number;
+  readonly progress: ProgressOptions;
+  /** True once the user asked to stop (Ctrl-C): the loop ends after the current batch. */
+  readonly interrupted: () => boolean;
+  /** Called after each completed epoch (metrics, checkpoint, plots), before the next starts. */
+  readonly onEpochEnd: (record: EpochRecord, step: number) => Promise<void>;
+}
+
+export interface LoopResult {
+  /** Why training ended early (early stopping), if it did. */
+  readonly stoppedBy?: string;
+  readonly interrupted: boolean;
+  /** The last completed epoch (startEpoch - 1 when none completed). */
+  readonly lastEpoch: number;
+}
+
+/** The seed of epoch `epoch`'s shuffle and random numbers. */
+export function epochSeed(seed: number, epoch: number): number {
+  return (Math.imul(seed, 0x9e3779b1) ^ Math.imul(epoch, 0x85ebca6b)) >>> 0;
+}
+
+/**
+ * Trains from `startEpoch` to `epochs`.
+ * @throws whatever a callback throws (e.g. TrainingError for a NaN loss); the caller records the failure.
+ */
+export async function trainLoop(inputs: LoopInputs): Promise<LoopResult> {
+  const { model, feed, callbacks } = inputs;
+  const optimizer = model.optimizer;
+  const stepsPerEpoch = Math.ceil(inputs.trainIndices.length / feed.batchSize);
+  let epoch = inputs.startEpoch;
+  let step = inputs.startStep;
+  let stopReason: string | undefined;
+  const state: TrainingState = {
+    get epoch() {
+      return epoch;
+    },
+    get step() {
+      return step;
+    },
+    stepsPerEpoch,
+    learningRate: () => getLearningRate(optimizer),
+    setLearningRate: (rate) => setLearningRate(optimizer, rate),
+    stop: (reason) => {
+      stopReason = reason;
+    },
+    copyWeights: () => model.getWeights().map((w) => w.clone()),
+    restoreWeights: (weights) => model.setWeights(weights as tf.Tensor[]),
+    dropWeights: (weights) => tf.dispose(weights as tf.Tensor[]),
+    log: (line) => inputs.progress.write(`${line}\n`),
+  };
+  const realRandom = Math.random;
+  let lastEpoch = inputs.startEpoch - 1;
+  try {
+    for (const cb of callbacks) cb.onTrainBegin?.(state);
+    for (; epoch <= inputs.epochs; epoch++) {
+      const started = performance.now();
+      Math.random = mulberry32(epochSeed(inputs.seed, epoch));
+      const order = permutation(inputs.trainIndices.length, epochSeed(inputs.seed, epoch));
+      const indices = order.map((i) => inputs.trainIndices[i]!);
+      const progress = new EpochProgress(epoch, inputs.epochs, stepsPerEpoch, inputs.progress);
+      const sums = new Map<string, number>();
+      let seen = 0;
+      let batch = 0;
+      let means: Logs = {};
+      for (const { xs, ys } of batches(inputs.train, indices, { batchSize: feed.batchSize, sampleShape: feed.sampleShape, normalize: feed.normalize })) {
+        batch += 1;
+        for (const cb of callbacks) cb.onBatchBegin?.(batch, state);
+        const y = encodeLabels(ys, feed);
+        const out = await model.trainOnBatch(xs, y);
+        tf.dispose([xs, ys, y]);
+        const values = Array.isArray(out) ? out : [out];
+        const n = xs.shape[0];
+        const logs: Record<string, number> = {};
+        model.metricsNames.forEach((name, i) => {
+          logs[name] = values[i]!;
+          sums.set(name, (sums.get(name) ?? 0) + values[i]! * n);
+        });
+        seen += n;
+        step += 1;
+        means = Object.fromEntries([...sums].map(([name, sum]) => [name, sum / seen]));
+        for (const cb of callbacks) cb.onBatchEnd?.(batch, logs, state);
+        progress.update(batch, means);
+        if (inputs.interrupted()) return { interrupted: true, lastEpoch };
+      }
+      const validation = inputs.validation === undefined ? {} : evaluate(model, inputs.validation.split, inputs.validation.indices, feed, 'val_');
+      const logs: Logs = { ...means, ...validation };
+      progress.finish(batch, logs);
+      const record: EpochRecord = {
+        epoch,
+        ...logs,
+        seconds: (performance.now() - started) / 1000,
+        learning_rate: getLearningRate(optimizer),
+        num_tensors: tf.memory().numTensors,
+      };
+      for (const cb of callbacks) cb.onEpochEnd?.(epoch, logs, state);
+      lastEpoch = epoch;
+      await inputs.onEpochEnd(record, step);
+      if (stopReason !== undefined) break;
+      if (inputs.interrupted()) return { interrupted: true, lastEpoch };
+    }
+    for (const cb of callbacks) cb.onTrainEnd?.(state);
+    return { interrupted: false, lastEpoch, ...(stopReason !== undefined ? { stoppedBy: stopReason } : {}) };
+  } finally {
+    Math.random = realRandom;
+  }
+}

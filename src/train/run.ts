@@ -1,0 +1,279 @@
+/**
+ * `tfexp run` and `tfexp resume`, in order:
+ *   1. load and check the experiment (exit 2 on any problem, before anything is written)
+ *   2. choose the backend, load the data, compile the model
+ *   3. create the run directory and write experiment.yaml, summary.txt, run.json
+ *   4. train (trainLoop), writing metrics.json and a checkpoint after every epoch
+ *   5. evaluate on the test set, save the model, mark the run completed
+ * A failure after step 3 marks the run `failed` with the reason (exit 1); Ctrl-C marks it
+ * `interrupted` (exit 130). Either way every finished epoch stays in metrics.json.
+ */
+import { spawnSync } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { selectBackend, type BackendChoice, type BackendRequest } from '../backend/select.js';
+import { cpuModel } from '../backend/cores.js';
+import { loadExperiment, type LoadedExperiment } from '../config/index.js';
+import { experimentToYaml } from '../config/render.js';
+import { loadExperimentData, splitIndices, type LoadedDataset, type SplitIndices } from '../data/index.js';
+import { RunFailed, RunInterrupted, TfexpError } from '../errors.js';
+import { compileExperiment, type CompiledExperiment } from '../model/index.js';
+import { formatSummary } from '../model/summary.js';
+import { updateRunPlots } from '../plots/index.js';
+import { createRunDir } from '../runs/dir.js';
+import { RunStore, type Metrics, type RunInfo } from '../runs/store.js';
+import { versions } from '../version.js';
+import { buildCallbacks } from './callbacks/index.js';
+import type { Callback } from './callbacks/types.js';
+import { evaluate, type Feed } from './evaluate.js';
+import { watchInterrupts } from './interrupt.js';
+import { getLearningRate, setLearningRate } from './learning-rate.js';
+import { trainLoop, type EpochRecord } from './loop.js';
+
+export interface RunOptions {
+  readonly sets?: readonly string[];
+  /** Parent of run directories. Default: `runs`. */
+  readonly runsDir?: string;
+  readonly dataDir?: string;
+  readonly backend?: BackendRequest;
+  readonly threads?: number;
+  /** Run name (default: the experiment name); sanitised for the folder name. */
+  readonly name?: string;
+  readonly quiet?: boolean;
+  /** Where progress goes (default: stdout), and whether it is a terminal. */
+  readonly write?: (text: string) => void;
+  readonly live?: boolean;
+}
+
+export interface RunOutcome {
+  readonly dir: string;
+  readonly info: RunInfo;
+  readonly metrics: Metrics;
+}
+
+/** Everything a run needs once inputs are loaded: shared by run and resume. */
+interface Prepared {
+  readonly loaded: LoadedExperiment;
+  readonly compiled: CompiledExperiment;
+  readonly choice: BackendChoice;
+  readonly data: LoadedDataset;
+  readonly split: SplitIndices;
+  readonly validationFrom: 'split' | 'test' | 'none';
+}
+
+async function prepare(file: string, sets: readonly string[], options: RunOptions, say: (line: string) => void): Promise<Prepared> {
+  const loaded = loadExperiment(file, sets);
+  const { experiment } = loaded;
+  const choice = await selectBackend({ ...(options.backend ? { request: options.backend } : {}), ...(options.threads ? { threads: options.threads } : {}) });
+  for (const warning of choice.warnings) say(`warning: ${warning}`);
+  const data = await loadExperimentData(experiment.data, file, { ...(options.dataDir ? { dataDir: options.dataDir } : {}), log: say });
+  const validationFrom = experiment.data.validation === 'test' ? 'test' : experiment.data.validation_split > 0 ? 'split' : 'none';
+  const split = splitIndices(data.train.count, data.test.count, {
+    seed: experiment.seed,
+    validationSplit: experiment.data.validation_split,
+    ...(experiment.data.train_limit !== undefined ? { trainLimit: experiment.data.train_limit } : {}),
+    ...(experiment.data.test_limit !== undefined ? { testLimit: experiment.data.test_limit } : {}),
+  });
+  const compiled = compileExperiment(loaded);
+  return { loaded, compiled, choice, data, split, validationFrom };
+}
+
+function gitCommit(file: string): string | null {
+  const result = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: dirname(resolve(file)), encoding: 'utf8' });
+  return result.status === 0 ? result.stdout.trim() : null;
+}
+
+/** The metric that picks the best epoch: early stopping's monitor, else val_loss (or loss without validation). */
+function monitorOf(p: Prepared): { monitor: string; mode: 'min' | 'max' } {
+  const configured = (p.loaded.experiment.train as { early_stopping?: { monitor: string; mode: string } }).early_stopping;
+  const monitor = configured?.monitor ?? (p.validationFrom === 'none' ? 'loss' : 'val_loss');
+  const mode = configured?.mode === 'min' || configured?.mode === 'max' ? configured.mode : monitor.includes('acc') ? 'max' : 'min';
+  return { monitor, mode };
+}
+
+function bestEpoch(history: readonly Record<string, number>[], monitor: string, mode: 'min' | 'max'): Metrics['best'] {
+  let best: Metrics['best'] = null;
+  for (const record of history) {
+    const value = record[monitor];
+    if (value === undefined || Number.isNaN(value)) continue;
+    if (best === null || (mode === 'min' ? value < best.value : value > best.value)) best = { monitor, mode, epoch: record.epoch!, value };
+  }
+  return best;
+}
+
+function header(p: Prepared, id: string, dir: string, startEpoch: number): string {
+  const { experiment } = p.loaded;
+  const plan = p.compiled.plan;
+  const val = p.validationFrom === 'test' ? `validation: the test set (${p.split.test.length})` : `validation: ${p.split.validation.length}`;
+  const skipped = p.choice.skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ');
+  return [
+    `Experiment: ${experiment.name}${experiment.description ? ` - ${experiment.description}` : ''}`,
+    `Data: ${p.data.name}, train ${p.split.train.length}, ${val}, test ${p.split.test.length}; samples [${p.data.sampleShape.join(', ')}]`,
+    `Backend: ${p.choice.name} (${p.choice.package}${p.choice.threads !== null ? `, ${p.choice.threads} threads` : ''}, ${p.choice.device.toUpperCase()}; ${p.choice.reason}${skipped ? `; skipped ${skipped}` : ''})`,
+    `Model: ${(plan.trainableParams + plan.nonTrainableParams).toLocaleString('en-US')} parameters, ${plan.flops.toLocaleString('en-US')} FLOPs per sample (forward)`,
+    `Run: ${id} in ${dir}${startEpoch > 1 ? ` (resuming at epoch ${startEpoch})` : ''}`,
+  ].join('\n');
+}
+
+interface Execution {
+  readonly p: Prepared;
+  readonly store: RunStore;
+  readonly info: RunInfo;
+  readonly metrics: Metrics;
+  readonly callbacks: readonly Callback[];
+  readonly startEpoch: number;
+  readonly startStep: number;
+}
+
+async function execute(e: Execution, options: RunOptions, say: (line: string) => void): Promise<RunOutcome> {
+  const { p, store, info, metrics } = e;
+  const { experiment } = p.loaded;
+  const model = p.compiled.model;
+  const feed: Feed = {
+    sampleShape: p.data.sampleShape,
+    normalize: experiment.data.normalize,
+    batchSize: experiment.train.batch_size,
+    labels: p.compiled.labels,
+    numClasses: p.compiled.plan.output[p.compiled.plan.output.length - 1]!,
+  };
+  const validation =
+    p.validationFrom === 'test' ? { split: p.data.test, indices: p.split.test } : p.validationFrom === 'split' ? { split: p.data.train, indices: p.split.validation } : undefined;
+  const { monitor, mode } = monitorOf(p);
+  const started = Date.now() - (info.duration_seconds ?? 0) * 1000;
+  const finish = (status: RunInfo['status'], reason: string | null) => {
+    info.status = status;
+    info.failure_reason = reason;
+    info.ended_at = new Date().toISOString();
+    info.duration_seconds = (Date.now() - started) / 1000;
+    metrics.best = bestEpoch(metrics.history, monitor, mode);
+    store.writeMetrics(metrics);
+    store.writeRun(info);
+  };
+  const watch = watchInterrupts(say);
+  try {
+    const result = await trainLoop({
+      model,
+      train: p.data.train,
+      trainIndices: p.split.train,
+      ...(validation ? { validation } : {}),
+      feed,
+      epochs: experiment.train.epochs,
+      seed: experiment.seed,
+      callbacks: e.callbacks,
+      startEpoch: e.startEpoch,
+      startStep: e.startStep,
+      progress: { write: options.write ?? ((t) => void process.stdout.write(t)), live: options.live ?? process.stdout.isTTY === true, quiet: options.quiet ?? false },
+      interrupted: watch.interrupted,
+      onEpochEnd: async (record: EpochRecord, step: number) => {
+        metrics.history.push({ ...record });
+        info.epochs_completed = record.epoch;
+        metrics.best = bestEpoch(metrics.history, monitor, mode);
+        store.writeMetrics(metrics);
+        store.writeRun(info);
+        await store.saveCheckpoint(model, {
+          epoch: record.epoch,
+          step,
+          learning_rate: getLearningRate(model.optimizer),
+          callbacks: e.callbacks.map((cb) => cb.saveState?.() ?? null),
+        });
+        await updateRunPlots(store.plotsDir, metrics);
+      },
+    });
+    if (result.interrupted) {
+      finish('interrupted', 'interrupted by the user');
+      await updateRunPlots(store.plotsDir, metrics);
+      throw new RunInterrupted(`run interrupted after ${result.lastEpoch} completed epoch(s); resume with: tfexp resume ${store.dir}`);
+    }
+    if (result.stoppedBy !== undefined) info.stopped_early = result.stoppedBy;
+    const test = evaluate(model, p.data.test, p.split.test, feed);
+    metrics.test = test;
+    say(Object.entries(test).map(([name, value]) => `Test ${name}: ${value.toFixed(4)}`).join('\n'));
+    await store.saveModel(model);
+    finish('completed', null);
+    await updateRunPlots(store.plotsDir, metrics);
+    return { dir: store.dir, info, metrics };
+  } catch (error) {
+    if (error instanceof RunInterrupted) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    finish('failed', reason);
+    throw error instanceof TfexpError ? error : new RunFailed(`run failed: ${reason} (details in ${store.dir}/run.json)`);
+  } finally {
+    watch.dispose();
+    model.optimizer.dispose();
+    model.dispose();
+  }
+}
+
+/**
+ * Trains an experiment into a new run directory.
+ * @throws ConfigError, DataError, BackendError (exit 2) before anything is written;
+ *   RunFailed or TrainingError (exit 1) and RunInterrupted (exit 130) after.
+ */
+export async function runExperiment(file: string, options: RunOptions = {}): Promise<RunOutcome> {
+  const say = (line: string) => (options.write ?? ((t) => void process.stdout.write(t)))(`${line}\n`);
+  const p = await prepare(file, options.sets ?? [], options, say);
+  const { experiment } = p.loaded;
+  const { id, dir } = createRunDir(options.runsDir ?? 'runs', options.name ?? experiment.name);
+  const store = new RunStore(dir);
+  const plan = p.compiled.plan;
+  store.writeExperiment(experimentToYaml(experiment));
+  store.writeSummary(formatSummary(experiment.name, plan));
+  const info: RunInfo = {
+    id,
+    name: options.name ?? experiment.name,
+    status: 'running',
+    failure_reason: null,
+    started_at: new Date().toISOString(),
+    ended_at: null,
+    duration_seconds: null,
+    command: process.argv.slice(1),
+    experiment_file: resolve(file),
+    seed: experiment.seed,
+    epochs_planned: experiment.train.epochs,
+    epochs_completed: 0,
+    stopped_early: null,
+    backend: p.choice,
+    versions: { ...versions() },
+    cpu: cpuModel(),
+    git_commit: gitCommit(file),
+    params: { total: plan.trainableParams + plan.nonTrainableParams, trainable: plan.trainableParams, non_trainable: plan.nonTrainableParams },
+    flops_per_sample: plan.flops,
+    dataset: { name: p.data.name, train: p.split.train.length, validation: p.validationFrom === 'split' ? p.split.validation.length : p.validationFrom === 'test' ? p.split.test.length : 0, test: p.split.test.length, validation_from: p.validationFrom },
+  };
+  const metrics: Metrics = { history: [], test: null, best: null };
+  store.writeRun(info);
+  store.writeMetrics(metrics);
+  say(header(p, id, dir, 1));
+  return execute({ p, store, info, metrics, callbacks: buildCallbacks(experiment.train), startEpoch: 1, startStep: 0 }, options, say);
+}
+
+/**
+ * Continues an interrupted or failed run in its own directory, from its last
+ * checkpoint to its planned epochs, appending to the same metrics.
+ * @throws RunFailed when the folder is not a run or has no checkpoint (exit 1); otherwise as runExperiment.
+ */
+export async function resumeRun(dir: string, options: RunOptions = {}): Promise<RunOutcome> {
+  const say = (line: string) => (options.write ?? ((t) => void process.stdout.write(t)))(`${line}\n`);
+  const store = new RunStore(dir);
+  const info = store.readRun();
+  if (info.status === 'completed') throw new RunFailed(`${dir} is already completed (${info.epochs_completed} epochs); nothing to resume`);
+  const p = await prepare(resolve(dir, 'experiment.yaml'), options.sets ?? [], { ...options, ...(options.backend ? {} : {}) }, say);
+  const metrics = store.readMetrics();
+  const callbacks = buildCallbacks(p.loaded.experiment.train);
+  let startEpoch = 1;
+  let startStep = 0;
+  if (store.hasCheckpoint()) {
+    const state = await store.loadCheckpoint(p.compiled.model);
+    setLearningRate(p.compiled.model.optimizer, state.learning_rate);
+    callbacks.forEach((cb, i) => cb.loadState?.(state.callbacks[i]));
+    startEpoch = state.epoch + 1;
+    startStep = state.step;
+  }
+  metrics.history = metrics.history.filter((r) => r.epoch! < startEpoch);
+  info.status = 'running';
+  info.failure_reason = null;
+  info.backend = p.choice;
+  info.epochs_completed = startEpoch - 1;
+  store.writeRun(info);
+  say(header(p, info.id, dir, startEpoch));
+  return execute({ p, store, info, metrics, callbacks, startEpoch, startStep }, options, say);
+}
