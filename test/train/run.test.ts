@@ -1,0 +1,124 @@
+/** tfexp run and resume on a tiny generated dataset: directory contents, statuses, reproducibility. */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { loadExperiment } from '../../src/config/index.js';
+import { createRunDir, sanitizeName } from '../../src/runs/dir.js';
+import { loadModel } from '../../src/runs/model-io.js';
+import { resumeRun, runExperiment } from '../../src/train/run.js';
+import { REPO_ROOT, tempDir } from '../helpers.js';
+import { writeRunFixture } from './fixtures.js';
+
+const quiet = { quiet: true, backend: 'wasm' as const, threads: 2, write: () => {} };
+const json = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
+
+describe('tfexp run', () => {
+  it('trains and writes every file of the run directory', async () => {
+    const runsDir = tempDir();
+    const file = writeRunFixture();
+    const { dir, info, metrics } = await runExperiment(file, { ...quiet, runsDir });
+    assert.deepEqual(readdirSync(dir).sort(), ['checkpoint', 'experiment.yaml', 'metrics.json', 'model', 'plots', 'run.json', 'summary.txt']);
+    const run = json(join(dir, 'run.json'));
+    assert.equal(run.status, 'completed');
+    assert.equal(run.epochs_completed, 3);
+    assert.equal(run.backend.name, 'wasm');
+    assert.equal(run.params.total, 4 * 9 + 4 + 64 * 3 + 3);
+    assert.ok(run.duration_seconds > 0 && run.ended_at !== null);
+    assert.deepEqual(run.dataset, { name: 'idx', train: 192, validation: 48, test: 60, validation_from: 'split' });
+    const m = json(join(dir, 'metrics.json'));
+    assert.deepEqual(metrics, m);
+    assert.deepEqual(m.history.map((r: { epoch: number }) => r.epoch), [1, 2, 3]);
+    for (const key of ['loss', 'accuracy', 'val_loss', 'val_accuracy', 'seconds', 'learning_rate', 'num_tensors']) {
+      assert.ok(typeof m.history[0][key] === 'number', `history has ${key}`);
+    }
+    assert.ok(m.history[2].loss < m.history[0].loss, 'it learns');
+    assert.ok(m.test.accuracy > 0.8, `test accuracy ${m.test.accuracy}`);
+    assert.equal(m.best.monitor, 'val_loss');
+    assert.equal(new Set(m.history.map((r: { num_tensors: number }) => r.num_tensors)).size, 1, 'tensor count is flat across epochs');
+    assert.equal(info.status, 'completed');
+    // The saved model loads and predicts like a model of this shape.
+    const model = await loadModel(join(dir, 'model'));
+    assert.deepEqual((model.predict(tf.zeros([2, 8, 8, 1])) as tf.Tensor).shape, [2, 3]);
+    model.dispose();
+    // experiment.yaml reproduces the resolved experiment.
+    assert.deepEqual(loadExperiment(join(dir, 'experiment.yaml')).experiment.train, loadExperiment(file).experiment.train);
+    assert.match(readFileSync(join(dir, 'summary.txt'), 'utf8'), /Total params: 239/);
+  });
+
+  it('repeats exactly with the same seed, and differs with another', async () => {
+    const runsDir = tempDir();
+    const file = writeRunFixture();
+    const a = await runExperiment(file, { ...quiet, runsDir });
+    const b = await runExperiment(file, { ...quiet, runsDir });
+    const c = await runExperiment(file, { ...quiet, runsDir, sets: ['seed=8'] });
+    const losses = (r: typeof a) => r.metrics.history.map((h) => [h.loss, h.val_loss, h.accuracy]);
+    assert.deepEqual(losses(a), losses(b));
+    assert.deepEqual(a.metrics.test, b.metrics.test);
+    assert.notDeepEqual(losses(a), losses(c));
+    assert.notEqual(a.dir, b.dir, 'runs started in the same second get their own folders');
+  });
+
+  it('uses the test set for validation when data.validation is test', async () => {
+    const { info } = await runExperiment(writeRunFixture('', '  validation: test'), { ...quiet, runsDir: tempDir(), sets: ['data.validation_split=0'] });
+    assert.deepEqual(info.dataset, { name: 'idx', train: 240, validation: 60, test: 60, validation_from: 'test' });
+  });
+});
+
+describe('run directories', () => {
+  it('two runs in the same second get different folders', () => {
+    const runsDir = tempDir();
+    const now = new Date('2026-11-29T12:00:00Z');
+    const a = createRunDir(runsDir, 'x', now);
+    const b = createRunDir(runsDir, 'x', now);
+    assert.equal(a.id, '20261129-120000-x');
+    assert.equal(b.id, '20261129-120000-x-2');
+  });
+
+  it('a name with ../ or slashes stays inside the runs folder', async () => {
+    assert.equal(sanitizeName('../../etc/passwd'), 'etc_passwd');
+    assert.equal(sanitizeName('..'), 'run');
+    const runsDir = tempDir();
+    const { dir } = await runExperiment(writeRunFixture(), { ...quiet, runsDir, name: '../escape/me', sets: ['train.epochs=1'] });
+    assert.equal(join(dir, '..'), runsDir);
+    assert.match(dir, /-escape_me$/);
+  });
+});
+
+/** Spawns `tfexp` with args; resolves with its exit code once it ends. */
+function tfexp(args: string[], onOutput?: (text: string) => void) {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/tfexp.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.on('data', (d: Buffer) => onOutput?.(d.toString()));
+  child.stderr.on('data', (d: Buffer) => onOutput?.(d.toString()));
+  const done = new Promise<number>((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal === null ? -1 : 128))));
+  return { child, done };
+}
+
+describe('interrupt and resume', () => {
+  it('SIGINT stops after the current batch (status interrupted, exit 130); resume finishes with the right epoch numbers', async () => {
+    const runsDir = tempDir();
+    const file = writeRunFixture();
+    let seen = '';
+    const { child, done } = tfexp(['run', file, '--runs-dir', runsDir, '--set', 'train.epochs=40', '--backend', 'wasm', '--threads', '1'], (text) => {
+      seen += text;
+      if (/Epoch 3\/40/.test(seen) && !child.killed) child.kill('SIGINT');
+    });
+    assert.equal(await done, 130, seen);
+    const [id] = readdirSync(runsDir);
+    const dir = join(runsDir, id!);
+    const run = json(join(dir, 'run.json'));
+    assert.equal(run.status, 'interrupted');
+    const before = json(join(dir, 'metrics.json')).history.map((r: { epoch: number }) => r.epoch);
+    assert.ok(before.length >= 2, `kept the finished epochs: ${before}`);
+    assert.deepEqual(before, before.map((_: number, i: number) => i + 1));
+    assert.ok(existsSync(join(dir, 'checkpoint', 'state.json')));
+
+    const resumed = await resumeRun(dir, { ...quiet, sets: [] });
+    assert.equal(resumed.info.status, 'completed');
+    const epochs = resumed.metrics.history.map((r) => r.epoch);
+    assert.deepEqual(epochs, Array.from({ length: 40 }, (_, i) => i + 1));
+    assert.equal(json(join(dir, 'run.json')).status, 'completed');
+  });
+});
