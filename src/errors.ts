@@ -116,3 +116,15 @@ export class RunFailed extends TfexpError {
     super(message, 1);
   }
 }
+
+/**
+ * Training failed once started: the loss became NaN or infinite, a callback's
+ * monitored metric is not logged, or a checkpoint's callback state is unusable.
+ * Exit code 1 (a run failed).
+ */
+export class TrainingError extends TfexpError {
+  /** @param message what went wrong, with epoch and batch where known (from `src/log/message.ts`). */
+  constructor(message: string) {
+    super(message, 1);
+  }
+}

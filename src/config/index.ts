@@ -4,13 +4,15 @@
  *   2. apply `--set` overrides (overrides.ts)
  *   3. expand shorthands such as `loss: mse` (shorthand.ts)
  *   4. validate against the schema, filling Keras defaults (validate.ts)
- *   5. flatten `repeat` blocks and name the layers (layers.ts)
+ *   5. make data file paths absolute, relative to the file that set them (paths.ts)
+ *   6. flatten `repeat` blocks and name the layers (layers.ts)
  * Cross-field and shape checks need the model plan and live in `src/model/checks/`.
  */
 import { ConfigError } from '../errors.js';
 import { readWithExtends } from './extends.js';
 import { expandLayers, type ResolvedLayer } from './layers.js';
 import { applyOverrides, parseOverrides } from './overrides.js';
+import { resolveDataPaths } from './paths.js';
 import type { Experiment } from './schema/index.js';
 import { expandShorthands } from './shorthand.js';
 import { Locator } from './source.js';
@@ -43,6 +45,7 @@ export function loadExperiment(file: string, sets: readonly string[] = []): Load
   const problems = validateSchema(data, locator);
   if (problems.length > 0) throw new ConfigError(problems);
   const experiment = asExperiment(data);
+  resolveDataPaths(experiment, locator);
   return { file, experiment, layers: expandLayers(experiment.model.layers, locator), locator };
 }
 

@@ -388,3 +388,39 @@ export const NO_FILES = 'give at least one experiment file, e.g. tfexp validate 
 export function validOk(file: string) {
   return `${file}: ok`;
 }
+
+// TRAIN: callbacks
+
+/** The loss of a batch is NaN or infinite; `epoch` and `batch` count from 1. Also the stop reason. */
+export function lossNotFinite(loss: number, epoch: number, batch: number) {
+  return `loss became ${String(loss)} at epoch ${epoch}, batch ${batch}`;
+}
+
+export function monitorNotAvailable(at: string, monitor: string, suggestion: string | undefined, available: readonly string[]) {
+  return `${at}.monitor is "${monitor}", which this run does not log${didYouMean(suggestion)}. Available metrics: ${available.join(', ')}. Set ${at}.monitor to one of them.`;
+}
+
+/** The stop reason of EarlyStopping; epochs count from 1. */
+export function earlyStopping(epoch: number, monitor: string, wait: number, best: number | null, bestEpoch: number) {
+  const since = best === null ? '' : ` (best ${best} at epoch ${bestEpoch})`;
+  return `Epoch ${epoch}: early stopping, ${monitor} did not improve for ${wait} epoch${wait === 1 ? '' : 's'}${since}`;
+}
+
+export function restoringBestWeights(epoch: number) {
+  return `Restoring model weights from the end of the best epoch: ${epoch}.`;
+}
+
+export function bestWeightsNotInCheckpoint(epoch: number) {
+  return `The weights of the best epoch (${epoch}) are not in the checkpoint this run resumed from, and no later epoch was better: keeping the last epoch's weights.`;
+}
+
+export function reducingLearningRate(epoch: number, rate: number) {
+  return `Epoch ${epoch}: ReduceLROnPlateau reducing learning rate to ${rate}.`;
+}
+
+export const SCHEDULE_WITH_REDUCE_LR =
+  'train.learning_rate_schedule and train.reduce_lr_on_plateau both set the learning rate, so the schedule would undo every reduction (Keras refuses this too). Keep one of them.';
+
+export function badCallbackState(callback: string, detail: string) {
+  return `the checkpoint's state for ${callback} is unusable (${detail}); resume from another checkpoint or start the run again.`;
+}

@@ -64,6 +64,8 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
 export async function saveOptimizer(optimizer: tf.Optimizer, dir: string): Promise<void> {
   const weights = await optimizer.getWeights();
   const { data, specs } = await tf.io.encodeWeights(weights);
+  // getWeights returns the optimizer's own variables plus a fresh `iter` scalar; only that one is ours to free.
+  for (const { name, tensor } of weights) if (name === 'iter') tensor.dispose();
   writeFileAtomic(join(dir, 'optimizer.bin'), joinBuffers(data));
   writeJsonAtomic(join(dir, 'optimizer.json'), { className: optimizer.getClassName(), specs });
 }

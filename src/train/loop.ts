@@ -120,6 +120,8 @@ export async function trainLoop(inputs: LoopInputs): Promise<LoopResult> {
         means = Object.fromEntries([...sums].map(([name, sum]) => [name, sum / seen]));
         for (const cb of callbacks) cb.onBatchEnd?.(batch, logs, state);
         progress.update(batch, means);
+        // trainOnBatch settles through microtasks only; give Node a macrotask turn so a Ctrl-C is seen.
+        await new Promise((resolve) => setImmediate(resolve));
         if (inputs.interrupted()) return { interrupted: true, lastEpoch };
       }
       const validation = inputs.validation === undefined ? {} : evaluate(model, inputs.validation.split, inputs.validation.indices, feed, 'val_');

@@ -84,7 +84,7 @@ function gitCommit(file: string): string | null {
 
 /** The metric that picks the best epoch: early stopping's monitor, else val_loss (or loss without validation). */
 function monitorOf(p: Prepared): { monitor: string; mode: 'min' | 'max' } {
-  const configured = (p.loaded.experiment.train as { early_stopping?: { monitor: string; mode: string } }).early_stopping;
+  const configured = p.loaded.experiment.train.early_stopping;
   const monitor = configured?.monitor ?? (p.validationFrom === 'none' ? 'loss' : 'val_loss');
   const mode = configured?.mode === 'min' || configured?.mode === 'max' ? configured.mode : monitor.includes('acc') ? 'max' : 'min';
   return { monitor, mode };

@@ -71,6 +71,17 @@ describe('extends', () => {
     assert.match(loadError(join(dir, 'a.yaml')).message, /extends: cycle/);
   });
 
+  it('resolves idx data paths against the file that set them, and --set paths against the working directory', () => {
+    const dir = writeFiles({
+      'base/base.yaml': experimentYaml('[{type: Flatten}, {type: Dense, units: 10}]').replace('data: {dataset: mnist}', 'data: {dataset: idx, train_images: d/ti, train_labels: d/tl, test_images: d/si, test_labels: d/sl}').replace('[28, 28, 1]', '[2, 3, 1]'),
+      'child.yaml': 'extends: base/base.yaml\ndata: {test_labels: mine/sl}\n',
+    });
+    const { data } = loadExperiment(join(dir, 'child.yaml'), ['data.test_images=cwd/si']).experiment;
+    assert.equal(data.train_images, join(dir, 'base/d/ti'));
+    assert.equal(data.test_labels, join(dir, 'mine/sl'));
+    assert.equal(data.test_images, join(process.cwd(), 'cwd/si'));
+  });
+
   it('reports a missing experiment file', () => {
     assert.match(loadError('/nonexistent/e.yaml').message, /cannot read experiment file "\/nonexistent\/e.yaml": no such file/);
   });

@@ -126,6 +126,12 @@ describe('cross-field checks', () => {
     assert.equal(problem?.at.col, colOf(experimentYaml(`[{type: Conv2D, filters: 4, kernel_size: 3, dilation_rate: 2}, ${HEAD}]`), '2}'));
   });
 
+  it('a learning-rate schedule together with reduce_lr_on_plateau', () => {
+    const [problem] = problemsOf(`[${HEAD}]`, '  learning_rate_schedule: {type: cosine_decay, decay_steps: 100}\n  reduce_lr_on_plateau: {}');
+    assert.equal(problem?.message, message.SCHEDULE_WITH_REDUCE_LR);
+    assert.equal(problem?.at.line, 9);
+  });
+
   it('an input_shape that does not match the dataset', () => {
     const [problem] = problemsOf(`[${HEAD}]`, '', '[32, 32, 3]');
     assert.equal(problem?.message, message.inputShapeMismatch('mnist', [28, 28, 1], [32, 32, 3]));

@@ -7,6 +7,7 @@
  *     model.ts       model: input_shape, layers
  *     optimizers.ts  train.optimizer
  *     train.ts       train: loss, metrics, epochs, batch_size
+ *     callbacks.ts   train: early_stopping, reduce_lr_on_plateau, learning_rate_schedule, terminate_on_nan
  *     data.ts        data: dataset
  *
  * `schemas/experiment.schema.json` is emitted from `ExperimentSchema` by

@@ -1,5 +1,6 @@
-/** Train section: optimizer, loss, metrics, epochs and batch size (the arguments of Keras `compile` and `fit`). */
+/** Train section: optimizer, loss, metrics, epochs, batch size (the arguments of Keras `compile` and `fit`) and callbacks (callbacks.ts). */
 import { Type, type Static } from '@sinclair/typebox';
+import { callbackProperties } from './callbacks.js';
 import { Defaulted, PositiveInt, Shorthand, StringEnum } from './common.js';
 import { Optimizer } from './optimizers.js';
 
@@ -69,6 +70,7 @@ export const Train = Type.Object(
     ),
     epochs: Defaulted(PositiveInt({ description: 'Passes over the training set. Keras default: 1.' }), 1),
     batch_size: Defaulted(PositiveInt({ description: 'Samples per gradient step. Keras default: 32.' }), 32),
+    ...callbackProperties,
   },
   { additionalProperties: false, description: 'How to train: the arguments of Keras `compile` and `fit`.' },
 );

@@ -6,9 +6,10 @@ import { dilationTrainable } from './dilation.js';
 import { inputShapeMatchesDataset } from './input-shape.js';
 import { labelsMatchLoss, logitsMatchActivation } from './losses.js';
 import { outputMatchesClasses } from './output-classes.js';
+import { oneLearningRatePolicy } from './schedules.js';
 import type { ModelCheck } from './types.js';
 
-export const MODEL_CHECKS: readonly ModelCheck[] = [inputShapeMatchesDataset, outputMatchesClasses, logitsMatchActivation, labelsMatchLoss, dilationTrainable];
+export const MODEL_CHECKS: readonly ModelCheck[] = [inputShapeMatchesDataset, outputMatchesClasses, logitsMatchActivation, labelsMatchLoss, dilationTrainable, oneLearningRatePolicy];
 
 /**
  * Runs every model check.
