@@ -256,7 +256,7 @@ export async function resumeRun(dir: string, options: RunOptions = {}): Promise<
   const store = new RunStore(dir);
   const info = store.readRun();
   if (info.status === 'completed') throw new RunFailed(`${dir} is already completed (${info.epochs_completed} epochs); nothing to resume`);
-  const p = await prepare(resolve(dir, 'experiment.yaml'), options.sets ?? [], { ...options, ...(options.backend ? {} : {}) }, say);
+  const p = await prepare(resolve(dir, 'experiment.yaml'), options.sets ?? [], options, say);
   const metrics = store.readMetrics();
   const callbacks = buildCallbacks(p.loaded.experiment.train);
   let startEpoch = 1;
