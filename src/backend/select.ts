@@ -50,7 +50,7 @@ export function resolveRequest(options: SelectOptions, env: NodeJS.ProcessEnv = 
     throw new BackendError(message.backendUnavailable(request, ['unknown backend'], `Use one of: ${BACKEND_REQUESTS.join(', ')}.`));
   }
   const threads = options.threads ?? (env.TFEXP_THREADS ? Number(env.TFEXP_THREADS) : physicalCores());
-  if (!Number.isInteger(threads) || threads < 1) throw new BackendError(message.badThreads(options.threads ?? env.TFEXP_THREADS));
+  if (!Number.isInteger(threads) || threads < 1) throw new BackendError(message.badThreads(options.threads ?? env.TFEXP_THREADS, options.threads === undefined));
   return { request, threads };
 }
 

@@ -19,10 +19,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import * as tfWasm from '@tensorflow/tfjs-backend-wasm';
-import { mkdirSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
+import { cacheRoot } from '../data/locate.js';
+import { writeFileAtomic } from '../runs/atomic.js';
 
 const require = createRequire(import.meta.url);
 
@@ -47,18 +49,16 @@ function wasmOutDir(): string {
 
 /**
  * Writes the pthread worker script (shipped as a string in `*.worker.js`) to a
- * real file once per package version, atomically, and returns its path.
+ * real file in the user's cache (`$XDG_CACHE_HOME/tfexp/wasm/<version>/`, not a
+ * shared temp folder), atomically, and returns its path. An existing file is
+ * used only if its content is exactly the script; otherwise it is rewritten.
  * The package escapes newlines the same way before making its blob.
  */
 function workerScript(dir: string): string {
-  const target = join(os.tmpdir(), `tfexp-wasm-${tfWasm.version_wasm}`, 'tfjs-backend-wasm-threaded-simd.worker.cjs');
-  if (!existsSync(target)) {
-    const { wasmWorkerContents } = require(join(dir, 'tfjs-backend-wasm-threaded-simd.worker.js')) as { wasmWorkerContents: string };
-    mkdirSync(dirname(target), { recursive: true });
-    const temp = `${target}.${process.pid}.tmp`;
-    writeFileSync(temp, wasmWorkerContents.replace(/\n/g, '\\n'));
-    renameSync(temp, target);
-  }
+  const { wasmWorkerContents } = require(join(dir, 'tfjs-backend-wasm-threaded-simd.worker.js')) as { wasmWorkerContents: string };
+  const script = wasmWorkerContents.replace(/\n/g, '\\n');
+  const target = join(dirname(cacheRoot()), 'wasm', tfWasm.version_wasm, 'tfjs-backend-wasm-threaded-simd.worker.cjs');
+  if (!existsSync(target) || readFileSync(target, 'utf8') !== script) writeFileAtomic(target, script);
   return target;
 }
 

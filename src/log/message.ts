@@ -355,6 +355,20 @@ export function dilationNotTrainable(layer: string) {
   return `${layer}: dilation_rate > 1 cannot be trained with TensorFlow.js 4.22, which has no gradient for dilated convolutions on any backend. Use dilation_rate: 1 (a larger kernel_size or an extra layer widens the receptive field instead).`;
 }
 
+// TRAIN: run directories
+
+export function notARunDir(dir: string) {
+  return `${dir} is not a run directory (it has no run.json). Give a folder under runs/, e.g. tfexp resume runs/20261129-120000-baseline`;
+}
+
+export function runAlreadyCompleted(dir: string, epochs: number) {
+  return `${dir} already completed its ${epochs} epoch(s); nothing to resume. To train longer, run its experiment.yaml with --set train.epochs=N.`;
+}
+
+export function runWithoutCheckpoint(dir: string, epochs: number) {
+  return `${dir} finished ${epochs} epoch(s) but has no checkpoint/ to continue from. Start a new run with its experiment.yaml.`;
+}
+
 // BACKEND
 
 /** How to get the native TensorFlow backends (tfjs-node 4.x is built on TensorFlow 2.9: CUDA 11.2, cuDNN 8.1). */
@@ -377,8 +391,12 @@ export function wasmSingleThreaded(reason: string) {
 export const CPU_BACKEND_SLOW =
   'the pure-JavaScript cpu backend is a last resort: it takes minutes per training step of a convolutional model. Use --backend wasm.';
 
-export function badThreads(value: unknown) {
-  return `--threads must be a positive integer, got ${JSON.stringify(value)}`;
+export function badThreads(value: unknown, fromEnv: boolean) {
+  return `${fromEnv ? 'TFEXP_THREADS' : '--threads'} must be a positive integer, got ${JSON.stringify(value)}`;
+}
+
+export function badCount(flag: string, value: unknown, min: number) {
+  return `${flag} must be an integer >= ${min}, got ${JSON.stringify(value)}`;
 }
 
 // CLI

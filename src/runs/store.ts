@@ -114,13 +114,27 @@ export class RunStore {
     rmSync(old, { recursive: true, force: true });
   }
 
+  /** True when `dir` holds a run (its run.json). */
+  isRun(): boolean {
+    return existsSync(join(this.dir, 'run.json'));
+  }
+
+  /**
+   * The newest complete checkpoint folder: `checkpoint/`, or `checkpoint.old/` when a crash
+   * came between the two renames of `saveCheckpoint`; undefined when there is none.
+   */
+  private checkpointDir(): string | undefined {
+    return ['checkpoint', 'checkpoint.old'].map((name) => join(this.dir, name)).find((dir) => existsSync(join(dir, 'state.json')));
+  }
+
   hasCheckpoint(): boolean {
-    return existsSync(join(this.dir, 'checkpoint', 'state.json'));
+    return this.checkpointDir() !== undefined;
   }
 
   /** Loads the checkpointed weights into `model` and optimizer; returns the loop state. */
   async loadCheckpoint(model: tf.LayersModel): Promise<CheckpointState> {
-    const dir = join(this.dir, 'checkpoint');
+    const dir = this.checkpointDir();
+    if (dir === undefined) throw new Error(`no checkpoint in ${this.dir}`);
     const saved = await loadModel(dir);
     model.setWeights(saved.getWeights());
     saved.dispose();

@@ -9,13 +9,18 @@ export interface InterruptWatch {
   readonly dispose: () => void;
 }
 
-export function watchInterrupts(say: (line: string) => void): InterruptWatch {
+/**
+ * @param say prints a line.
+ * @param beforeExit runs synchronously just before a second signal exits the process (e.g. marks run.json).
+ */
+export function watchInterrupts(say: (line: string) => void, beforeExit: () => void = () => {}): InterruptWatch {
   let count = 0;
   const handler = (signal: NodeJS.Signals) => {
     count += 1;
     if (count === 1) {
       say(`\n${signal}: stopping after this batch; the finished epochs and the last checkpoint are kept. Press Ctrl-C again to quit at once.`);
     } else {
+      beforeExit();
       process.exit(130);
     }
   };

@@ -42,8 +42,10 @@ export interface LoopInputs {
   readonly progress: ProgressOptions;
   /** True once the user asked to stop (Ctrl-C): the loop ends after the current batch. */
   readonly interrupted: () => boolean;
-  /** Called after each completed epoch (metrics, checkpoint, plots), before the next starts. */
-  readonly onEpochEnd: (record: EpochRecord, step: number) => Promise<void>;
+  /** Called with each completed epoch's record before any callback sees it (so a failing callback cannot lose it). */
+  readonly onEpochRecord: (record: EpochRecord) => void;
+  /** Called after the callbacks have seen the epoch (checkpoint with their state, plots). */
+  readonly onEpochSaved: (record: EpochRecord, step: number) => Promise<void>;
 }
 
 export interface LoopResult {
@@ -134,9 +136,10 @@ export async function trainLoop(inputs: LoopInputs): Promise<LoopResult> {
         learning_rate: getLearningRate(optimizer),
         num_tensors: tf.memory().numTensors,
       };
-      for (const cb of callbacks) cb.onEpochEnd?.(epoch, logs, state);
       lastEpoch = epoch;
-      await inputs.onEpochEnd(record, step);
+      inputs.onEpochRecord(record);
+      for (const cb of callbacks) cb.onEpochEnd?.(epoch, logs, state);
+      await inputs.onEpochSaved(record, step);
       if (stopReason !== undefined) break;
       if (inputs.interrupted()) return { interrupted: true, lastEpoch };
     }

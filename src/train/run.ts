@@ -15,7 +15,8 @@ import { cpuModel } from '../backend/cores.js';
 import { loadExperiment, type LoadedExperiment } from '../config/index.js';
 import { experimentToYaml } from '../config/render.js';
 import { loadExperimentData, splitIndices, type LoadedDataset, type SplitIndices } from '../data/index.js';
-import { RunFailed, RunInterrupted, TfexpError } from '../errors.js';
+import { RunFailed, RunInterrupted, TfexpError, UsageError } from '../errors.js';
+import * as message from '../log/message.js';
 import { compileExperiment, type CompiledExperiment } from '../model/index.js';
 import { formatSummary } from '../model/summary.js';
 import { updateRunPlots } from '../plots/index.js';
@@ -23,6 +24,7 @@ import { createRunDir } from '../runs/dir.js';
 import { RunStore, type Metrics, type RunInfo } from '../runs/store.js';
 import { versions } from '../version.js';
 import { buildCallbacks } from './callbacks/index.js';
+import { direction } from './callbacks/monitor.js';
 import type { Callback } from './callbacks/types.js';
 import { evaluate, type Feed } from './evaluate.js';
 import { watchInterrupts } from './interrupt.js';
@@ -58,12 +60,22 @@ interface Prepared {
   readonly data: LoadedDataset;
   readonly split: SplitIndices;
   readonly validationFrom: 'split' | 'test' | 'none';
+  readonly callbacks: readonly Callback[];
+}
+
+/** Writes one line of console output where the options say. */
+function sayer(options: RunOptions): (line: string) => void {
+  const write = options.write ?? ((text: string) => void process.stdout.write(text));
+  return (line) => write(`${line}\n`);
 }
 
 async function prepare(file: string, sets: readonly string[], options: RunOptions, say: (line: string) => void): Promise<Prepared> {
   const loaded = loadExperiment(file, sets);
   const { experiment } = loaded;
-  const choice = await selectBackend({ ...(options.backend ? { request: options.backend } : {}), ...(options.threads ? { threads: options.threads } : {}) });
+  const choice = await selectBackend({
+    ...(options.backend !== undefined ? { request: options.backend } : {}),
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
+  });
   for (const warning of choice.warnings) say(`warning: ${warning}`);
   const data = await loadExperimentData(experiment.data, file, { ...(options.dataDir ? { dataDir: options.dataDir } : {}), log: say });
   const validationFrom = experiment.data.validation === 'test' ? 'test' : experiment.data.validation_split > 0 ? 'split' : 'none';
@@ -74,7 +86,7 @@ async function prepare(file: string, sets: readonly string[], options: RunOption
     ...(experiment.data.test_limit !== undefined ? { testLimit: experiment.data.test_limit } : {}),
   });
   const compiled = compileExperiment(loaded);
-  return { loaded, compiled, choice, data, split, validationFrom };
+  return { loaded, compiled, choice, data, split, validationFrom, callbacks: buildCallbacks(experiment.train) };
 }
 
 function gitCommit(file: string): string | null {
@@ -86,8 +98,7 @@ function gitCommit(file: string): string | null {
 function monitorOf(p: Prepared): { monitor: string; mode: 'min' | 'max' } {
   const configured = p.loaded.experiment.train.early_stopping;
   const monitor = configured?.monitor ?? (p.validationFrom === 'none' ? 'loss' : 'val_loss');
-  const mode = configured?.mode === 'min' || configured?.mode === 'max' ? configured.mode : monitor.includes('acc') ? 'max' : 'min';
-  return { monitor, mode };
+  return { monitor, mode: direction(configured?.mode ?? 'auto', monitor) };
 }
 
 function bestEpoch(history: readonly Record<string, number>[], monitor: string, mode: 'min' | 'max'): Metrics['best'] {
@@ -103,7 +114,8 @@ function bestEpoch(history: readonly Record<string, number>[], monitor: string, 
 function header(p: Prepared, id: string, dir: string, startEpoch: number): string {
   const { experiment } = p.loaded;
   const plan = p.compiled.plan;
-  const val = p.validationFrom === 'test' ? `validation: the test set (${p.split.test.length})` : `validation: ${p.split.validation.length}`;
+  const val =
+    p.validationFrom === 'test' ? `validation: the test set (${p.split.test.length})` : p.validationFrom === 'split' ? `validation ${p.split.validation.length}` : 'no validation';
   const skipped = p.choice.skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ');
   return [
     `Experiment: ${experiment.name}${experiment.description ? ` - ${experiment.description}` : ''}`,
@@ -119,7 +131,6 @@ interface Execution {
   readonly store: RunStore;
   readonly info: RunInfo;
   readonly metrics: Metrics;
-  readonly callbacks: readonly Callback[];
   readonly startEpoch: number;
   readonly startStep: number;
 }
@@ -148,7 +159,8 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
     store.writeMetrics(metrics);
     store.writeRun(info);
   };
-  const watch = watchInterrupts(say);
+  // A second Ctrl-C exits at once: leave run.json saying so.
+  const watch = watchInterrupts(say, () => finish('interrupted', 'interrupted by the user (second Ctrl-C, mid-epoch)'));
   try {
     const result = await trainLoop({
       model,
@@ -158,22 +170,24 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
       feed,
       epochs: experiment.train.epochs,
       seed: experiment.seed,
-      callbacks: e.callbacks,
+      callbacks: p.callbacks,
       startEpoch: e.startEpoch,
       startStep: e.startStep,
       progress: { write: options.write ?? ((t) => void process.stdout.write(t)), live: options.live ?? process.stdout.isTTY === true, quiet: options.quiet ?? false },
       interrupted: watch.interrupted,
-      onEpochEnd: async (record: EpochRecord, step: number) => {
+      onEpochRecord: (record: EpochRecord) => {
         metrics.history.push({ ...record });
         info.epochs_completed = record.epoch;
         metrics.best = bestEpoch(metrics.history, monitor, mode);
         store.writeMetrics(metrics);
         store.writeRun(info);
+      },
+      onEpochSaved: async (record: EpochRecord, step: number) => {
         await store.saveCheckpoint(model, {
           epoch: record.epoch,
           step,
           learning_rate: getLearningRate(model.optimizer),
-          callbacks: e.callbacks.map((cb) => cb.saveState?.() ?? null),
+          callbacks: p.callbacks.map((cb) => cb.saveState?.() ?? null),
         });
         await updateRunPlots(store.plotsDir, metrics);
       },
@@ -209,7 +223,7 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
  *   RunFailed or TrainingError (exit 1) and RunInterrupted (exit 130) after.
  */
 export async function runExperiment(file: string, options: RunOptions = {}): Promise<RunOutcome> {
-  const say = (line: string) => (options.write ?? ((t) => void process.stdout.write(t)))(`${line}\n`);
+  const say = sayer(options);
   const p = await prepare(file, options.sets ?? [], options, say);
   const { experiment } = p.loaded;
   const { id, dir } = createRunDir(options.runsDir ?? 'runs', options.name ?? experiment.name);
@@ -243,37 +257,45 @@ export async function runExperiment(file: string, options: RunOptions = {}): Pro
   store.writeRun(info);
   store.writeMetrics(metrics);
   say(header(p, id, dir, 1));
-  return execute({ p, store, info, metrics, callbacks: buildCallbacks(experiment.train), startEpoch: 1, startStep: 0 }, options, say);
+  return execute({ p, store, info, metrics, startEpoch: 1, startStep: 0 }, options, say);
 }
 
 /**
  * Continues an interrupted or failed run in its own directory, from its last
- * checkpoint to its planned epochs, appending to the same metrics.
- * @throws RunFailed when the folder is not a run or has no checkpoint (exit 1); otherwise as runExperiment.
+ * checkpoint to its planned epochs, appending to the same metrics. A run that
+ * stopped before its first checkpoint starts again from epoch 1.
+ * @throws UsageError (exit 2) when `dir` is not a run directory, is already completed,
+ *   or has finished epochs but no checkpoint; otherwise as runExperiment.
  */
 export async function resumeRun(dir: string, options: RunOptions = {}): Promise<RunOutcome> {
-  const say = (line: string) => (options.write ?? ((t) => void process.stdout.write(t)))(`${line}\n`);
+  const say = sayer(options);
   const store = new RunStore(dir);
+  if (!store.isRun()) throw new UsageError(message.notARunDir(dir));
   const info = store.readRun();
-  if (info.status === 'completed') throw new RunFailed(`${dir} is already completed (${info.epochs_completed} epochs); nothing to resume`);
+  if (info.status === 'completed') throw new UsageError(message.runAlreadyCompleted(dir, info.epochs_completed));
+  if (info.epochs_completed > 0 && !store.hasCheckpoint()) throw new UsageError(message.runWithoutCheckpoint(dir, info.epochs_completed));
   const p = await prepare(resolve(dir, 'experiment.yaml'), options.sets ?? [], options, say);
   const metrics = store.readMetrics();
-  const callbacks = buildCallbacks(p.loaded.experiment.train);
   let startEpoch = 1;
   let startStep = 0;
   if (store.hasCheckpoint()) {
     const state = await store.loadCheckpoint(p.compiled.model);
     setLearningRate(p.compiled.model.optimizer, state.learning_rate);
-    callbacks.forEach((cb, i) => cb.loadState?.(state.callbacks[i]));
+    p.callbacks.forEach((cb, i) => cb.loadState?.(state.callbacks[i]));
     startEpoch = state.epoch + 1;
     startStep = state.step;
   }
   metrics.history = metrics.history.filter((r) => r.epoch! < startEpoch);
-  info.status = 'running';
-  info.failure_reason = null;
-  info.backend = p.choice;
-  info.epochs_completed = startEpoch - 1;
+  Object.assign(info, {
+    status: 'running',
+    failure_reason: null,
+    ended_at: null,
+    stopped_early: null,
+    command: process.argv.slice(1),
+    backend: p.choice,
+    epochs_completed: startEpoch - 1,
+  } satisfies Partial<RunInfo>);
   store.writeRun(info);
   say(header(p, info.id, dir, startEpoch));
-  return execute({ p, store, info, metrics, callbacks, startEpoch, startStep }, options, say);
+  return execute({ p, store, info, metrics, startEpoch, startStep }, options, say);
 }

@@ -73,7 +73,7 @@ describe('resolveRequest', () => {
 
   it('rejects unknown backends and bad thread counts', () => {
     assert.throws(() => resolveRequest({}, { TFEXP_BACKEND: 'webgpu' }), /backend "webgpu" cannot be used here: unknown backend\. Use one of: auto, tensorflow, wasm, cpu\./);
-    assert.throws(() => resolveRequest({ threads: 0 }, {}), (e: unknown) => e instanceof BackendError && e.message === message.badThreads(0));
+    assert.throws(() => resolveRequest({ threads: 0 }, {}), (e: unknown) => e instanceof BackendError && e.message === message.badThreads(0, false));
   });
 });
 

@@ -1,10 +1,12 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { BACKEND_REQUESTS, selectBackend, type BackendChoice, type BackendRequest } from '../../backend/select.js';
 import { loadExperiment } from '../../config/index.js';
 import { NATIVE_PACKAGES, loadNative } from '../../backend/native.js';
 import { benchmark, type BenchResult } from '../../train/bench.js';
+import { UsageError } from '../../errors.js';
+import * as message from '../../log/message.js';
+import { writeJsonAtomic } from '../../runs/atomic.js';
+import { runTimestamp, sanitizeName } from '../../runs/dir.js';
 import { versions } from '../../version.js';
 import { withSet } from '../options.js';
 import { output } from '../output.js';
@@ -25,10 +27,6 @@ async function backendsToMeasure(requested: BackendRequest | undefined): Promise
   if (requested !== undefined && requested !== 'auto') return [requested];
   const native = await Promise.all(NATIVE_PACKAGES.map((pkg) => loadNative(pkg)));
   return native.some((n) => n.ok) ? ['tensorflow', 'wasm'] : ['wasm'];
-}
-
-function timestamp(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 }
 
 /** The results table, one row per backend. */
@@ -56,6 +54,10 @@ export function formatBench(rows: readonly { choice: BackendChoice; result: Benc
  * @throws ConfigError for a bad experiment; BackendError when a requested backend is unavailable.
  */
 export async function runBench(args: BenchArgs): Promise<void> {
+  const counts: [string, number | undefined, number][] = [['--steps', args.steps, 1], ['--warmup', args.warmup, 0], ['--batch-size', args['batch-size'], 1]];
+  for (const [flag, value, min] of counts) {
+    if (value !== undefined && (!Number.isInteger(value) || value < min)) throw new UsageError(message.badCount(flag, value, min));
+  }
   const loaded = loadExperiment(args.file, args.set);
   const rows: { choice: BackendChoice; result: BenchResult }[] = [];
   for (const request of await backendsToMeasure(args.backend)) {
@@ -66,11 +68,9 @@ export async function runBench(args: BenchArgs): Promise<void> {
     rows.push({ choice, result });
   }
   const now = new Date();
-  const out = args.out ?? `runs/bench-${timestamp(now)}-${loaded.experiment.name.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`;
+  const out = args.out ?? `runs/bench-${runTimestamp(now)}-${sanitizeName(loaded.experiment.name)}.json`;
   const json = { experiment: loaded.experiment.name, file: args.file, date: now.toISOString(), versions: versions(), data: 'synthetic: uniform [0, 1) images, random labels', results: rows.map(({ choice, result }) => ({ backend: choice, ...result })) };
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(`${out}.tmp`, `${JSON.stringify(json, null, 2)}\n`);
-  renameSync(`${out}.tmp`, out);
+  writeJsonAtomic(out, json);
   output.out(`${formatBench(rows)}\nwrote ${out}\n`);
 }
 

@@ -5,11 +5,12 @@ import type { ModelPlan } from '../plan.js';
 import { dilationTrainable } from './dilation.js';
 import { inputShapeMatchesDataset } from './input-shape.js';
 import { labelsMatchLoss, logitsMatchActivation } from './losses.js';
+import { monitorsLogged } from './monitors.js';
 import { outputMatchesClasses } from './output-classes.js';
 import { oneLearningRatePolicy } from './schedules.js';
 import type { ModelCheck } from './types.js';
 
-export const MODEL_CHECKS: readonly ModelCheck[] = [inputShapeMatchesDataset, outputMatchesClasses, logitsMatchActivation, labelsMatchLoss, dilationTrainable, oneLearningRatePolicy];
+export const MODEL_CHECKS: readonly ModelCheck[] = [inputShapeMatchesDataset, outputMatchesClasses, logitsMatchActivation, labelsMatchLoss, dilationTrainable, oneLearningRatePolicy, monitorsLogged];
 
 /**
  * Runs every model check.
