@@ -9,6 +9,7 @@
  * `interrupted` (exit 130). Either way every finished epoch stays in metrics.json.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { selectBackend, type BackendChoice, type BackendRequest } from '../backend/select.js';
 import { cpuModel } from '../backend/cores.js';
@@ -228,6 +229,7 @@ export async function runExperiment(file: string, options: RunOptions = {}): Pro
   const { experiment } = p.loaded;
   const { id, dir } = createRunDir(options.runsDir ?? 'runs', options.name ?? experiment.name);
   const store = new RunStore(dir);
+  mkdirSync(store.plotsDir);
   const plan = p.compiled.plan;
   store.writeExperiment(experimentToYaml(experiment));
   store.writeSummary(formatSummary(experiment.name, plan));
