@@ -190,12 +190,12 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
           learning_rate: getLearningRate(model.optimizer),
           callbacks: p.callbacks.map((cb) => cb.saveState?.() ?? null),
         });
-        await updateRunPlots(store.plotsDir, metrics);
+        await updateRunPlots(store.plotsDir, metrics, experiment.name, experiment.description);
       },
     });
     if (result.interrupted) {
       finish('interrupted', 'interrupted by the user');
-      await updateRunPlots(store.plotsDir, metrics);
+      await updateRunPlots(store.plotsDir, metrics, experiment.name, experiment.description);
       throw new RunInterrupted(`run interrupted after ${result.lastEpoch} completed epoch(s); resume with: tfexp resume ${store.dir}`);
     }
     if (result.stoppedBy !== undefined) info.stopped_early = result.stoppedBy;
@@ -204,7 +204,7 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
     say(Object.entries(test).map(([name, value]) => `Test ${name}: ${value.toFixed(4)}`).join('\n'));
     await store.saveModel(model);
     finish('completed', null);
-    await updateRunPlots(store.plotsDir, metrics);
+    await updateRunPlots(store.plotsDir, metrics, experiment.name, experiment.description);
     return { dir: store.dir, info, metrics };
   } catch (error) {
     if (error instanceof RunInterrupted) throw error;

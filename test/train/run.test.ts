@@ -46,6 +46,7 @@ describe('tfexp run', () => {
     // experiment.yaml reproduces the resolved experiment.
     assert.deepEqual(loadExperiment(join(dir, 'experiment.yaml')).experiment.train, loadExperiment(file).experiment.train);
     assert.match(readFileSync(join(dir, 'summary.txt'), 'utf8'), /Total params: 235 /);
+    assert.deepEqual(readdirSync(join(dir, 'plots')).sort(), ['training.png', 'training.svg', 'training.vl.json']);
   });
 
   it('repeats exactly with the same seed, and differs with another', async () => {
