@@ -6,6 +6,7 @@
 import yargs from 'yargs';
 import { ExitCode, TfexpError, UsageError } from '../errors.js';
 import { benchCommand } from './commands/bench.js';
+import { compareCommand } from './commands/compare.js';
 import { dataCommand } from './commands/data.js';
 import { doctorCommand } from './commands/doctor.js';
 import { renderCommand } from './commands/render.js';
@@ -26,6 +27,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       .usage('$0 <command> [options]\n\nDeclarative deep-learning experiments for TensorFlow.js.')
       .command(runCommand)
       .command(resumeCommand)
+      .command(compareCommand)
       .command(validateCommand)
       .command(summaryCommand)
       .command(renderCommand)

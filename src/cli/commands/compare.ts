@@ -1,0 +1,38 @@
+import type { CommandModule } from 'yargs';
+import { compareRuns } from '../../compare/index.js';
+import { FORMATS, type Format } from '../../compare/table.js';
+import { output } from '../output.js';
+
+interface CompareArgs {
+  runs: string[];
+  metric: string;
+  sort?: string;
+  format: Format;
+  'all-params': boolean;
+  out?: string;
+}
+
+export const compareCommand: CommandModule<object, CompareArgs> = {
+  command: 'compare <runs..>',
+  describe: 'Compare runs side by side: differing settings, metrics, overlay plots. Accepts run folders, runs/ or globs.',
+  builder: (y) =>
+    y
+      .positional('runs', { type: 'string', array: true, demandOption: true, describe: 'Run directories, folders of runs, or globs' })
+      .option('metric', { type: 'string', default: 'test_accuracy', describe: 'Headline metric (the default sort)' })
+      .option('sort', { type: 'string', describe: 'Column to sort by (losses ascending, others descending)' })
+      .option('format', { choices: FORMATS, default: 'table' as Format, describe: 'Output format' })
+      .option('all-params', { type: 'boolean', default: false, describe: 'Show every setting, not only those that differ' })
+      .option('out', { type: 'string', describe: 'Folder for the overlay plots (default: runs/compare-<time>/)' }) as never,
+  handler: async (args) => {
+    const result = await compareRuns(args.runs, {
+      metric: args.metric,
+      format: args.format,
+      allParams: args['all-params'],
+      warn: (line) => output.err(`${line}\n`),
+      ...(args.sort !== undefined ? { sort: args.sort } : {}),
+      ...(args.out !== undefined ? { out: args.out } : {}),
+    });
+    output.out(result.text);
+    if (args.format === 'table') output.out(`plots: ${result.out}\n`);
+  },
+};

@@ -1,0 +1,105 @@
+/** tfexp compare: differing settings, formats, sorting, robustness, overlay plots. */
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { compareRuns } from '../../src/compare/index.js';
+import { paramColumns } from '../../src/compare/params.js';
+import { buildTable, formatTable, sortTable } from '../../src/compare/table.js';
+import { overlayRows } from '../../src/plots/compare-spec.js';
+import { runCli, tempDir } from '../helpers.js';
+
+/** Writes a fake run directory with the given experiment, status and metrics. */
+function fakeRun(root: string, id: string, experiment: object, status: string, history: object[], test: object | null, metricsText?: string): string {
+  const dir = join(root, id);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'run.json'), JSON.stringify({ id, status, duration_seconds: 12.4, params: { total: 100 }, backend: { name: 'wasm', threads: 2 } }));
+  writeFileSync(join(dir, 'experiment.yaml'), JSON.stringify(experiment));
+  writeFileSync(join(dir, 'metrics.json'), metricsText ?? JSON.stringify({ history, test, best: null }));
+  return dir;
+}
+
+const exp = (lr: number, extra: object = {}) => ({ name: 'b', seed: 42, model: { input_shape: [28, 28, 1], layers: [{ type: 'Dense', units: 10 }] }, train: { optimizer: { type: 'adam', learning_rate: lr }, epochs: 2 }, ...extra });
+const hist = (acc: number, epochs = 2) => Array.from({ length: epochs }, (_, i) => ({ epoch: i + 1, loss: 1 - acc + i * 0.01, accuracy: acc, val_loss: 1, val_accuracy: acc - 0.01 * i }));
+
+describe('differing settings', () => {
+  it('finds nested keys, list items and keys present in only some runs', () => {
+    const { paths, values } = paramColumns([
+      exp(0.001),
+      exp(0.0003, { model: { input_shape: [28, 28, 1], layers: [{ type: 'Dense', units: 20 }] } }),
+      exp(0.001, { data: { validation_split: 0.1 } }),
+    ]);
+    assert.deepEqual(paths, ['model.layers.0.units', 'train.optimizer.learning_rate', 'data.validation_split'], 'in the order first seen');
+    assert.deepEqual(values, [['10', '0.001', '-'], ['20', '0.0003', '-'], ['10', '0.001', '0.1']]);
+  });
+
+  it('lists of scalars compare as one value, and identical runs have no differing column', () => {
+    assert.deepEqual(paramColumns([exp(1, { model: { input_shape: [28, 28, 1] } }), exp(1, { model: { input_shape: [32, 32, 1] } })]).paths, ['model.input_shape']);
+    assert.deepEqual(paramColumns([exp(1), exp(1)]).paths, []);
+    assert.ok(paramColumns([exp(1), exp(1)], true).paths.includes('train.epochs'), '--all-params shows everything');
+  });
+});
+
+describe('compare runs', () => {
+  it('shows the differing setting and the metrics, sorted by test accuracy, in all four formats', async () => {
+    const root = tempDir();
+    fakeRun(root, 'r1', exp(0.001), 'completed', hist(0.9), { accuracy: 0.91, loss: 0.3 });
+    fakeRun(root, 'r2', exp(0.0003), 'completed', hist(0.95), { accuracy: 0.96, loss: 0.2 });
+    const out = join(root, 'cmp');
+    const result = await compareRuns([root], { out, warn: () => {} });
+    assert.deepEqual(result.table.params, ['train.optimizer.learning_rate']);
+    assert.deepEqual(result.table.rows.map((r) => r[0]), ['r2', 'r1'], 'best test accuracy first');
+    const row = Object.fromEntries(result.table.columns.map((c, i) => [c, result.table.rows[0]![i]]));
+    assert.deepEqual(row, {
+      run: 'r2', status: 'completed', 'train.optimizer.learning_rate': '0.0003', epochs: 2, loss: 0.06, accuracy: 0.95,
+      best_val_accuracy: 0.95, best_epoch: 1, test_accuracy: 0.96, test_loss: 0.2, params: 100, duration_s: 12, backend: 'wasm/2t',
+    });
+    const md = formatTable(result.table, 'markdown');
+    assert.match(md, /^\| run \| status \| train\.optimizer\.learning_rate \| epochs/);
+    assert.match(md, /\| r2 \| completed \| 0\.0003 \| 2 \|/);
+    const csv = formatTable(result.table, 'csv').split('\n');
+    assert.equal(csv[0], result.table.columns.join(','));
+    assert.ok(csv[1]!.startsWith('r2,completed,0.0003,2,'));
+    const json = JSON.parse(formatTable(result.table, 'json'));
+    assert.equal(json[1]['train.optimizer.learning_rate'], '0.001');
+    assert.match(formatTable(result.table, 'table'), /^run +status +train\.optimizer\.learning_rate/);
+    assert.deepEqual(readdirSync(out).sort(), ['curves.png', 'curves.svg', 'curves.vl.json', 'test_accuracy.png', 'test_accuracy.svg', 'test_accuracy.vl.json']);
+    assert.deepEqual(sortTable(result.table, 'test_loss').rows.map((r) => r[0]), ['r2', 'r1'], 'losses sort ascending');
+  });
+
+  it('is robust: skips non-runs with a warning, shows failed and interrupted runs with what they have, reports corrupt metrics', async () => {
+    const root = tempDir();
+    fakeRun(root, 'ok', exp(0.001), 'completed', hist(0.9), { accuracy: 0.9, loss: 0.3 });
+    fakeRun(root, 'failed', exp(0.1), 'failed', hist(0.5, 1), null);
+    fakeRun(root, 'stopped', exp(0.01), 'interrupted', [], null);
+    fakeRun(root, 'corrupt', exp(0.02), 'completed', [], null, '{"history": [');
+    mkdirSync(join(root, 'notes'));
+    const warnings: string[] = [];
+    const result = await compareRuns([root, join(root, 'missing')], { out: join(root, 'cmp'), warn: (w) => warnings.push(w) });
+    assert.equal(result.table.rows[0]![0], 'ok', 'the only run with a test result comes first');
+    const status = Object.fromEntries(result.table.rows.map((r) => [r[0], r[1]]));
+    assert.equal(status.failed, 'failed');
+    assert.equal(status.stopped, 'interrupted');
+    assert.match(String(status.corrupt), /^completed \(metrics\.json is unreadable: /);
+    assert.equal(result.table.rows.length, 4);
+    assert.ok(warnings.some((w) => /missing: no such file or folder; skipped/.test(w)), warnings.join('\n'));
+    assert.ok(warnings.some((w) => /corrupt: metrics\.json is unreadable/.test(w)));
+  });
+
+  it('exits 2 when no run is found', async () => {
+    const { code, stderr } = await runCli(['compare', tempDir()]);
+    assert.equal(code, 2);
+    assert.match(stderr, /no run directories found/);
+  });
+});
+
+describe('overlay data', () => {
+  it('handles runs of different lengths', () => {
+    const rows = overlayRows([
+      { run: 'a', metrics: { history: hist(0.9, 3), test: null, best: null } },
+      { run: 'b', metrics: { history: hist(0.8, 1), test: null, best: null } },
+    ]);
+    assert.equal(rows.filter((r) => r.run === 'a').length, 3 * 2 * 2);
+    assert.equal(rows.filter((r) => r.run === 'b').length, 1 * 2 * 2);
+  });
+});
