@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { overlaySpec, testBarSpec } from '../plots/compare-spec.js';
 import { writeChart } from '../plots/index.js';
+import { compareReportHtml } from '../plots/report.js';
+import { writeFileAtomic } from '../runs/atomic.js';
 import { runTimestamp } from '../runs/dir.js';
 import { findRunDirs, readRun, type ComparedRun } from './load.js';
 import { buildTable, formatTable, sortTable, type CompareTable, type Format } from './table.js';
@@ -48,7 +50,10 @@ export async function compareRuns(args: readonly string[], options: CompareOptio
   const out = options.out ?? join('runs', `compare-${runTimestamp(new Date())}`);
   const series = runs.flatMap((r) => (r.metrics === null ? [] : [{ run: r.info.id, metrics: r.metrics }]));
   const title = `${runs.length} runs`;
-  await writeChart(out, 'curves', overlaySpec(series, title));
-  await writeChart(out, 'test_accuracy', testBarSpec(series, title));
+  const charts = {
+    curves: await writeChart(out, 'curves', overlaySpec(series, title)),
+    test_accuracy: await writeChart(out, 'test_accuracy', testBarSpec(series, title)),
+  };
+  writeFileAtomic(join(out, 'compare.html'), compareReportHtml(`Comparison of ${title}`, table.columns, table.rows, charts));
   return { runs, table, text: formatTable(table, options.format ?? 'table'), out };
 }

@@ -40,7 +40,7 @@ export function overlaySpec(series: readonly RunSeries[], title: string): Record
       encoding: {
         x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1, format: 'd' } },
         y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
-        color: { field: 'run', type: 'nominal', title: 'run' },
+        color: { field: 'run', type: 'nominal', title: 'run', legend: { labelLimit: 400 } },
         strokeDash: { field: 'split', type: 'nominal', title: null, scale: { domain: ['training', 'validation'], range: [[1, 0], [6, 4]] } },
         detail: { field: 'split' },
         tooltip: [{ field: 'run' }, { field: 'split' }, { field: 'epoch' }, { field: 'value', format: '.4f' }],

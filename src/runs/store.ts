@@ -76,6 +76,11 @@ export class RunStore {
     writeFileAtomic(join(this.dir, 'summary.txt'), text);
   }
 
+  /** report.html: the run's self-contained report. */
+  writeReport(html: string): void {
+    writeFileAtomic(join(this.dir, 'report.html'), html);
+  }
+
   writeRun(info: RunInfo): void {
     writeJsonAtomic(join(this.dir, 'run.json'), info);
   }

@@ -21,6 +21,7 @@ import * as message from '../log/message.js';
 import { compileExperiment, type CompiledExperiment } from '../model/index.js';
 import { formatSummary } from '../model/summary.js';
 import { updateRunPlots } from '../plots/index.js';
+import { runReportHtml } from '../plots/report.js';
 import { createRunDir } from '../runs/dir.js';
 import { RunStore, type Metrics, type RunInfo } from '../runs/store.js';
 import { versions } from '../version.js';
@@ -161,6 +162,32 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
     store.writeRun(info);
   };
   // A second Ctrl-C exits at once: leave run.json saying so.
+  /** Redraws plots/ and report.html from the current metrics and status. */
+  const refreshReport = async () => {
+    const charts = await updateRunPlots(store.plotsDir, metrics, experiment.name, experiment.description);
+    const plan = p.compiled.plan;
+    store.writeReport(
+      runReportHtml({
+        title: `${experiment.name} (${info.id})`,
+        description: experiment.description,
+        status: info.status + (info.failure_reason ? `: ${info.failure_reason}` : ''),
+        facts: {
+          backend: `${p.choice.name} (${p.choice.package}${p.choice.threads !== null ? `, ${p.choice.threads} threads` : ''}, ${p.choice.device})`,
+          parameters: (plan.trainableParams + plan.nonTrainableParams).toLocaleString('en-US'),
+          'FLOPs per sample': plan.flops.toLocaleString('en-US'),
+          data: `${p.data.name}: train ${p.split.train.length}, validation ${info.dataset.validation} (${p.validationFrom}), test ${p.split.test.length}`,
+          epochs: `${info.epochs_completed} of ${info.epochs_planned}${info.stopped_early ? ` (${info.stopped_early})` : ''}`,
+          duration: info.duration_seconds === null ? 'running' : `${info.duration_seconds.toFixed(1)} s`,
+          seed: String(info.seed),
+        },
+        history: metrics.history,
+        test: metrics.test,
+        summary: formatSummary(experiment.name, plan),
+        experimentYaml: experimentToYaml(experiment),
+        charts,
+      }),
+    );
+  };
   const watch = watchInterrupts(say, () => finish('interrupted', 'interrupted by the user (second Ctrl-C, mid-epoch)'));
   try {
     const result = await trainLoop({
@@ -190,12 +217,12 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
           learning_rate: getLearningRate(model.optimizer),
           callbacks: p.callbacks.map((cb) => cb.saveState?.() ?? null),
         });
-        await updateRunPlots(store.plotsDir, metrics, experiment.name, experiment.description);
+        await refreshReport();
       },
     });
     if (result.interrupted) {
       finish('interrupted', 'interrupted by the user');
-      await updateRunPlots(store.plotsDir, metrics, experiment.name, experiment.description);
+      await refreshReport();
       throw new RunInterrupted(`run interrupted after ${result.lastEpoch} completed epoch(s); resume with: tfexp resume ${store.dir}`);
     }
     if (result.stoppedBy !== undefined) info.stopped_early = result.stoppedBy;
@@ -204,12 +231,13 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
     say(Object.entries(test).map(([name, value]) => `Test ${name}: ${value.toFixed(4)}`).join('\n'));
     await store.saveModel(model);
     finish('completed', null);
-    await updateRunPlots(store.plotsDir, metrics, experiment.name, experiment.description);
+    await refreshReport();
     return { dir: store.dir, info, metrics };
   } catch (error) {
     if (error instanceof RunInterrupted) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     finish('failed', reason);
+    await refreshReport().catch(() => {});
     throw error instanceof TfexpError ? error : new RunFailed(`run failed: ${reason} (details in ${store.dir}/run.json)`);
   } finally {
     watch.dispose();

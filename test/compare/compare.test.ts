@@ -63,7 +63,7 @@ describe('compare runs', () => {
     const json = JSON.parse(formatTable(result.table, 'json'));
     assert.equal(json[1]['train.optimizer.learning_rate'], '0.001');
     assert.match(formatTable(result.table, 'table'), /^run +status +train\.optimizer\.learning_rate/);
-    assert.deepEqual(readdirSync(out).sort(), ['curves.png', 'curves.svg', 'curves.vl.json', 'test_accuracy.png', 'test_accuracy.svg', 'test_accuracy.vl.json']);
+    assert.deepEqual(readdirSync(out).sort(), ['compare.html', 'curves.png', 'curves.svg', 'curves.vl.json', 'test_accuracy.png', 'test_accuracy.svg', 'test_accuracy.vl.json']);
     assert.deepEqual(sortTable(result.table, 'test_loss').rows.map((r) => r[0]), ['r2', 'r1'], 'losses sort ascending');
   });
 

@@ -26,7 +26,7 @@ describe('callbacks in a run', () => {
     const [id] = readdirSync(runsDir);
     const run = JSON.parse(readFileSync(join(runsDir, id!, 'run.json'), 'utf8'));
     assert.equal(run.status, 'failed');
-    assert.deepEqual(readdirSync(join(runsDir, id!)).sort(), ['experiment.yaml', 'metrics.json', 'plots', 'run.json', 'summary.txt']);
+    assert.deepEqual(readdirSync(join(runsDir, id!)).sort(), ['experiment.yaml', 'metrics.json', 'plots', 'report.html', 'run.json', 'summary.txt']);
     assert.match(run.failure_reason, /^loss became (NaN|Infinity|-Infinity) at epoch \d+, batch \d+$/);
     assert.ok(run.ended_at !== null);
   });

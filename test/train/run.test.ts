@@ -20,7 +20,7 @@ describe('tfexp run', () => {
     const runsDir = tempDir();
     const file = writeRunFixture();
     const { dir, info, metrics } = await runExperiment(file, { ...quiet, runsDir });
-    assert.deepEqual(readdirSync(dir).sort(), ['checkpoint', 'experiment.yaml', 'metrics.json', 'model', 'plots', 'run.json', 'summary.txt']);
+    assert.deepEqual(readdirSync(dir).sort(), ['checkpoint', 'experiment.yaml', 'metrics.json', 'model', 'plots', 'report.html', 'run.json', 'summary.txt']);
     const run = json(join(dir, 'run.json'));
     assert.equal(run.status, 'completed');
     assert.equal(run.epochs_completed, 3);
