@@ -46,6 +46,8 @@ export interface RunOptions {
   /** Where progress goes (default: stdout), and whether it is a terminal. */
   readonly write?: (text: string) => void;
   readonly live?: boolean;
+  /** Told the run directory as soon as it exists (sweeps record it). */
+  readonly onRunDir?: (dir: string) => void;
 }
 
 export interface RunOutcome {
@@ -256,10 +258,13 @@ export async function runExperiment(file: string, options: RunOptions = {}): Pro
   const p = await prepare(file, options.sets ?? [], options, say);
   const { experiment } = p.loaded;
   const { id, dir } = createRunDir(options.runsDir ?? 'runs', options.name ?? experiment.name);
+  options.onRunDir?.(dir);
   const store = new RunStore(dir);
   mkdirSync(store.plotsDir);
   const plan = p.compiled.plan;
-  store.writeExperiment(experimentToYaml(experiment));
+  // A run is one point: its experiment.yaml must not sweep again.
+  const { sweep: _sweep, seeds: _seeds, ...single } = experiment;
+  store.writeExperiment(experimentToYaml(single));
   store.writeSummary(formatSummary(experiment.name, plan));
   const info: RunInfo = {
     id,

@@ -107,7 +107,7 @@ describe('schema validation', () => {
     const problems = problemsOf(`${experimentYaml('[{type: Flatten}]')}\n  metrics: [accuracy, accuracy]\nepoch: 3\n`);
     assert.deepEqual(problems, [
       `9:12: ${message.duplicateItem('metrics', 'accuracy')}`,
-      `10:1: ${message.unknownKey('epoch', 'the experiment', undefined, ['extends', 'name', 'description', 'seed', 'data', 'model', 'train'])}`,
+      `10:1: ${message.unknownKey('epoch', 'the experiment', undefined, ['extends', 'name', 'description', 'seed', 'data', 'model', 'train', 'sweep', 'seeds'])}`,
     ]);
   });
 });

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
+import { resumeSweep } from '../../sweep/run.js';
 import { resumeRun } from '../../train/run.js';
 import { trainingRunOptions, withTrainingOptions, type TrainingArgs } from '../options.js';
 import { output } from '../output.js';
@@ -9,9 +12,13 @@ interface ResumeArgs extends TrainingArgs {
 
 export const resumeCommand: CommandModule<object, ResumeArgs> = {
   command: 'resume <dir>',
-  describe: 'Continue an interrupted or failed run from its last checkpoint, in the same directory.',
-  builder: (y) => withTrainingOptions(y.positional('dir', { type: 'string', demandOption: true, describe: 'Run directory (runs/<id>)' })) as never,
+  describe: 'Continue an interrupted or failed run from its last checkpoint, or a sweep (only the points not completed), in place.',
+  builder: (y) => withTrainingOptions(y.positional('dir', { type: 'string', demandOption: true, describe: 'Run directory (runs/<id>) or sweep folder' })) as never,
   handler: async (args) => {
+    if (existsSync(join(args.dir, 'sweep.json'))) {
+      output.out(`Sweep done: ${await resumeSweep(args.dir, trainingRunOptions(args))}\n`);
+      return;
+    }
     const outcome = await resumeRun(args.dir, trainingRunOptions(args));
     output.out(`Run ${outcome.info.status}: ${outcome.dir}\n`);
   },

@@ -1,4 +1,7 @@
 import type { CommandModule } from 'yargs';
+import { loadExperiment } from '../../config/index.js';
+import { isSweep, parseSweepArg, seedList, type Axes } from '../../sweep/grid.js';
+import { runSweep } from '../../sweep/run.js';
 import { runExperiment } from '../../train/run.js';
 import { trainingRunOptions, withSet, withTrainingOptions, type TrainingArgs } from '../options.js';
 import { output } from '../output.js';
@@ -8,30 +11,42 @@ interface RunArgs extends TrainingArgs {
   set: string[];
   'runs-dir': string;
   name?: string;
+  sweep?: string | string[];
+  seeds?: number;
+  'dry-run': boolean;
+  parallel: number;
 }
 
 /**
- * Trains each experiment in turn, each into its own run directory.
+ * Trains each experiment in turn, each into its own run directory, or each point
+ * of its sweep into a sweep folder.
  * @throws the first error (ConfigError/DataError/BackendError exit 2, RunFailed/TrainingError exit 1, RunInterrupted 130).
  */
 export async function runFiles(args: RunArgs): Promise<void> {
+  const axes: Axes = Object.fromEntries(([] as string[]).concat(args.sweep ?? []).map(parseSweepArg));
+  const seeds = args.seeds === undefined ? undefined : seedList(args.seeds);
   for (const file of args.files) {
-    const outcome = await runExperiment(file, {
-      ...trainingRunOptions(args),
-      sets: args.set,
-      runsDir: args['runs-dir'],
-      ...(args.name !== undefined ? { name: args.name } : {}),
-    });
+    const common = { ...trainingRunOptions(args), sets: args.set, runsDir: args['runs-dir'] };
+    if (args['dry-run'] || isSweep(loadExperiment(file, args.set).experiment, axes, seeds)) {
+      const dir = await runSweep(file, { ...common, axes, ...(seeds ? { seeds } : {}), dryRun: args['dry-run'], parallel: args.parallel });
+      if (dir !== undefined) output.out(`Sweep done: ${dir}\n`);
+      continue;
+    }
+    const outcome = await runExperiment(file, { ...common, ...(args.name !== undefined ? { name: args.name } : {}) });
     output.out(`Run ${outcome.info.status}: ${outcome.dir}\n`);
   }
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run <files..>',
-  describe: 'Train experiments; each writes runs/<time>-<name>/ (experiment, run.json, metrics, model, summary, plots).',
+  describe: 'Train experiments; each writes runs/<time>-<name>/ (experiment, run.json, metrics, model, summary, plots, report). Sweeps write runs/<sweep-id>/.',
   builder: (y) =>
     withTrainingOptions(withSet(y.positional('files', { type: 'string', array: true, demandOption: true, describe: 'Experiment YAML files, run one after another' })))
       .option('runs-dir', { type: 'string', default: 'runs', describe: 'Folder for run directories' })
-      .option('name', { type: 'string', describe: 'Run name (default: the experiment name)' }) as never,
+      .option('name', { type: 'string', describe: 'Run name (default: the experiment name)' })
+      .option('sweep', { type: 'string', describe: 'Add or replace a sweep axis: path=value1,value2 (repeatable)' })
+      .option('seeds', { type: 'number', describe: 'Repeat every point with seeds 1..N' })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'Print the planned runs without training' })
+      .option('parallel', { type: 'number', default: 1, describe: 'Sweep points run at once, in separate processes' }) as never,
   handler: (args) => runFiles(args),
 };

@@ -9,6 +9,7 @@
  *     train.ts       train: loss, metrics, epochs, batch_size
  *     callbacks.ts   train: early_stopping, reduce_lr_on_plateau, learning_rate_schedule, terminate_on_nan
  *     data.ts        data: dataset
+ *     sweep.ts       sweep (grid of settings) and seeds
  *
  * `schemas/experiment.schema.json` is emitted from `ExperimentSchema` by
  * `npm run schema`; a test fails when the committed file is stale.
@@ -17,6 +18,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Defaulted } from './common.js';
 import { Data } from './data.js';
 import { Model } from './model.js';
+import { Sweep, Seeds } from './sweep.js';
 import { Train } from './train.js';
 
 export const ExperimentSchema = Type.Object(
@@ -36,6 +38,8 @@ export const ExperimentSchema = Type.Object(
     data: Data,
     model: Model,
     train: Train,
+    sweep: Sweep,
+    seeds: Seeds,
   },
   {
     title: 'tfexp experiment',

@@ -8,9 +8,10 @@ import { labelsMatchLoss, logitsMatchActivation } from './losses.js';
 import { monitorsLogged } from './monitors.js';
 import { outputMatchesClasses } from './output-classes.js';
 import { oneLearningRatePolicy } from './schedules.js';
+import { sweepPathsExist } from './sweep.js';
 import type { ModelCheck } from './types.js';
 
-export const MODEL_CHECKS: readonly ModelCheck[] = [inputShapeMatchesDataset, outputMatchesClasses, logitsMatchActivation, labelsMatchLoss, dilationTrainable, oneLearningRatePolicy, monitorsLogged];
+export const MODEL_CHECKS: readonly ModelCheck[] = [inputShapeMatchesDataset, outputMatchesClasses, logitsMatchActivation, labelsMatchLoss, dilationTrainable, oneLearningRatePolicy, monitorsLogged, sweepPathsExist];
 
 /**
  * Runs every model check.

@@ -1,0 +1,167 @@
+/**
+ * Running a sweep: every planned point is one run, under `runs/<sweep-id>/`,
+ * with `sweep.json` listing the grid and each point's status and run folder.
+ * Points run one after another in this process, or `--parallel N` at a time
+ * in child processes (each with its share of the WASM threads). A failed point
+ * does not stop the sweep; Ctrl-C does (exit 130), and `tfexp resume <sweep-dir>`
+ * then runs only the points that did not complete.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { physicalCores } from '../backend/cores.js';
+import { loadExperiment } from '../config/index.js';
+import { RunInterrupted, TfexpError } from '../errors.js';
+import { planExperiment } from '../model/index.js';
+import { writeJsonAtomic } from '../runs/atomic.js';
+import { createRunDir } from '../runs/dir.js';
+import { resumeRun, runExperiment, type RunOptions } from '../train/run.js';
+import { watchInterrupts } from '../train/interrupt.js';
+import { planSweep, type Axes, type SweepPoint } from './grid.js';
+
+export type PointStatus = 'pending' | 'completed' | 'failed' | 'interrupted';
+
+/** sweep.json. Run folders are relative to the sweep folder. */
+export interface SweepFile {
+  id: string;
+  experiment_file: string;
+  sets: string[];
+  axes: Axes;
+  seeds: readonly number[] | null;
+  created_at: string;
+  points: (SweepPoint & { status: PointStatus; run: string | null; reason: string | null })[];
+}
+
+export interface SweepOptions extends RunOptions {
+  readonly axes?: Axes;
+  readonly seeds?: readonly number[];
+  readonly dryRun?: boolean;
+  /** Points run at once, each in its own process. Default: 1 (in this process). */
+  readonly parallel?: number;
+}
+
+const BIN = fileURLToPath(new URL('../../bin/tfexp.js', import.meta.url));
+
+function say(options: RunOptions, line: string): void {
+  (options.write ?? ((text: string) => void process.stdout.write(text)))(`${line}\n`);
+}
+
+function describePoint(point: SweepPoint): string {
+  const values = Object.entries(point.values).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+  return [...values, ...(point.seed === null ? [] : [`seed=${point.seed}`])].join(' ') || '(base experiment)';
+}
+
+/**
+ * Plans and runs a sweep (or prints the plan with `dryRun`).
+ * @throws ConfigError (exit 2) when any point is invalid, before anything runs; RunInterrupted (exit 130) on Ctrl-C.
+ * @returns the sweep folder, or undefined for a dry run.
+ */
+export async function runSweep(file: string, options: SweepOptions): Promise<string | undefined> {
+  const sets = [...(options.sets ?? [])];
+  const loaded = loadExperiment(file, sets);
+  planExperiment(loaded);
+  const plan = planSweep(loaded.experiment, options.axes ?? {}, options.seeds);
+  for (const point of plan.points) planExperiment(loadExperiment(file, [...sets, ...point.sets]));
+  say(options, `Sweep of ${loaded.experiment.name}: ${plan.points.length} run(s)`);
+  for (const point of plan.points) say(options, `  ${String(point.index).padStart(3)}. ${describePoint(point)}`);
+  if (options.dryRun) return undefined;
+  const { id, dir } = createRunDir(options.runsDir ?? 'runs', `${loaded.experiment.name}-sweep`);
+  const sweep: SweepFile = {
+    id,
+    experiment_file: resolve(file),
+    sets,
+    axes: plan.axes,
+    seeds: plan.seeds,
+    created_at: new Date().toISOString(),
+    points: plan.points.map((p) => ({ ...p, status: 'pending', run: null, reason: null })),
+  };
+  writeJsonAtomic(join(dir, 'sweep.json'), sweep);
+  say(options, `Sweep folder: ${dir}`);
+  await execute(dir, sweep, options);
+  return dir;
+}
+
+/** Continues a sweep: resumes its interrupted or failed points, runs its pending ones, skips completed ones. */
+export async function resumeSweep(dir: string, options: SweepOptions): Promise<string> {
+  const sweep = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8')) as SweepFile;
+  const todo = sweep.points.filter((p) => p.status !== 'completed').length;
+  say(options, `Resuming sweep ${sweep.id}: ${todo} of ${sweep.points.length} point(s) left`);
+  await execute(dir, sweep, options);
+  return dir;
+}
+
+async function execute(dir: string, sweep: SweepFile, options: SweepOptions): Promise<void> {
+  const save = () => writeJsonAtomic(join(dir, 'sweep.json'), sweep);
+  const pending = sweep.points.filter((p) => p.status !== 'completed');
+  const parallel = options.parallel ?? 1;
+  if (parallel > 1) return executeParallel(dir, sweep, pending, parallel, options, save);
+  for (const point of pending) {
+    say(options, `\n[${point.index}/${sweep.points.length}] ${describePoint(point)}`);
+    const runDir = point.run === null ? null : join(dir, point.run);
+    try {
+      const pointOptions: RunOptions = {
+        ...options,
+        sets: [...sweep.sets, ...point.sets],
+        runsDir: dir,
+        name: `${sweep.id.replace(/-sweep(-\d+)?$/, '')}-${point.index}`,
+        onRunDir: (made) => {
+          point.run = relative(dir, made);
+          save();
+        },
+      };
+      if (runDir !== null && existsSync(join(runDir, 'run.json'))) await resumeRun(runDir, pointOptions);
+      else await runExperiment(sweep.experiment_file, pointOptions);
+      point.status = 'completed';
+      point.reason = null;
+    } catch (error) {
+      point.status = error instanceof RunInterrupted ? 'interrupted' : 'failed';
+      point.reason = error instanceof Error ? error.message : String(error);
+      save();
+      if (error instanceof RunInterrupted) throw new RunInterrupted(`sweep interrupted at point ${point.index}; continue with: tfexp resume ${dir}`);
+      if (!(error instanceof TfexpError) || error.exitCode === 2) throw error;
+      say(options, `point ${point.index} failed: ${point.reason}`);
+    }
+    save();
+  }
+}
+
+/** Runs points in child `tfexp run` processes, `parallel` at a time, each with threads / parallel WASM threads. */
+async function executeParallel(dir: string, sweep: SweepFile, points: SweepFile['points'], parallel: number, options: SweepOptions, save: () => void): Promise<void> {
+  const threads = Math.max(1, Math.floor((options.threads ?? physicalCores()) / parallel));
+  const watch = watchInterrupts((line) => say(options, line));
+  const queue = [...points];
+  const worker = async () => {
+    for (let point = queue.shift(); point !== undefined && !watch.interrupted(); point = queue.shift()) {
+      const args = [BIN, 'run', sweep.experiment_file, '--runs-dir', dir, '--quiet', '--threads', String(threads), '--name', `${sweep.id.replace(/-sweep(-\d+)?$/, '')}-${point.index}`];
+      for (const set of [...sweep.sets, ...point.sets]) args.push('--set', set);
+      if (options.backend !== undefined) args.push('--backend', options.backend);
+      if (options.dataDir !== undefined) args.push('--data-dir', options.dataDir);
+      const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      let log = '';
+      const current = point;
+      child.stdout.on('data', (d: Buffer) => {
+        log += d.toString();
+        const made = /^Run: \S+ in (.+)$/m.exec(log)?.[1];
+        if (made !== undefined && current.run === null) {
+          current.run = relative(dir, resolve(made));
+          save();
+        }
+      });
+      child.stderr.on('data', (d: Buffer) => void (log += d.toString()));
+      const code = await new Promise<number>((done) => child.on('close', (c) => done(c ?? 1)));
+      current.status = code === 0 ? 'completed' : code === 130 ? 'interrupted' : 'failed';
+      current.reason = code === 0 ? null : log.trim().split('\n').slice(-1)[0] ?? `exit code ${code}`;
+      say(options, `[${current.index}/${sweep.points.length}] ${describePoint(current)}: ${current.status}`);
+      save();
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(parallel, points.length) }, worker));
+  } finally {
+    watch.dispose();
+  }
+  if (watch.interrupted() || points.some((p) => p.status === 'interrupted')) {
+    throw new RunInterrupted(`sweep interrupted; continue with: tfexp resume ${dir}`);
+  }
+}
