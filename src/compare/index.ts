@@ -11,6 +11,7 @@ import { compareReportHtml } from '../plots/report.js';
 import { writeFileAtomic } from '../runs/atomic.js';
 import { runTimestamp } from '../runs/dir.js';
 import { findRunDirs, readRun, type ComparedRun } from './load.js';
+import { groupSeeds, seedsRepeat } from './group.js';
 import { buildTable, formatTable, sortTable, type CompareTable, type Format } from './table.js';
 
 export interface CompareOptions {
@@ -20,6 +21,8 @@ export interface CompareOptions {
   readonly sort?: string;
   readonly format?: Format;
   readonly allParams?: boolean;
+  /** One row per grid point with mean and std over seeds. Default: when seeds repeat. */
+  readonly groupSeeds?: boolean;
   /** Output folder for plots. Default: runs/compare-<timestamp>/. */
   readonly out?: string;
   readonly warn?: (line: string) => void;
@@ -43,7 +46,8 @@ export async function compareRuns(args: readonly string[], options: CompareOptio
   const runs = dirs.flatMap((dir) => readRun(dir, (line) => warn(`warning: ${line}`)) ?? []);
   if (runs.length === 0) throw new UsageError(`no run directories found in ${args.join(' ')}; give run folders (runs/<id>), a folder of runs (runs/) or a glob ('runs/2026*')`);
   const metric = options.metric ?? 'test_accuracy';
-  const built = buildTable(runs, options.allParams ?? false);
+  const perRun = buildTable(runs, options.allParams ?? false);
+  const built = options.groupSeeds ?? seedsRepeat(perRun) ? groupSeeds(perRun) : perRun;
   const sortBy = options.sort ?? metric;
   if (!built.columns.includes(sortBy)) throw new UsageError(`cannot sort by "${sortBy}": columns are ${built.columns.join(', ')}`);
   const table = sortTable(built, sortBy);

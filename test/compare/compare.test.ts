@@ -103,3 +103,23 @@ describe('overlay data', () => {
     assert.equal(rows.filter((r) => r.run === 'b').length, 1 * 2 * 2);
   });
 });
+
+describe('repeated seeds', () => {
+  it('groups runs that differ only by seed: mean and sample std per grid point, with the seed count', async () => {
+    const root = tempDir();
+    const runs: [string, number, number, number][] = [['a1', 0.001, 1, 0.90], ['a2', 0.001, 2, 0.92], ['a3', 0.001, 3, 0.94], ['b1', 0.0003, 1, 0.80], ['b2', 0.0003, 2, 0.84]];
+    for (const [id, lr, seed, acc] of runs) fakeRun(root, id, exp(lr, { seed }), 'completed', hist(acc), { accuracy: acc, loss: 1 - acc });
+    const grouped = await compareRuns([root], { out: join(root, 'cmp'), warn: () => {} });
+    assert.deepEqual(grouped.table.columns.slice(0, 4), ['train.optimizer.learning_rate', 'seeds', 'epochs', 'epochs_std']);
+    const row = (lr: string) => Object.fromEntries(grouped.table.columns.map((c, i) => [c, grouped.table.rows.find((r) => r[0] === lr)![i]]));
+    assert.equal(row('0.001').seeds, 3);
+    assert.equal(row('0.001').test_accuracy, 0.92);
+    assert.equal(row('0.001').test_accuracy_std, 0.02);
+    assert.equal(row('0.0003').seeds, 2);
+    assert.equal(row('0.0003').test_accuracy_std, Math.round(Math.sqrt(0.0008) * 10000) / 10000);
+    assert.deepEqual(grouped.table.rows.map((r) => r[0]), ['0.001', '0.0003'], 'best mean first');
+    const flat = await compareRuns([root], { out: join(root, 'cmp2'), groupSeeds: false, warn: () => {} });
+    assert.equal(flat.table.rows.length, 5);
+    assert.ok(flat.table.params.includes('seed'));
+  });
+});

@@ -9,6 +9,7 @@ interface CompareArgs {
   sort?: string;
   format: Format;
   'all-params': boolean;
+  'group-seeds'?: boolean;
   out?: string;
 }
 
@@ -22,12 +23,14 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       .option('sort', { type: 'string', describe: 'Column to sort by (losses ascending, others descending)' })
       .option('format', { choices: FORMATS, default: 'table' as Format, describe: 'Output format' })
       .option('all-params', { type: 'boolean', default: false, describe: 'Show every setting, not only those that differ' })
+      .option('group-seeds', { type: 'boolean', describe: 'One row per grid point: mean and std over seeds (default: when seeds repeat; --no-group-seeds to list every run)' })
       .option('out', { type: 'string', describe: 'Folder for the overlay plots (default: runs/compare-<time>/)' }) as never,
   handler: async (args) => {
     const result = await compareRuns(args.runs, {
       metric: args.metric,
       format: args.format,
       allParams: args['all-params'],
+      ...(args['group-seeds'] !== undefined ? { groupSeeds: args['group-seeds'] } : {}),
       warn: (line) => output.err(`${line}\n`),
       ...(args.sort !== undefined ? { sort: args.sort } : {}),
       ...(args.out !== undefined ? { out: args.out } : {}),
