@@ -25,6 +25,8 @@ export type PointStatus = 'pending' | 'completed' | 'failed' | 'interrupted';
 /** sweep.json. Run folders are relative to the sweep folder. */
 export interface SweepFile {
   id: string;
+  /** The experiment name; point runs are named <name>-<point index>. */
+  name: string;
   experiment_file: string;
   sets: string[];
   axes: Axes;
@@ -69,6 +71,7 @@ export async function runSweep(file: string, options: SweepOptions): Promise<str
   const { id, dir } = createRunDir(options.runsDir ?? 'runs', `${loaded.experiment.name}-sweep`);
   const sweep: SweepFile = {
     id,
+    name: loaded.experiment.name,
     experiment_file: resolve(file),
     sets,
     axes: plan.axes,
@@ -104,7 +107,7 @@ async function execute(dir: string, sweep: SweepFile, options: SweepOptions): Pr
         ...options,
         sets: [...sweep.sets, ...point.sets],
         runsDir: dir,
-        name: `${sweep.id.replace(/-sweep(-\d+)?$/, '')}-${point.index}`,
+        name: `${sweep.name}-${point.index}`,
         onRunDir: (made) => {
           point.run = relative(dir, made);
           save();
@@ -133,7 +136,7 @@ async function executeParallel(dir: string, sweep: SweepFile, points: SweepFile[
   const queue = [...points];
   const worker = async () => {
     for (let point = queue.shift(); point !== undefined && !watch.interrupted(); point = queue.shift()) {
-      const args = [BIN, 'run', sweep.experiment_file, '--runs-dir', dir, '--quiet', '--threads', String(threads), '--name', `${sweep.id.replace(/-sweep(-\d+)?$/, '')}-${point.index}`];
+      const args = [BIN, 'run', sweep.experiment_file, '--runs-dir', dir, '--quiet', '--threads', String(threads), '--name', `${sweep.name}-${point.index}`];
       for (const set of [...sweep.sets, ...point.sets]) args.push('--set', set);
       if (options.backend !== undefined) args.push('--backend', options.backend);
       if (options.dataDir !== undefined) args.push('--data-dir', options.dataDir);
