@@ -16,7 +16,7 @@ import { RunInterrupted, TfexpError } from '../errors.js';
 import { planExperiment } from '../model/index.js';
 import { writeJsonAtomic } from '../runs/atomic.js';
 import { createRunDir } from '../runs/dir.js';
-import { resumeRun, runExperiment, type RunOptions } from '../train/run.js';
+import { resumeRun, runExperiment, sayer, type RunOptions } from '../train/run.js';
 import { watchInterrupts } from '../train/interrupt.js';
 import { planSweep, type Axes, type SweepPoint } from './grid.js';
 
@@ -46,7 +46,7 @@ export interface SweepOptions extends RunOptions {
 const BIN = fileURLToPath(new URL('../../bin/tfexp.js', import.meta.url));
 
 function say(options: RunOptions, line: string): void {
-  (options.write ?? ((text: string) => void process.stdout.write(text)))(`${line}\n`);
+  sayer(options)(line);
 }
 
 function describePoint(point: SweepPoint): string {

@@ -68,7 +68,7 @@ interface Prepared {
 }
 
 /** Writes one line of console output where the options say. */
-function sayer(options: RunOptions): (line: string) => void {
+export function sayer(options: RunOptions): (line: string) => void {
   const write = options.write ?? ((text: string) => void process.stdout.write(text));
   return (line) => write(`${line}\n`);
 }
