@@ -25,6 +25,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { cacheRoot } from '../data/locate.js';
 import { writeFileAtomic } from '../runs/atomic.js';
+import { setSimdThreads } from './simd/pool.js';
 
 const require = createRequire(import.meta.url);
 
@@ -81,6 +82,7 @@ export async function useThreadedWasm(threads: number = os.cpus().length): Promi
   });
   threadsRequested = threads;
   threadsInUse = tfWasm.getThreadsCount();
+  setSimdThreads(threadsInUse);
   // Emscripten unrefs idle workers but not the running pool threads, which would keep Node
   // from exiting; the pool only works while the main thread calls into WASM anyway.
   for (const worker of Object.values(module!.PThread?.pthreads ?? {})) worker.unref();

@@ -20,7 +20,7 @@ export interface BenchOptions {
 export interface BenchResult {
   readonly batch_size: number;
   readonly steps: number;
-  /** model.predict on one batch, milliseconds. */
+  /** model.predict on one batch (a single call of batch_size samples), milliseconds. */
   readonly forward_ms: number;
   /** One training step as `fit` runs it (forward, loss, metrics, backward, optimizer update), milliseconds. */
   readonly train_step_ms: number;
@@ -54,7 +54,8 @@ export async function benchmark(loaded: LoadedExperiment, options: BenchOptions 
   const y = labels === 'index' ? tf.cast(indices, 'float32') : tf.oneHot(indices, classes);
   try {
     const forward = async () => {
-      const out = model.predict(x) as tf.Tensor;
+      // One call at the step's batch size (predict's default batchSize is 32).
+      const out = model.predict(x, { batchSize: batch }) as tf.Tensor;
       await out.data();
       out.dispose();
     };

@@ -48,6 +48,9 @@ describe('Conv2D gradients on wasm equal cpu', () => {
     { x: [2, 8, 8, 3], f: [3, 3, 3, 5], strides: 2, pad: 'valid' },
     { x: [1, 9, 6, 2], f: [2, 3, 2, 3], strides: 1, pad: 'same' },
     { x: [3, 5, 5, 4], f: [5, 5, 4, 2], strides: 1, pad: 'same' },
+    // Whole SIMD tiles (4 input x 8 output channels) plus tails of both.
+    { x: [2, 9, 9, 6], f: [3, 3, 6, 17], strides: 1, pad: 'same' },
+    { x: [2, 9, 9, 9], f: [3, 3, 9, 16], strides: 2, pad: 'valid' },
   ] as const;
   for (const c of cases) {
     it(`x ${c.x}, filter ${c.f}, strides ${c.strides}, ${c.pad}: d/dx and d/dfilter`, async () => {

@@ -1,0 +1,169 @@
+/*
+ * Conv2D filter gradient (tf.raw_ops.Conv2DBackpropFilter), NHWC, float32, WASM SIMD128.
+ *
+ *   dw[kh, kw, ci, co] = sum over b, oh, ow of
+ *       x[b, oh * stride_h - pad_top + kh, ow * stride_w - pad_left + kw, ci] * dy[b, oh, ow, co]
+ *
+ * (taps outside the image contribute nothing: zero padding). Computes the filter
+ * taps [tap_begin, tap_end) (tap = kh * filter_w + kw) and output channels
+ * [co_begin, co_end) only, so threads can split the work without sharing output. Blocks of images are sized by the caller to stay in L2; within a block,
+ * a 4 (ci) x 8 (co) tile of dw is held in eight SIMD registers while the block's
+ * pixels stream through (a rank-1 update per pixel), the same register tiling as
+ * XNNPACK's f32 GEMM 4x8 micro-kernels.
+ *
+ * Pointers are byte offsets into the memory this module imports (the tfjs-backend-wasm
+ * heap). The module has no data and uses no stack memory.
+ */
+#include <wasm_simd128.h>
+
+typedef struct {
+  const float *x;
+  const float *dy;
+  float *dw;
+  int in_h, in_w, in_c, out_h, out_w, out_c, stride_h, stride_w;
+} conv_t;
+
+/* First output index o with o * stride - pad + k >= 0, and one past the last with < size. */
+static inline int range_begin(int pad, int k, int stride) {
+  int first = pad - k;
+  return first <= 0 ? 0 : (first + stride - 1) / stride;
+}
+static inline int range_end(int size, int pad, int k, int stride, int out) {
+  int last = size - 1 + pad - k; /* o * stride <= last */
+  if (last < 0) return 0;
+  int end = last / stride + 1;
+  return end < out ? end : out;
+}
+
+typedef struct {
+  int b0, b1, oh0, oh1, ow0, ow1, ih_shift, iw_shift; /* ih = oh * stride_h + ih_shift */
+} window_t;
+
+static void tile_4x8(const conv_t *c, const window_t *w, float *dw, int ci, int co, int accumulate) {
+  const int ldw = c->out_c;
+  v128_t a00, a01, a10, a11, a20, a21, a30, a31;
+  if (accumulate) {
+    a00 = wasm_v128_load(dw + 0 * ldw); a01 = wasm_v128_load(dw + 0 * ldw + 4);
+    a10 = wasm_v128_load(dw + 1 * ldw); a11 = wasm_v128_load(dw + 1 * ldw + 4);
+    a20 = wasm_v128_load(dw + 2 * ldw); a21 = wasm_v128_load(dw + 2 * ldw + 4);
+    a30 = wasm_v128_load(dw + 3 * ldw); a31 = wasm_v128_load(dw + 3 * ldw + 4);
+  } else {
+    a00 = a01 = a10 = a11 = a20 = a21 = a30 = a31 = wasm_f32x4_splat(0.0f);
+  }
+  const int x_step = c->stride_w * c->in_c;
+  for (int b = w->b0; b < w->b1; b++) {
+    for (int oh = w->oh0; oh < w->oh1; oh++) {
+      const int ih = oh * c->stride_h + w->ih_shift;
+      const float *xp = c->x + ((b * c->in_h + ih) * c->in_w + w->ow0 * c->stride_w + w->iw_shift) * c->in_c + ci;
+      const float *dp = c->dy + ((b * c->out_h + oh) * c->out_w + w->ow0) * c->out_c + co;
+      for (int ow = w->ow0; ow < w->ow1; ow++) {
+        const v128_t d0 = wasm_v128_load(dp);
+        const v128_t d1 = wasm_v128_load(dp + 4);
+        const v128_t xv = wasm_v128_load(xp);
+        const v128_t x0 = wasm_i32x4_shuffle(xv, xv, 0, 0, 0, 0);
+        const v128_t x1 = wasm_i32x4_shuffle(xv, xv, 1, 1, 1, 1);
+        const v128_t x2 = wasm_i32x4_shuffle(xv, xv, 2, 2, 2, 2);
+        const v128_t x3 = wasm_i32x4_shuffle(xv, xv, 3, 3, 3, 3);
+        a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(x0, d0)); a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(x0, d1));
+        a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(x1, d0)); a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(x1, d1));
+        a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(x2, d0)); a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(x2, d1));
+        a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(x3, d0)); a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(x3, d1));
+        xp += x_step;
+        dp += c->out_c;
+      }
+    }
+  }
+  wasm_v128_store(dw + 0 * ldw, a00); wasm_v128_store(dw + 0 * ldw + 4, a01);
+  wasm_v128_store(dw + 1 * ldw, a10); wasm_v128_store(dw + 1 * ldw + 4, a11);
+  wasm_v128_store(dw + 2 * ldw, a20); wasm_v128_store(dw + 2 * ldw + 4, a21);
+  wasm_v128_store(dw + 3 * ldw, a30); wasm_v128_store(dw + 3 * ldw + 4, a31);
+}
+
+/* One input channel x 8 output channels (input-channel tail, e.g. a first layer on grayscale). */
+static void tile_1x8(const conv_t *c, const window_t *w, float *dw, int ci, int co, int accumulate) {
+  v128_t a0 = accumulate ? wasm_v128_load(dw) : wasm_f32x4_splat(0.0f);
+  v128_t a1 = accumulate ? wasm_v128_load(dw + 4) : wasm_f32x4_splat(0.0f);
+  const int x_step = c->stride_w * c->in_c;
+  for (int b = w->b0; b < w->b1; b++) {
+    for (int oh = w->oh0; oh < w->oh1; oh++) {
+      const int ih = oh * c->stride_h + w->ih_shift;
+      const float *xp = c->x + ((b * c->in_h + ih) * c->in_w + w->ow0 * c->stride_w + w->iw_shift) * c->in_c + ci;
+      const float *dp = c->dy + ((b * c->out_h + oh) * c->out_w + w->ow0) * c->out_c + co;
+      for (int ow = w->ow0; ow < w->ow1; ow++) {
+        const v128_t xv = wasm_f32x4_splat(*xp);
+        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(xv, wasm_v128_load(dp)));
+        a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(xv, wasm_v128_load(dp + 4)));
+        xp += x_step;
+        dp += c->out_c;
+      }
+    }
+  }
+  wasm_v128_store(dw, a0);
+  wasm_v128_store(dw + 4, a1);
+}
+
+/* One input channel x one output channel (output-channel tail when out_c is not a multiple of 8). */
+static void tile_1x1(const conv_t *c, const window_t *w, float *dw, int ci, int co, int accumulate) {
+  float a = accumulate ? *dw : 0.0f;
+  const int x_step = c->stride_w * c->in_c;
+  for (int b = w->b0; b < w->b1; b++) {
+    for (int oh = w->oh0; oh < w->oh1; oh++) {
+      const int ih = oh * c->stride_h + w->ih_shift;
+      const float *xp = c->x + ((b * c->in_h + ih) * c->in_w + w->ow0 * c->stride_w + w->iw_shift) * c->in_c + ci;
+      const float *dp = c->dy + ((b * c->out_h + oh) * c->out_w + w->ow0) * c->out_c + co;
+      for (int ow = w->ow0; ow < w->ow1; ow++) {
+        a += *xp * *dp;
+        xp += x_step;
+        dp += c->out_c;
+      }
+    }
+  }
+  *dw = a;
+}
+
+/* All of dw's output channels [co_begin, co_end) for one tap and one block of images. */
+static void tap_block(const conv_t *c, const window_t *w, float *tap, int co_begin, int co_end, int accumulate) {
+  const int in_c = c->in_c, out_c = c->out_c;
+  const int co_vec_end = co_begin + (co_end - co_begin) / 8 * 8;
+  const int ci_vec_end = in_c / 4 * 4;
+  if (w->oh0 >= w->oh1 || w->ow0 >= w->ow1) { /* the tap never lands inside the image */
+    if (!accumulate)
+      for (int ci = 0; ci < in_c; ci++)
+        for (int co = co_begin; co < co_end; co++) tap[ci * out_c + co] = 0.0f;
+    return;
+  }
+  for (int ci = 0; ci < ci_vec_end; ci += 4)
+    for (int co = co_begin; co < co_vec_end; co += 8) tile_4x8(c, w, tap + ci * out_c + co, ci, co, accumulate);
+  for (int ci = ci_vec_end; ci < in_c; ci++)
+    for (int co = co_begin; co < co_vec_end; co += 8) tile_1x8(c, w, tap + ci * out_c + co, ci, co, accumulate);
+  for (int ci = 0; ci < in_c; ci++)
+    for (int co = co_vec_end; co < co_end; co++) tile_1x1(c, w, tap + ci * out_c + co, ci, co, accumulate);
+}
+
+/*
+ * x [batch, in_h, in_w, in_c], dy [batch, out_h, out_w, out_c], dw [filter_h, filter_w, in_c, out_c];
+ * writes dw[tap_begin..tap_end)[:][co_begin..co_end) (overwrites, no need to clear it first).
+ * Images are taken images_per_block at a time (sized to stay in cache).
+ */
+__attribute__((export_name("conv2d_backprop_filter")))
+void conv2d_backprop_filter(const float *x, const float *dy, float *dw,
+                            int batch, int in_h, int in_w, int in_c,
+                            int out_h, int out_w, int out_c,
+                            int filter_w, int stride_h, int stride_w, int pad_top, int pad_left,
+                            int tap_begin, int tap_end, int co_begin, int co_end,
+                            int images_per_block) {
+  const conv_t c = {x, dy, dw, in_h, in_w, in_c, out_h, out_w, out_c, stride_h, stride_w};
+  for (int b0 = 0; b0 < batch; b0 += images_per_block) {
+    const int b1 = b0 + images_per_block < batch ? b0 + images_per_block : batch;
+    for (int t = tap_begin; t < tap_end; t++) {
+      const int kh = t / filter_w, kw = t % filter_w;
+      const window_t w = {
+        b0, b1,
+        range_begin(pad_top, kh, stride_h), range_end(in_h, pad_top, kh, stride_h, out_h),
+        range_begin(pad_left, kw, stride_w), range_end(in_w, pad_left, kw, stride_w, out_w),
+        kh - pad_top, kw - pad_left,
+      };
+      tap_block(&c, &w, dw + t * in_c * out_c, co_begin, co_end, b0 > 0);
+    }
+  }
+}

@@ -1,0 +1,16 @@
+// The part of the WebAssembly JS API this folder uses. Node 20 has all of it, but
+// TypeScript declares it only in lib.dom (not in this project's libs) and
+// @types/node 20 does not declare it.
+declare namespace WebAssembly {
+  class Module {
+    constructor(bytes: BufferSource);
+  }
+  class Instance {
+    constructor(module: Module, imports?: Record<string, Record<string, unknown>>);
+    readonly exports: Record<string, unknown>;
+  }
+  class Memory {
+    constructor(descriptor: { initial: number; maximum?: number; shared?: boolean });
+    readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  }
+}

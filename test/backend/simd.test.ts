@@ -1,0 +1,152 @@
+/**
+ * tfexp's SIMD kernel module and its thread pool, outside tfjs: the kernel runs on
+ * a WebAssembly.Memory of the test's own (shared with 1-3 threads, or unshared),
+ * against a plain loop of the textbook formula. Tolerance 1e-5 relative (float32
+ * sums in a different order). The built modules are checked against their C
+ * sources when clang is installed.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, mkdtempSync, cpSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { conv2dBackpropFilter, split, type ConvGeometry } from '../../src/backend/simd/conv2d-backprop-filter.js';
+import { SimdPool } from '../../src/backend/simd/pool.js';
+
+const PAGES = 64; // 4 MiB
+
+/** A heap with bump allocation of float32 arrays. */
+class Heap {
+  readonly memory: WebAssembly.Memory;
+  private next = 1024; // keep address 0 unused, as a C heap does
+  constructor(shared: boolean) {
+    this.memory = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES, shared });
+  }
+  floats(length: number, fill?: (i: number) => number): { address: number; view: Float32Array } {
+    const address = this.next;
+    this.next += Math.ceil((length * 4) / 64) * 64;
+    const view = new Float32Array(this.memory.buffer, address, length);
+    if (fill) for (let i = 0; i < length; i++) view[i] = fill(i);
+    else view.fill(Number.NaN); // the kernel must overwrite every output
+    return { address, view };
+  }
+}
+
+/** Deterministic values in [-1, 1). */
+function random(seed: number): (i: number) => number {
+  return (i) => (Math.sin(seed * 1000 + i * 12.9898) * 43758.5453) % 1;
+}
+
+function geometry(batch: number, h: number, w: number, ci: number, kh: number, kw: number, co: number, stride: number, pad: 'same' | 'valid'): ConvGeometry {
+  const outHeight = pad === 'same' ? Math.ceil(h / stride) : Math.ceil((h - kh + 1) / stride);
+  const outWidth = pad === 'same' ? Math.ceil(w / stride) : Math.ceil((w - kw + 1) / stride);
+  // TensorFlow's SAME padding: the total is split with the extra row/column at the bottom/right.
+  const top = pad === 'same' ? Math.floor(Math.max(0, (outHeight - 1) * stride + kh - h) / 2) : 0;
+  const left = pad === 'same' ? Math.floor(Math.max(0, (outWidth - 1) * stride + kw - w) / 2) : 0;
+  return {
+    batchSize: batch, inHeight: h, inWidth: w, inChannels: ci, outHeight, outWidth, outChannels: co,
+    filterHeight: kh, filterWidth: kw, strideHeight: stride, strideWidth: stride, dilationHeight: 1, dilationWidth: 1,
+    padInfo: { top, left },
+  };
+}
+
+/** dw by the definition, in float64. */
+function reference(x: Float32Array, dy: Float32Array, g: ConvGeometry): Float64Array {
+  const dw = new Float64Array(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels);
+  for (let b = 0; b < g.batchSize; b++)
+    for (let oh = 0; oh < g.outHeight; oh++)
+      for (let ow = 0; ow < g.outWidth; ow++)
+        for (let kh = 0; kh < g.filterHeight; kh++)
+          for (let kw = 0; kw < g.filterWidth; kw++) {
+            const ih = oh * g.strideHeight - g.padInfo.top + kh;
+            const iw = ow * g.strideWidth - g.padInfo.left + kw;
+            if (ih < 0 || ih >= g.inHeight || iw < 0 || iw >= g.inWidth) continue;
+            for (let ci = 0; ci < g.inChannels; ci++)
+              for (let co = 0; co < g.outChannels; co++)
+                dw[((kh * g.filterWidth + kw) * g.inChannels + ci) * g.outChannels + co]! +=
+                  x[((b * g.inHeight + ih) * g.inWidth + iw) * g.inChannels + ci]! * dy[((b * g.outHeight + oh) * g.outWidth + ow) * g.outChannels + co]!;
+          }
+  return dw;
+}
+
+function assertClose(actual: Float32Array, expected: Float64Array, what: string): void {
+  let scale = 1;
+  for (const v of expected) scale = Math.max(scale, Math.abs(v));
+  let worst = 0;
+  for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!)); // NaN fails below
+  assert.ok(worst <= 1e-5 * scale, `${what}: max abs difference ${worst} > ${1e-5 * scale}`);
+}
+
+const pools: SimdPool[] = [];
+after(() => pools.forEach((p) => p.close()));
+
+describe('conv2d_backprop_filter (SIMD kernel) equals the definition', () => {
+  const cases: [string, ConvGeometry][] = [
+    ['28x28, 1 -> 8 (first layer)', geometry(3, 28, 28, 1, 3, 3, 8, 1, 'same')],
+    ['tiles and tails: 6 -> 17', geometry(2, 9, 9, 6, 3, 3, 17, 1, 'same')],
+    ['stride 2, valid, 9 -> 16', geometry(2, 9, 9, 9, 3, 3, 16, 2, 'valid')],
+    ['stride 2, same (uneven padding), 4 -> 8', geometry(2, 8, 8, 4, 3, 3, 8, 2, 'same')],
+    ['stride 3, 5x2 filter, 5 -> 24', geometry(2, 11, 7, 5, 5, 2, 24, 3, 'same')],
+    ['filter larger than the image, 4 -> 8', geometry(1, 2, 2, 4, 5, 5, 8, 1, 'same')],
+    ['1 output channel', geometry(2, 6, 6, 8, 3, 3, 1, 1, 'valid')],
+  ];
+  for (const shared of [true, false]) {
+    for (const threads of shared ? [1, 2, 3] : [1]) {
+      for (const [name, g] of cases) {
+        for (const blockBytes of [1, 1 << 20]) {
+          it(`${name}, ${shared ? `${threads} thread(s)` : 'unshared memory'}, ${blockBytes === 1 ? 'one image per block' : 'one block'}`, () => {
+            const heap = new Heap(shared);
+            const pool = new SimdPool(heap.memory, threads);
+            pools.push(pool);
+            assert.equal(pool.threads, shared ? threads : 1);
+            const x = heap.floats(g.batchSize * g.inHeight * g.inWidth * g.inChannels, random(1));
+            const dy = heap.floats(g.batchSize * g.outHeight * g.outWidth * g.outChannels, random(2));
+            const dw = heap.floats(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels);
+            conv2dBackpropFilter(pool, x.address, dy.address, dw.address, g, blockBytes);
+            assertClose(dw.view, reference(x.view, dy.view, g), name);
+          });
+        }
+      }
+    }
+  }
+
+  it('rejects dilation', () => {
+    const heap = new Heap(false);
+    const g = { ...geometry(1, 5, 5, 1, 3, 3, 1, 1, 'same'), dilationHeight: 2 };
+    assert.throws(() => conv2dBackpropFilter(new SimdPool(heap.memory, 1), 0, 0, 0, g), /dilation must be 1/);
+  });
+});
+
+describe('split', () => {
+  it('covers 0..count in near-equal, non-empty parts', () => {
+    assert.deepEqual(split(4, 2), [[0, 2], [2, 4]]);
+    assert.deepEqual(split(5, 2), [[0, 2], [2, 5]]);
+    assert.deepEqual(split(9, 4), [[0, 2], [2, 4], [4, 6], [6, 9]]);
+    assert.deepEqual(split(1, 3), [[0, 1]]);
+  });
+});
+
+describe('built modules', () => {
+  const dir = new URL('../../src/backend/simd/', import.meta.url).pathname;
+  const clang = ['clang-14', 'clang'].find((c) => {
+    try {
+      execFileSync(c, ['--version'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  it('match their C sources (rebuilt with build.sh)', { skip: clang === undefined && 'clang is not installed (apt-get install clang-14 lld-14)' }, () => {
+    const copy = mkdtempSync(join(tmpdir(), 'tfexp-simd-'));
+    try {
+      cpSync(dir, copy, { recursive: true });
+      execFileSync('sh', [join(copy, 'build.sh')], { stdio: 'pipe' });
+      for (const file of ['kernels.wasm', 'kernels-unshared.wasm']) {
+        assert.ok(readFileSync(join(copy, file)).equals(readFileSync(join(dir, file))), `${file} is stale: run npm run build:kernels`);
+      }
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+});
