@@ -16,8 +16,9 @@
  *   other strides keep the package's kernel.
  * - DepthwiseConv2dNativeBackpropInput/Filter are direct loops (these layers
  *   are cheap; correctness matters more than speed), after tfjs-backend-cpu.
- * - MaxPoolGrad is a direct loop with channels innermost (NHWC order): about
- *   5x faster than the package's kernel on the baseline's pooling layers.
+ * - MaxPoolGrad, and Sum over leading axes (bias gradients), are SIMD kernels too
+ *   (the package's kernels transpose or loop per element); Identity shares its
+ *   input's data instead of copying it.
  * Every kernel is tested numerically against the `cpu` backend
  * (test/backend/wasm-kernels.test.ts).
  */
@@ -25,7 +26,9 @@ import * as tf from '@tensorflow/tfjs';
 // The package registers its kernels for `wasm`; the ones below replace or add to them.
 import '@tensorflow/tfjs-backend-wasm';
 import { conv2dBackpropFilter as simdBackpropFilter } from './simd/conv2d-backprop-filter.js';
+import { maxPoolGrad as simdMaxPoolGrad } from './simd/max-pool-grad.js';
 import { simdPool, type SimdPool } from './simd/pool.js';
+import { sumLeadingAxes as simdSumLeadingAxes } from './simd/reduce.js';
 
 type TensorInfo = tf.TensorInfo;
 type Attrs = Record<string, unknown>;
@@ -37,6 +40,7 @@ interface WasmBackend {
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): Float32Array;
   disposeData(dataId: object): boolean;
+  incRef(dataId: object): void;
 }
 
 type KernelFn = (args: { inputs: Record<string, TensorInfo>; backend: WasmBackend; attrs: Attrs }) => TensorInfo;
@@ -234,56 +238,60 @@ const depthwiseBackpropInput: KernelFn = ({ inputs, backend, attrs }) => {
 };
 
 /**
- * dx for MaxPool: inputs dy [B, oh, ow, c] and x [B, H, W, c]; each dy value goes to the
- * first maximum of its window in row-major order (tfjs-backend-cpu's maxPoolPositions rule).
+ * dx for MaxPool on the SIMD kernel: inputs dy [B, oh, ow, c] and x [B, H, W, c]; each
+ * dy value goes to the first maximum of its window (tfjs-backend-cpu's rule). Without
+ * the SIMD module, the package's kernel.
  */
-const maxPoolGrad: KernelFn = ({ inputs, backend, attrs }) => {
-  const { dy, input: x } = inputs as { dy: TensorInfo; input: TensorInfo };
-  const info = tf.backend_util.computePool2DInfo(
-    x.shape as [number, number, number, number], attrs.filterSize as [number, number], attrs.strides as [number, number],
-    1, attrs.pad as 'same', attrs.dimRoundingMode as undefined,
-  );
-  const out = backend.makeOutput(x.shape, 'float32');
-  const dx = backend.typedArrayFromHeap(out);
-  dx.fill(0);
-  const xv = backend.typedArrayFromHeap(x);
-  const dyv = backend.typedArrayFromHeap(dy);
-  const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth } = info;
-  const best = new Float32Array(c);
-  const where = new Int32Array(c);
-  for (let b = 0; b < batchSize; b++) {
-    for (let oh = 0; oh < outHeight; oh++) {
-      const h0 = oh * strideHeight - info.padInfo.top;
-      for (let ow = 0; ow < outWidth; ow++) {
-        const w0 = ow * strideWidth - info.padInfo.left;
-        best.fill(-Infinity);
-        where.fill(-1);
-        for (let fh = 0; fh < filterHeight; fh++) {
-          const h = h0 + fh;
-          if (h < 0 || h >= inHeight) continue;
-          for (let fw = 0; fw < filterWidth; fw++) {
-            const w = w0 + fw;
-            if (w < 0 || w >= inWidth) continue;
-            const base = ((b * inHeight + h) * inWidth + w) * c;
-            for (let k = 0; k < c; k++) {
-              const v = xv[base + k]!;
-              if (v > best[k]!) {
-                best[k] = v;
-                where[k] = base + k;
-              }
-            }
-          }
-        }
-        const dyBase = ((b * outHeight + oh) * outWidth + ow) * c;
-        for (let k = 0; k < c; k++) {
-          const i = where[k]!;
-          if (i >= 0) dx[i] = dx[i]! + dyv[dyBase + k]!;
-        }
-      }
-    }
-  }
-  return out;
-};
+function maxPoolGrad(fallback: KernelFn): KernelFn {
+  return (args) => {
+    const { inputs, backend, attrs } = args;
+    const { dy, input: x } = inputs as { dy: TensorInfo; input: TensorInfo };
+    const simd = pool(backend);
+    if (simd === undefined) return fallback(args);
+    const info = tf.backend_util.computePool2DInfo(
+      x.shape as [number, number, number, number], attrs.filterSize as [number, number], attrs.strides as [number, number],
+      1, attrs.pad as 'same', attrs.dimRoundingMode as undefined,
+    );
+    const out = backend.makeOutput(x.shape, 'float32');
+    simdMaxPoolGrad(simd, address(backend, x), address(backend, dy), address(backend, out), info);
+    return out;
+  };
+}
+
+/**
+ * Sum over leading axes (a bias gradient: dy summed over [batch, height, width]) on the
+ * SIMD kernel, in one pass; the package's kernel transposes dy first. Other reductions,
+ * other dtypes, or no SIMD module: the package's kernel.
+ */
+function sum(fallback: KernelFn): KernelFn {
+  return (args) => {
+    const { inputs, backend, attrs } = args;
+    const { x } = inputs as { x: TensorInfo };
+    const axes = tf.util.parseAxisParam(attrs.axis as number | number[], x.shape).sort((a, b) => a - b);
+    const leading = axes.length > 0 && axes.length < x.shape.length && axes.every((axis, i) => axis === i);
+    const simd = x.dtype === 'float32' && leading ? pool(backend) : undefined;
+    if (simd === undefined) return fallback(args);
+    const kept = x.shape.slice(axes.length);
+    const out = backend.makeOutput(attrs.keepDims === true ? [...axes.map(() => 1), ...kept] : kept, 'float32');
+    const cols = tf.util.sizeFromShape(kept);
+    simdSumLeadingAxes(simd, address(backend, x), address(backend, out), tf.util.sizeFromShape(x.shape) / cols, cols);
+    return out;
+  };
+}
+
+/**
+ * Identity without a copy: the output shares the input's data (reference-counted),
+ * as the cpu and webgl backends and this backend's own Reshape do; the package's
+ * Identity copies (about 6 ms per baseline training step).
+ */
+function identity(fallback: KernelFn): KernelFn {
+  return (args) => {
+    const { x } = args.inputs as { x: TensorInfo };
+    if (x.dtype === 'string') return fallback(args);
+    args.backend.incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
+}
 
 let registered = false;
 
@@ -300,10 +308,13 @@ export function registerWasmTrainingKernels(): void {
     // Keep the package's setup (its cwrap bindings), which the fallback path needs.
     tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc, setupFunc: existing?.setupFunc });
   };
-  const packageInput = tf.getKernel('Conv2DBackpropInput', 'wasm')?.kernelFunc as unknown as KernelFn;
+  const packageKernel = (name: string) => tf.getKernel(name, 'wasm')?.kernelFunc as unknown as KernelFn;
+  const packageInput = packageKernel('Conv2DBackpropInput');
   replace('Conv2DBackpropFilter', conv2DBackpropFilter);
   replace('Conv2DBackpropInput', conv2DBackpropInput(packageInput));
   replace('DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter);
   replace('DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput);
-  replace('MaxPoolGrad', maxPoolGrad);
+  replace('MaxPoolGrad', maxPoolGrad(packageKernel('MaxPoolGrad')));
+  replace('Sum', sum(packageKernel('Sum')));
+  replace('Identity', identity(packageKernel('Identity')));
 }

@@ -11,10 +11,12 @@ import { readFileSync, mkdtempSync, cpSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { conv2dBackpropFilter, split, type ConvGeometry } from '../../src/backend/simd/conv2d-backprop-filter.js';
-import { SimdPool } from '../../src/backend/simd/pool.js';
+import { conv2dBackpropFilter, type ConvGeometry } from '../../src/backend/simd/conv2d-backprop-filter.js';
+import { maxPoolGrad, type PoolGeometry } from '../../src/backend/simd/max-pool-grad.js';
+import { sumLeadingAxes } from '../../src/backend/simd/reduce.js';
+import { SimdPool, split } from '../../src/backend/simd/pool.js';
 
-const PAGES = 64; // 4 MiB
+const PAGES = 256; // 16 MiB
 
 /** A heap with bump allocation of float32 arrays. */
 class Heap {
@@ -70,7 +72,7 @@ function reference(x: Float32Array, dy: Float32Array, g: ConvGeometry): Float64A
   return dw;
 }
 
-function assertClose(actual: Float32Array, expected: Float64Array, what: string): void {
+function assertClose(actual: Float32Array, expected: Float64Array | Float32Array, what: string): void {
   let scale = 1;
   for (const v of expected) scale = Math.max(scale, Math.abs(v));
   let worst = 0;
@@ -116,6 +118,69 @@ describe('conv2d_backprop_filter (SIMD kernel) equals the definition', () => {
     const g = { ...geometry(1, 5, 5, 1, 3, 3, 1, 1, 'same'), dilationHeight: 2 };
     assert.throws(() => conv2dBackpropFilter(new SimdPool(heap.memory, 1), 0, 0, 0, g), /dilation must be 1/);
   });
+});
+
+describe('sum_leading_axes (SIMD kernel) equals the definition', () => {
+  for (const [rows, cols] of [[1, 1], [1000, 5], [700, 16], [300, 37], [50176, 32], [9, 256]] as const) {
+    for (const threads of [1, 2, 3]) {
+      it(`[${rows}, ${cols}] summed over rows, ${threads} thread(s)`, () => {
+        const heap = new Heap(true);
+        const pool = new SimdPool(heap.memory, threads);
+        pools.push(pool);
+        const x = heap.floats(rows * cols, random(3));
+        const out = heap.floats(cols);
+        sumLeadingAxes(pool, x.address, out.address, rows, cols);
+        const expected = new Float64Array(cols);
+        for (let i = 0; i < rows * cols; i++) expected[i % cols]! += x.view[i]!;
+        assertClose(out.view, expected, 'sum');
+      });
+    }
+  }
+});
+
+describe('max_pool_grad (SIMD kernel) equals the definition', () => {
+  /** dx by the definition: each dy value to the first strict maximum of its window. */
+  function poolReference(x: Float32Array, dy: Float32Array, g: PoolGeometry): Float32Array {
+    const dx = new Float32Array(x.length);
+    for (let b = 0; b < g.batchSize; b++)
+      for (let oh = 0; oh < g.outHeight; oh++)
+        for (let ow = 0; ow < g.outWidth; ow++)
+          for (let c = 0; c < g.inChannels; c++) {
+            let best = -Infinity;
+            let where = -1;
+            for (let fh = 0; fh < g.filterHeight; fh++)
+              for (let fw = 0; fw < g.filterWidth; fw++) {
+                const h = oh * g.strideHeight - g.padInfo.top + fh;
+                const w = ow * g.strideWidth - g.padInfo.left + fw;
+                if (h < 0 || h >= g.inHeight || w < 0 || w >= g.inWidth) continue;
+                const at = ((b * g.inHeight + h) * g.inWidth + w) * g.inChannels + c;
+                if (x[at]! > best) [best, where] = [x[at]!, at];
+              }
+            if (where >= 0) dx[where]! += dy[((b * g.outHeight + oh) * g.outWidth + ow) * g.inChannels + c]!;
+          }
+    return dx;
+  }
+  const cases: [string, PoolGeometry][] = [
+    ['2x2 stride 2 valid, 32 channels', { ...geometry(3, 8, 8, 32, 2, 2, 32, 2, 'valid') }],
+    ['3x3 stride 1 same, 6 channels', { ...geometry(2, 7, 7, 6, 3, 3, 6, 1, 'same') }],
+    ['3x3 stride 2 same, 5 channels', { ...geometry(2, 8, 8, 5, 3, 3, 5, 2, 'same') }],
+  ];
+  for (const [name, g] of cases) {
+    for (const threads of [1, 2]) {
+      it(`${name}, ties (ReLU zeros), -inf and NaN, ${threads} thread(s)`, () => {
+        const heap = new Heap(true);
+        const pool = new SimdPool(heap.memory, threads);
+        pools.push(pool);
+        const noise = random(4);
+        const special = [0, 0, 0, -Infinity, Number.NaN];
+        const x = heap.floats(g.batchSize * g.inHeight * g.inWidth * g.inChannels, (i) => (i % 7 < 5 ? special[i % 7]! : noise(i)));
+        const dy = heap.floats(g.batchSize * g.outHeight * g.outWidth * g.inChannels, random(5));
+        const dx = heap.floats(x.view.length);
+        maxPoolGrad(pool, x.address, dy.address, dx.address, g);
+        assertClose(dx.view, poolReference(x.view, dy.view, g), name);
+      });
+    }
+  }
 });
 
 describe('split', () => {

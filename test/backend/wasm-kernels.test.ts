@@ -136,3 +136,39 @@ describe('MaxPool gradient on wasm equals cpu', () => {
     assertClose((await on('wasm', grads))[0]!, (await on('cpu', grads))[0]!, 'dx');
   });
 });
+
+describe('Sum on wasm equals cpu', () => {
+  const cases = [
+    { shape: [64, 9, 9, 37], axis: [0, 1, 2], keepDims: false }, // a bias gradient: SIMD kernel
+    { shape: [3, 300, 16], axis: [1, 0], keepDims: true }, // leading axes in any order
+    { shape: [10, 7], axis: 0, keepDims: false },
+    { shape: [4, 5, 6], axis: [-3], keepDims: false },
+    { shape: [4, 5, 6], axis: [1, 2], keepDims: false }, // not leading: the package's kernel
+    { shape: [4, 5], axis: [0, 1], keepDims: false }, // every axis: the package's kernel
+  ] as const;
+  for (const c of cases) {
+    it(`shape ${c.shape}, axis ${c.axis}, keepDims ${c.keepDims}`, async () => {
+      const run = () => {
+        const out = tf.sum(values([...c.shape], 21), c.axis as number | number[], c.keepDims);
+        return [out, tf.tensor1d(out.shape.length ? out.shape : [0])];
+      };
+      const [wasm, wasmShape] = await on('wasm', run);
+      const [cpu, cpuShape] = await on('cpu', run);
+      assert.deepEqual(wasmShape, cpuShape);
+      assertClose(wasm!, cpu!, 'sum');
+    });
+  }
+});
+
+describe('Identity on wasm', () => {
+  it('shares the data, and the copy outlives its source', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor([1, 2, 3]);
+    const before = tf.memory().numDataBuffers;
+    const y = tf.clone(x);
+    assert.equal(tf.memory().numDataBuffers, before, 'no new buffer');
+    x.dispose();
+    assert.deepEqual([...(await y.data())], [1, 2, 3]);
+    y.dispose();
+  });
+});

@@ -2,7 +2,7 @@
  * Conv2D filter gradient on tfexp's SIMD kernel (conv2d_backprop_filter.c): how a
  * call is split over threads and blocked for cache.
  */
-import type { SimdPool } from './pool.js';
+import { split, type SimdPool } from './pool.js';
 
 /** Geometry of a 2-D convolution, NHWC (tfjs's Conv2DInfo has these fields). */
 export interface ConvGeometry {
@@ -59,10 +59,4 @@ export function conv2dBackpropFilter(pool: SimdPool, x: number, dy: number, dw: 
     for (const [begin, end] of split(taps, pool.threads)) parts.push(part(begin, end, 0, info.outChannels));
   }
   pool.run('conv2d_backprop_filter', parts);
-}
-
-/** [begin, end) ranges splitting 0..count into at most `ways` non-empty, near-equal parts. */
-export function split(count: number, ways: number): [number, number][] {
-  const n = Math.max(1, Math.min(ways, count));
-  return Array.from({ length: n }, (_, i) => [Math.floor((i * count) / n), Math.floor(((i + 1) * count) / n)] as [number, number]);
 }

@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 
 /** Exported functions of kernels.wasm; each takes only int32 arguments. */
-export const KERNEL_NAMES = ['conv2d_backprop_filter'] as const;
+export const KERNEL_NAMES = ['conv2d_backprop_filter', 'sum_leading_axes', 'max_pool_grad'] as const;
 export type KernelName = (typeof KERNEL_NAMES)[number];
 
 /** Most int32 arguments one kernel call takes. */
@@ -127,4 +127,10 @@ export function simdPool(emscripten: EmscriptenHeap): SimdPool {
     pool = new SimdPool(memory, configuredThreads);
   }
   return pool;
+}
+
+/** [begin, end) ranges splitting 0..count into at most `ways` non-empty, near-equal parts. */
+export function split(count: number, ways: number): [number, number][] {
+  const n = Math.max(1, Math.min(ways, count));
+  return Array.from({ length: n }, (_, i) => [Math.floor((i * count) / n), Math.floor(((i + 1) * count) / n)] as [number, number]);
 }
