@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { conv2dBackpropFilter, type ConvGeometry } from '../../src/backend/simd/conv2d-backprop-filter.js';
+import { backpropInputScratch, conv2dBackpropInput } from '../../src/backend/simd/conv2d.js';
 import { maxPoolGrad, type PoolGeometry } from '../../src/backend/simd/max-pool-grad.js';
 import { sumLeadingAxes } from '../../src/backend/simd/reduce.js';
 import { SimdPool, split } from '../../src/backend/simd/pool.js';
@@ -117,6 +118,54 @@ describe('conv2d_backprop_filter (SIMD kernel) equals the definition', () => {
     const heap = new Heap(false);
     const g = { ...geometry(1, 5, 5, 1, 3, 3, 1, 1, 'same'), dilationHeight: 2 };
     assert.throws(() => conv2dBackpropFilter(new SimdPool(heap.memory, 1), 0, 0, 0, g), /dilation must be 1/);
+  });
+});
+
+describe('conv2d_packed as the input gradient (SIMD kernel) equals the definition', () => {
+  /** dx by the definition, in float64. */
+  function inputReference(dy: Float32Array, w: Float32Array, g: ConvGeometry): Float64Array {
+    const dx = new Float64Array(g.batchSize * g.inHeight * g.inWidth * g.inChannels);
+    for (let b = 0; b < g.batchSize; b++)
+      for (let oh = 0; oh < g.outHeight; oh++)
+        for (let ow = 0; ow < g.outWidth; ow++)
+          for (let kh = 0; kh < g.filterHeight; kh++)
+            for (let kw = 0; kw < g.filterWidth; kw++) {
+              const ih = oh - g.padInfo.top + kh;
+              const iw = ow - g.padInfo.left + kw;
+              if (ih < 0 || ih >= g.inHeight || iw < 0 || iw >= g.inWidth) continue;
+              for (let ci = 0; ci < g.inChannels; ci++)
+                for (let co = 0; co < g.outChannels; co++)
+                  dx[((b * g.inHeight + ih) * g.inWidth + iw) * g.inChannels + ci]! +=
+                    dy[((b * g.outHeight + oh) * g.outWidth + ow) * g.outChannels + co]! * w[((kh * g.filterWidth + kw) * g.inChannels + ci) * g.outChannels + co]!;
+            }
+    return dx;
+  }
+  const cases: [string, ConvGeometry][] = [
+    ['3x3 same, 32 -> 32', geometry(2, 7, 7, 32, 3, 3, 32, 1, 'same')],
+    ['3x3 same, 13 -> 6 (channel tails, 2 output tiles)', geometry(2, 5, 6, 13, 3, 3, 6, 1, 'same')],
+    ['3x3 valid, 8 -> 16', geometry(3, 6, 6, 8, 3, 3, 16, 1, 'valid')],
+    ['2x2 same (padding only below and right), 4 -> 5', geometry(1, 5, 5, 4, 2, 2, 5, 1, 'same')],
+    ['5x3 same, 7 -> 9, 1x3 image', geometry(3, 1, 3, 7, 5, 3, 9, 1, 'same')],
+  ];
+  for (const [name, g] of cases) {
+    for (const [shared, threads] of [[true, 1], [true, 2], [true, 3], [false, 1]] as const) {
+      it(`${name}, ${shared ? `${threads} thread(s)` : 'unshared memory'}`, () => {
+        const heap = new Heap(shared);
+        const pool = new SimdPool(heap.memory, threads);
+        pools.push(pool);
+        const dy = heap.floats(g.batchSize * g.outHeight * g.outWidth * g.outChannels, random(6));
+        const w = heap.floats(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels, random(7));
+        const dx = heap.floats(g.batchSize * g.inHeight * g.inWidth * g.inChannels);
+        const scratch = heap.floats(backpropInputScratch(g)); // NaN-filled: the kernel must clear what it reads
+        conv2dBackpropInput(pool, dy.address, w.address, dx.address, scratch.address, g);
+        assertClose(dx.view, inputReference(dy.view, w.view, g), name);
+      });
+    }
+  }
+
+  it('rejects strides other than 1', () => {
+    const heap = new Heap(false);
+    assert.throws(() => conv2dBackpropInput(new SimdPool(heap.memory, 1), 0, 0, 0, 0, geometry(1, 6, 6, 1, 3, 3, 1, 2, 'same')), /strides and dilations must be 1/);
   });
 });
 

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/backend/select.js';
+import { useSimdKernels } from '../../src/backend/wasm-kernels.js';
 
 const TOLERANCE = 1e-4;
 
@@ -53,19 +54,22 @@ describe('Conv2D gradients on wasm equal cpu', () => {
     { x: [2, 9, 9, 9], f: [3, 3, 9, 16], strides: 2, pad: 'valid' },
   ] as const;
   for (const c of cases) {
-    it(`x ${c.x}, filter ${c.f}, strides ${c.strides}, ${c.pad}: d/dx and d/dfilter`, async () => {
-      const grads = () => {
-        const x = values([...c.x], 1);
-        const f = values([...c.f], 2);
-        const y = tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.strides, c.pad);
-        const dy = values(y.shape, 3);
-        return tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad), dy)))([x, f]);
-      };
-      const [wdx, wdf] = await on('wasm', grads);
-      const [cdx, cdf] = await on('cpu', grads);
-      assertClose(wdx!, cdx!, 'dx');
-      assertClose(wdf!, cdf!, 'dfilter');
-    });
+    for (const simd of [true, false]) {
+      it(`x ${c.x}, filter ${c.f}, strides ${c.strides}, ${c.pad}: d/dx and d/dfilter${simd ? '' : ' (fallbacks: SIMD kernels off)'}`, async () => {
+        useSimdKernels(simd);
+        const grads = () => {
+          const x = values([...c.x], 1);
+          const f = values([...c.f], 2);
+          const y = tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.strides, c.pad);
+          const dy = values(y.shape, 3);
+          return tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad), dy)))([x, f]);
+        };
+        const [wdx, wdf] = await on('wasm', grads).finally(() => useSimdKernels(true));
+        const [cdx, cdf] = await on('cpu', grads);
+        assertClose(wdx!, cdx!, 'dx');
+        assertClose(wdf!, cdf!, 'dfilter');
+      });
+    }
   }
 });
 

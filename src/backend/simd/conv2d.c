@@ -1,0 +1,113 @@
+/*
+ * Forward 2-D convolution, NHWC, float32, WASM SIMD128, on a packed filter:
+ *
+ *   y[b, oh, ow, co] = sum over kh, kw, ci of
+ *       x[b, oh * stride_h - pad_top + kh, ow * stride_w - pad_left + kw, ci] * w[kh, kw, ci, co]
+ *
+ * (taps outside the image read zeros). tfexp uses it for Conv2DBackpropInput at
+ * stride 1, a convolution of dy with the filter flipped in space and with its
+ * channels swapped (pack_flipped_filter below builds that packed filter directly).
+ *
+ * Output pixels (b, oh, ow flattened) are taken four at a time with eight output
+ * channels: a 4 x 8 tile of y in eight SIMD registers, while the taps and input
+ * channels stream through; a tap outside the image points at `zeros` (in_c zeros),
+ * as XNNPACK's indirection buffers do. Computes the flat output pixels
+ * [pixel_begin, pixel_end) only (threads split them).
+ *
+ * Packed filter: wp[co_tile][tap][ci][8] with co = co_tile * 8 + lane, lanes past
+ * out_c zero, so every tile loads whole vectors.
+ */
+#include <wasm_simd128.h>
+
+/* Address of tap (kh, kw)'s input pixel for output pixel q, or `zeros` outside the image. */
+static inline const float *tap_row(const float *x, const float *zeros, int q, int out_image, int out_w,
+                                   int in_h, int in_w, int in_c, int kh, int kw,
+                                   int stride_h, int stride_w, int pad_top, int pad_left) {
+  const int b = q / out_image, oh = q % out_image / out_w, ow = q % out_w;
+  const int ih = oh * stride_h - pad_top + kh, iw = ow * stride_w - pad_left + kw;
+  return ih >= 0 && ih < in_h && iw >= 0 && iw < in_w ? x + ((b * in_h + ih) * in_w + iw) * in_c : zeros;
+}
+
+/* Stores the first `lanes` (1..8) values of a row of the tile. */
+static inline void store_row(float *out, v128_t lo, v128_t hi, int lanes) {
+  if (lanes == 8) {
+    wasm_v128_store(out, lo);
+    wasm_v128_store(out + 4, hi);
+    return;
+  }
+  if (lanes > 0) out[0] = wasm_f32x4_extract_lane(lo, 0);
+  if (lanes > 1) out[1] = wasm_f32x4_extract_lane(lo, 1);
+  if (lanes > 2) out[2] = wasm_f32x4_extract_lane(lo, 2);
+  if (lanes > 3) out[3] = wasm_f32x4_extract_lane(lo, 3);
+  if (lanes > 4) out[4] = wasm_f32x4_extract_lane(hi, 0);
+  if (lanes > 5) out[5] = wasm_f32x4_extract_lane(hi, 1);
+  if (lanes > 6) out[6] = wasm_f32x4_extract_lane(hi, 2);
+}
+
+__attribute__((export_name("conv2d_packed")))
+void conv2d_packed(const float *x, const float *wp, float *y, const float *zeros,
+                   int in_h, int in_w, int in_c, int out_h, int out_w, int out_c,
+                   int filter_h, int filter_w, int stride_h, int stride_w, int pad_top, int pad_left,
+                   int pixel_begin, int pixel_end) {
+  const int taps = filter_h * filter_w;
+  const int co_tiles = (out_c + 7) / 8;
+  const int out_image = out_h * out_w;
+  for (int ct = 0; ct < co_tiles; ct++) {
+    const float *w_tile = wp + ct * taps * in_c * 8;
+    const int lanes = out_c - ct * 8 < 8 ? out_c - ct * 8 : 8;
+    for (int p = pixel_begin; p < pixel_end; p += 4) {
+      const int count = pixel_end - p < 4 ? pixel_end - p : 4;
+      /* a short tile repeats its last pixel and stores only `count` rows */
+      const int q0 = p, q1 = p + (count > 1 ? 1 : 0), q2 = p + (count > 2 ? 2 : count - 1), q3 = p + count - 1;
+      v128_t a00 = wasm_f32x4_splat(0.0f), a01 = a00, a10 = a00, a11 = a00;
+      v128_t a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+      for (int kh = 0; kh < filter_h; kh++) {
+        for (int kw = 0; kw < filter_w; kw++) {
+#define ROW(q) tap_row(x, zeros, q, out_image, out_w, in_h, in_w, in_c, kh, kw, stride_h, stride_w, pad_top, pad_left)
+          const float *r0 = ROW(q0), *r1 = ROW(q1), *r2 = ROW(q2), *r3 = ROW(q3);
+#undef ROW
+          const float *wv = w_tile + (kh * filter_w + kw) * in_c * 8;
+          for (int ci = 0; ci < in_c; ci++, wv += 8) {
+            const v128_t w0 = wasm_v128_load(wv), w1 = wasm_v128_load(wv + 4);
+            const v128_t x0 = wasm_v128_load32_splat(r0 + ci), x1 = wasm_v128_load32_splat(r1 + ci);
+            const v128_t x2 = wasm_v128_load32_splat(r2 + ci), x3 = wasm_v128_load32_splat(r3 + ci);
+            a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(x0, w0)); a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(x0, w1));
+            a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(x1, w0)); a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(x1, w1));
+            a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(x2, w0)); a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(x2, w1));
+            a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(x3, w0)); a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(x3, w1));
+          }
+        }
+      }
+      float *out = y + p * out_c + ct * 8;
+      store_row(out, a00, a01, lanes);
+      if (count > 1) store_row(out + out_c, a10, a11, lanes);
+      if (count > 2) store_row(out + 2 * out_c, a20, a21, lanes);
+      if (count > 3) store_row(out + 3 * out_c, a30, a31, lanes);
+    }
+  }
+}
+
+/*
+ * Packs w [filter_h, filter_w, ci, co] (a Conv2D filter) for conv2d_packed as the
+ * filter of its input gradient: flipped in space, channels swapped,
+ *   w'[i, j, o, c] = w[filter_h - 1 - i, filter_w - 1 - j, c, o],
+ * into wp[c_tile][i * filter_w + j][o][8] (c = c_tile * 8 + lane; lanes past ci zero),
+ * and clears `zeros` (co floats: conv2d_packed's reads outside the image).
+ */
+__attribute__((export_name("pack_flipped_filter")))
+void pack_flipped_filter(const float *w, float *wp, int filter_h, int filter_w, int ci, int co, float *zeros) {
+  for (int o = 0; o < co; o++) zeros[o] = 0.0f;
+  const int taps = filter_h * filter_w;
+  const int c_tiles = (ci + 7) / 8;
+  for (int ct = 0; ct < c_tiles; ct++)
+    for (int t = 0; t < taps; t++) {
+      const int i = t / filter_w, j = t % filter_w;
+      const float *src = w + ((filter_h - 1 - i) * filter_w + (filter_w - 1 - j)) * ci * co;
+      float *dst = wp + (ct * taps + t) * co * 8;
+      for (int o = 0; o < co; o++)
+        for (int l = 0; l < 8; l++) {
+          const int c = ct * 8 + l;
+          dst[o * 8 + l] = c < ci ? src[c * co + o] : 0.0f;
+        }
+    }
+}
