@@ -82,12 +82,13 @@ export class SimdPool {
       Atomics.add(ctl, 0, 1);
       Atomics.notify(ctl, 0);
     }
-    this.kernels[kernel](...parts[0]!);
-    const expected = this.threads - 1;
-    if (others > 0) {
-      for (let done = Atomics.load(ctl, 1); done < expected; done = Atomics.load(ctl, 1)) Atomics.wait(ctl, 1, done);
-      if (ctl[4] !== 0) throw new Error(`SIMD kernel ${kernel} failed in a worker thread`);
+    try {
+      this.kernels[kernel](...parts[0]!);
+    } finally {
+      // Even if part 0 trapped: the workers must be done before memory is reused.
+      if (others > 0) for (let done = Atomics.load(ctl, 1); done < this.threads - 1; done = Atomics.load(ctl, 1)) Atomics.wait(ctl, 1, done);
     }
+    if (others > 0 && ctl[4] !== 0) throw new Error(`SIMD kernel ${kernel} failed in a worker thread`);
   }
 
   /** Stops the worker threads (jobs must not be running). */
