@@ -21,6 +21,8 @@
  * - MaxPoolGrad, and Sum over leading axes (bias gradients), are SIMD kernels too
  *   (the package's kernels transpose or loop per element); Identity shares its
  *   input's data instead of copying it.
+ * - RMSPROP_UPDATE, the one-pass RMSprop step of src/model/rmsprop.ts, is a SIMD
+ *   kernel (tfjs's optimizer runs about a dozen element-wise ops per variable).
  * Every kernel is tested numerically against the `cpu` backend, with the SIMD
  * kernels on and off (test/backend/wasm-kernels.test.ts), and each SIMD kernel
  * against its definition (test/backend/simd.test.ts).
@@ -29,10 +31,12 @@ import * as tf from '@tensorflow/tfjs';
 // The package registers its kernels for `wasm`; the ones below replace or add to them.
 import '@tensorflow/tfjs-backend-wasm';
 import { conv2dBackpropFilter as simdBackpropFilter } from './simd/conv2d-backprop-filter.js';
-import { backpropInputScratch, conv2dBackpropInput as simdBackpropInput } from './simd/conv2d.js';
+import { ACTIVATIONS, backpropInputScratch, conv2dBackpropInput as simdBackpropInput, conv2dForward as simdConv2d, forwardScratch, type Activation } from './simd/conv2d.js';
 import { maxPoolGrad as simdMaxPoolGrad } from './simd/max-pool-grad.js';
 import { simdPool, type SimdPool } from './simd/pool.js';
 import { sumLeadingAxes as simdSumLeadingAxes } from './simd/reduce.js';
+import { rmspropUpdate as simdRmspropUpdate } from './simd/optimizers.js';
+import { RMSPROP_UPDATE } from '../model/rmsprop.js';
 
 type TensorInfo = tf.TensorInfo;
 type Attrs = Record<string, unknown>;
@@ -47,7 +51,10 @@ interface WasmBackend {
   incRef(dataId: object): void;
 }
 
-type KernelFn = (args: { inputs: Record<string, TensorInfo>; backend: WasmBackend; attrs: Attrs }) => TensorInfo;
+type KernelArgs = { inputs: Record<string, TensorInfo>; backend: WasmBackend; attrs: Attrs };
+type KernelFn = (args: KernelArgs) => TensorInfo;
+/** A kernel with several outputs. */
+type MultiKernelFn = (args: KernelArgs) => TensorInfo[];
 
 /** A registered wasm kernel's function (looked up at call time, so profilers that wrap kernels see the calls). */
 function kernel(name: string): KernelFn {
@@ -160,6 +167,41 @@ function flippedTransposedFilter(backend: WasmBackend, filter: TensorInfo): Tens
     }
   }
   return out;
+}
+
+/**
+ * Input channels from which the SIMD forward convolution is used; below, XNNPACK's is
+ * faster (a first layer on grayscale: 1.2 ms vs 2.6 ms for 64 x 28 x 28 x 1 -> 32).
+ */
+const SIMD_FORWARD_MIN_CHANNELS = 4;
+
+/**
+ * Forward Conv2D (fused: false) or FusedConv2D (fused: true; bias [co] and a linear,
+ * relu or relu6 activation) on the SIMD kernel: about 20% faster than XNNPACK on the
+ * baseline's layers. NHWC, float32, dilation 1, >= SIMD_FORWARD_MIN_CHANNELS input
+ * channels; anything else (or no SIMD module) runs the package's kernel.
+ */
+function convolution(fallback: KernelFn, fused: boolean): KernelFn {
+  return (args) => {
+    const { inputs, backend, attrs } = args;
+    const { x, filter, bias, preluActivationWeights } = inputs as Record<'x' | 'filter' | 'bias' | 'preluActivationWeights', TensorInfo | undefined>;
+    const activation = (fused ? attrs.activation : 'linear') as string;
+    const dilations = (attrs.dilations ?? 1) as number | [number, number];
+    const usable =
+      attrs.dataFormat !== 'NCHW' && x!.dtype === 'float32' && x!.shape[3]! >= SIMD_FORWARD_MIN_CHANNELS &&
+      (dilations === 1 || (Array.isArray(dilations) && dilations[0] === 1 && dilations[1] === 1)) &&
+      activation in ACTIVATIONS && preluActivationWeights === undefined &&
+      (bias === undefined || (bias.shape.length === 1 && bias.shape[0] === filter!.shape[3]));
+    const simd = usable ? pool(backend) : undefined;
+    if (simd === undefined) return fallback(args);
+    const info = convInfo(x!.shape, filter!.shape, attrs);
+    const out = backend.makeOutput(info.outShape, 'float32');
+    const scratch = backend.makeOutput([forwardScratch(info)], 'float32');
+    const biasAt = bias === undefined ? 0 : address(backend, bias);
+    simdConv2d(simd, address(backend, x!), address(backend, filter!), biasAt, activation as Activation, address(backend, out), address(backend, scratch), info);
+    dispose(backend, scratch);
+    return out;
+  };
 }
 
 /**
@@ -323,6 +365,37 @@ function identity(fallback: KernelFn): KernelFn {
   };
 }
 
+/**
+ * The fused RMSprop update (src/model/rmsprop.ts): inputs value, gradient, ms, mom
+ * (float32, one shape); outputs [value', ms', mom']. SIMD kernel, or the same
+ * formulas in float32 (Math.fround after each operation) without it.
+ */
+const rmspropUpdate: MultiKernelFn = ({ inputs, backend, attrs }) => {
+  const { value, gradient, ms, mom } = inputs as Record<'value' | 'gradient' | 'ms' | 'mom', TensorInfo>;
+  const hyper = attrs as unknown as { learningRate: number; rho: number; momentum: number; epsilon: number };
+  const outputs = [0, 1, 2].map(() => backend.makeOutput(value.shape, 'float32')) as [TensorInfo, TensorInfo, TensorInfo];
+  const size = tf.util.sizeFromShape(value.shape);
+  const simd = pool(backend);
+  if (simd !== undefined) {
+    const at = (info: TensorInfo) => address(backend, info);
+    simdRmspropUpdate(simd, { w: at(value), g: at(gradient), ms: at(ms), mom: at(mom) }, { w: at(outputs[0]), ms: at(outputs[1]), mom: at(outputs[2]) }, size, hyper);
+    return outputs;
+  }
+  const [w, g, s, m] = [value, gradient, ms, mom].map((info) => backend.typedArrayFromHeap(info)) as Float32Array[];
+  const [wOut, sOut, mOut] = outputs.map((info) => backend.typedArrayFromHeap(info)) as Float32Array[];
+  const f = Math.fround;
+  const [lr, rho, oneMinusRho, momentum, epsilon] = [hyper.learningRate, hyper.rho, 1 - hyper.rho, hyper.momentum, hyper.epsilon].map(f) as number[];
+  for (let i = 0; i < size; i++) {
+    const gi = g![i]!;
+    const si = f(f(s![i]! * rho!) + f(f(gi * gi) * oneMinusRho!));
+    const mi = f(f(m![i]! * momentum!) + f(f(gi * lr!) / f(Math.sqrt(f(si + epsilon!)))));
+    sOut![i] = si;
+    mOut![i] = mi;
+    wOut![i] = f(w![i]! - mi);
+  }
+  return outputs;
+};
+
 let registered = false;
 
 /**
@@ -332,7 +405,7 @@ let registered = false;
 export function registerWasmTrainingKernels(): void {
   if (registered) return;
   registered = true;
-  const replace = (kernelName: string, kernelFunc: KernelFn) => {
+  const replace = (kernelName: string, kernelFunc: KernelFn | MultiKernelFn) => {
     const existing = tf.getKernel(kernelName, 'wasm');
     if (existing !== undefined) tf.unregisterKernel(kernelName, 'wasm');
     // Keep the package's setup (its cwrap bindings), which the fallback path needs.
@@ -340,6 +413,8 @@ export function registerWasmTrainingKernels(): void {
   };
   const packageKernel = (name: string) => tf.getKernel(name, 'wasm')?.kernelFunc as unknown as KernelFn;
   const packageInput = packageKernel('Conv2DBackpropInput');
+  replace('Conv2D', convolution(packageKernel('Conv2D'), false));
+  replace('FusedConv2D', convolution(packageKernel('FusedConv2D'), true));
   replace('Conv2DBackpropFilter', conv2DBackpropFilter);
   replace('Conv2DBackpropInput', conv2DBackpropInput(packageInput));
   replace('DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter);
@@ -347,4 +422,5 @@ export function registerWasmTrainingKernels(): void {
   replace('MaxPoolGrad', maxPoolGrad(packageKernel('MaxPoolGrad')));
   replace('Sum', sum(packageKernel('Sum')));
   replace('Identity', identity(packageKernel('Identity')));
+  replace(RMSPROP_UPDATE, rmspropUpdate);
 }

@@ -176,3 +176,31 @@ describe('Identity on wasm', () => {
     y.dispose();
   });
 });
+
+describe('Conv2D and FusedConv2D forward on wasm equal cpu', () => {
+  const cases = [
+    { x: [2, 9, 9, 4], f: [3, 3, 4, 8], strides: 1, pad: 'same' },
+    { x: [2, 9, 7, 6], f: [3, 3, 6, 13], strides: 2, pad: 'same' },
+    { x: [3, 8, 8, 9], f: [2, 3, 9, 7], strides: 1, pad: 'valid' },
+    { x: [1, 5, 5, 1], f: [3, 3, 1, 8], strides: 1, pad: 'same' }, // 1 input channel: XNNPACK
+  ] as const;
+  for (const c of cases) {
+    for (const activation of ['linear', 'relu', 'relu6', 'elu'] as const) {
+      it(`x ${c.x}, filter ${c.f}, strides ${c.strides}, ${c.pad}, bias + ${activation}; and without bias`, async () => {
+        const run = () => {
+          const x = tf.mul(values([...c.x], 31), 4); // wide enough for relu6 to clip
+          const f = values([...c.f], 32);
+          const bias = values([c.f[3]], 33);
+          return [
+            tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.strides, c.pad),
+            tf.fused.conv2d({ x: x as tf.Tensor4D, filter: f as tf.Tensor4D, strides: c.strides, pad: c.pad, bias, activation }),
+            tf.fused.conv2d({ x: x as tf.Tensor4D, filter: f as tf.Tensor4D, strides: c.strides, pad: c.pad, activation }),
+          ];
+        };
+        const wasm = await on('wasm', run);
+        const cpu = await on('cpu', run);
+        ['conv2d', 'fused with bias', 'fused without bias'].forEach((what, i) => assertClose(wasm[i]!, cpu[i]!, what));
+      });
+    }
+  }
+});

@@ -4,9 +4,10 @@
  *   y[b, oh, ow, co] = sum over kh, kw, ci of
  *       x[b, oh * stride_h - pad_top + kh, ow * stride_w - pad_left + kw, ci] * w[kh, kw, ci, co]
  *
- * (taps outside the image read zeros). tfexp uses it for Conv2DBackpropInput at
- * stride 1, a convolution of dy with the filter flipped in space and with its
- * channels swapped (pack_flipped_filter below builds that packed filter directly).
+ * (taps outside the image read zeros), then + bias[co] and an activation if asked.
+ * tfexp uses it for forward convolutions (Conv2D, FusedConv2D; filter packed by
+ * pack_filter) and for Conv2DBackpropInput at stride 1, a convolution of dy with the
+ * filter flipped in space and with its channels swapped (pack_flipped_filter).
  *
  * Output pixels (b, oh, ow flattened) are taken four at a time with eight output
  * channels: a 4 x 8 tile of y in eight SIMD registers, while the taps and input
@@ -26,6 +27,28 @@ static inline const float *tap_row(const float *x, const float *zeros, int q, in
   const int b = q / out_image, oh = q % out_image / out_w, ow = q % out_w;
   const int ih = oh * stride_h - pad_top + kh, iw = ow * stride_w - pad_left + kw;
   return ih >= 0 && ih < in_h && iw >= 0 && iw < in_w ? x + ((b * in_h + ih) * in_w + iw) * in_c : zeros;
+}
+
+/* Activations applied in the store (FusedConv2D's `activation`). */
+#define ACTIVATION_LINEAR 0
+#define ACTIVATION_RELU 1
+#define ACTIVATION_RELU6 2
+
+/* Loads the first `lanes` (1..8) floats at p into lo, hi (the rest zero) without reading past them. */
+static inline void load_lanes(const float *p, int lanes, v128_t *lo, v128_t *hi) {
+  if (lanes == 8) {
+    *lo = wasm_v128_load(p);
+    *hi = wasm_v128_load(p + 4);
+    return;
+  }
+  *lo = wasm_f32x4_make(p[0], lanes > 1 ? p[1] : 0.0f, lanes > 2 ? p[2] : 0.0f, lanes > 3 ? p[3] : 0.0f);
+  *hi = wasm_f32x4_make(lanes > 4 ? p[4] : 0.0f, lanes > 5 ? p[5] : 0.0f, lanes > 6 ? p[6] : 0.0f, 0.0f);
+}
+
+static inline v128_t activate(v128_t v, int activation) {
+  if (activation == ACTIVATION_RELU) return wasm_f32x4_max(v, wasm_f32x4_splat(0.0f));
+  if (activation == ACTIVATION_RELU6) return wasm_f32x4_min(wasm_f32x4_max(v, wasm_f32x4_splat(0.0f)), wasm_f32x4_splat(6.0f));
+  return v;
 }
 
 /* Stores the first `lanes` (1..8) values of a row of the tile. */
@@ -48,13 +71,15 @@ __attribute__((export_name("conv2d_packed")))
 void conv2d_packed(const float *x, const float *wp, float *y, const float *zeros,
                    int in_h, int in_w, int in_c, int out_h, int out_w, int out_c,
                    int filter_h, int filter_w, int stride_h, int stride_w, int pad_top, int pad_left,
-                   int pixel_begin, int pixel_end) {
+                   int pixel_begin, int pixel_end, const float *bias, int activation) {
   const int taps = filter_h * filter_w;
   const int co_tiles = (out_c + 7) / 8;
   const int out_image = out_h * out_w;
   for (int ct = 0; ct < co_tiles; ct++) {
     const float *w_tile = wp + ct * taps * in_c * 8;
     const int lanes = out_c - ct * 8 < 8 ? out_c - ct * 8 : 8;
+    v128_t b0 = wasm_f32x4_splat(0.0f), b1 = b0;
+    if (bias) load_lanes(bias + ct * 8, lanes, &b0, &b1);
     for (int p = pixel_begin; p < pixel_end; p += 4) {
       const int count = pixel_end - p < 4 ? pixel_end - p : 4;
       /* a short tile repeats its last pixel and stores only `count` rows */
@@ -77,6 +102,18 @@ void conv2d_packed(const float *x, const float *wp, float *y, const float *zeros
             a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(x3, w0)); a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(x3, w1));
           }
         }
+      }
+      if (bias) {
+        a00 = wasm_f32x4_add(a00, b0); a01 = wasm_f32x4_add(a01, b1);
+        a10 = wasm_f32x4_add(a10, b0); a11 = wasm_f32x4_add(a11, b1);
+        a20 = wasm_f32x4_add(a20, b0); a21 = wasm_f32x4_add(a21, b1);
+        a30 = wasm_f32x4_add(a30, b0); a31 = wasm_f32x4_add(a31, b1);
+      }
+      if (activation != ACTIVATION_LINEAR) {
+        a00 = activate(a00, activation); a01 = activate(a01, activation);
+        a10 = activate(a10, activation); a11 = activate(a11, activation);
+        a20 = activate(a20, activation); a21 = activate(a21, activation);
+        a30 = activate(a30, activation); a31 = activate(a31, activation);
       }
       float *out = y + p * out_c + ct * 8;
       store_row(out, a00, a01, lanes);
@@ -110,4 +147,22 @@ void pack_flipped_filter(const float *w, float *wp, int filter_h, int filter_w, 
           dst[o * 8 + l] = c < ci ? src[c * co + o] : 0.0f;
         }
     }
+}
+
+/*
+ * Packs w [filter_h, filter_w, ci, co] (a Conv2D filter) for conv2d_packed as is:
+ * wp[co_tile][tap][c][8] = w[tap][c][co_tile * 8 + lane] (lanes past co zero),
+ * and clears `zeros` (ci floats: conv2d_packed's reads outside the image).
+ */
+__attribute__((export_name("pack_filter")))
+void pack_filter(const float *w, float *wp, int taps, int ci, int co, float *zeros) {
+  for (int c = 0; c < ci; c++) zeros[c] = 0.0f;
+  const int co_tiles = (co + 7) / 8;
+  for (int ct = 0; ct < co_tiles; ct++)
+    for (int t = 0; t < taps; t++)
+      for (int c = 0; c < ci; c++) {
+        const float *src = w + (t * ci + c) * co;
+        float *dst = wp + ((ct * taps + t) * ci + c) * 8;
+        for (int l = 0; l < 8; l++) dst[l] = ct * 8 + l < co ? src[ct * 8 + l] : 0.0f;
+      }
 }

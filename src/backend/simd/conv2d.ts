@@ -1,9 +1,41 @@
-/** Conv2D input gradient (stride 1) on tfexp's SIMD kernels (conv2d.c). */
+/**
+ * Convolutions on tfexp's SIMD kernels (conv2d.c): the forward pass (Conv2D,
+ * FusedConv2D with bias and relu/relu6) and the input gradient at stride 1.
+ */
 import type { ConvGeometry } from './conv2d-backprop-filter.js';
 import { split, type SimdPool } from './pool.js';
 
 /** Output channels per register tile in the kernel (and per packed filter block). */
 const TILE = 8;
+
+/** Activations the kernel applies in its store (codes of conv2d.c). */
+export const ACTIVATIONS = { linear: 0, relu: 1, relu6: 2 } as const;
+export type Activation = keyof typeof ACTIVATIONS;
+
+/** Floats of scratch conv2dForward needs: the packed filter [ceil(co / 8), kh * kw, ci, 8], then ci zeros. */
+export function forwardScratch(info: ConvGeometry): number {
+  return Math.ceil(info.outChannels / TILE) * TILE * info.filterHeight * info.filterWidth * info.inChannels + info.inChannels;
+}
+
+/**
+ * y [batch, outHeight, outWidth, outChannels] (overwritten) = x [batch, inHeight,
+ * inWidth, inChannels] convolved with w [filterHeight, filterWidth, inChannels,
+ * outChannels] (strides and padding of `info`, zeros outside the image), + bias
+ * [outChannels] when `bias` is not 0, then `activation`. All float32 at heap byte
+ * offsets; `scratch` holds forwardScratch(info) floats (any content). Threads split
+ * y's pixels.
+ * @throws Error for dilation other than 1.
+ */
+export function conv2dForward(
+  pool: SimdPool, x: number, w: number, bias: number, activation: Activation, y: number, scratch: number, info: ConvGeometry,
+): void {
+  if (info.dilationHeight !== 1 || info.dilationWidth !== 1) throw new Error('conv2d_packed: dilation must be 1');
+  const taps = info.filterHeight * info.filterWidth;
+  const zeros = scratch + 4 * (forwardScratch(info) - info.inChannels);
+  pool.run('pack_filter', [[w, scratch, taps, info.inChannels, info.outChannels, zeros]]);
+  run(pool, x, scratch, y, zeros, info.batchSize, [info.inHeight, info.inWidth, info.inChannels], [info.outHeight, info.outWidth, info.outChannels],
+    [info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left], bias, ACTIVATIONS[activation]);
+}
 
 /**
  * Floats of scratch conv2dBackpropInput needs: the packed flipped filter
@@ -27,14 +59,20 @@ export function conv2dBackpropInput(pool: SimdPool, dy: number, w: number, dx: n
   if (info.strideHeight !== 1 || info.strideWidth !== 1 || info.dilationHeight !== 1 || info.dilationWidth !== 1) {
     throw new Error('conv2d_backprop_input: strides and dilations must be 1');
   }
-  const packed = scratch;
   const zeros = scratch + 4 * (backpropInputScratch(info) - info.outChannels);
-  pool.run('pack_flipped_filter', [[w, packed, kh, kw, info.inChannels, info.outChannels, zeros]]);
-  const pixels = info.batchSize * info.inHeight * info.inWidth;
-  const tiles = Math.ceil(pixels / 4);
-  const parts = split(tiles, pool.threads).map(([begin, end]) => [
-    dy, packed, dx, zeros, info.outHeight, info.outWidth, info.outChannels, info.inHeight, info.inWidth, info.inChannels,
-    kh, kw, 1, 1, kh - 1 - padInfo.top, kw - 1 - padInfo.left, begin * 4, Math.min(end * 4, pixels),
+  pool.run('pack_flipped_filter', [[w, scratch, kh, kw, info.inChannels, info.outChannels, zeros]]);
+  run(pool, dy, scratch, dx, zeros, info.batchSize, [info.outHeight, info.outWidth, info.outChannels], [info.inHeight, info.inWidth, info.inChannels],
+    [kh, kw, 1, 1, kh - 1 - padInfo.top, kw - 1 - padInfo.left], 0, ACTIVATIONS.linear);
+}
+
+/** conv2d_packed over all output pixels, split over the pool's threads in whole 4-pixel tiles. */
+function run(
+  pool: SimdPool, input: number, packed: number, output: number, zeros: number, batch: number,
+  inShape: [number, number, number], outShape: [number, number, number], window: number[], bias: number, activation: number,
+): void {
+  const pixels = batch * outShape[0] * outShape[1];
+  const parts = split(Math.ceil(pixels / 4), pool.threads).map(([begin, end]) => [
+    input, packed, output, zeros, ...inShape, ...outShape, ...window, begin * 4, Math.min(end * 4, pixels), bias, activation,
   ]);
   pool.run('conv2d_packed', parts);
 }
