@@ -65,7 +65,7 @@ export async function diagnose(importer: Importer = defaultImporter): Promise<Do
     backend: 'wasm',
     package: `${wasm.package} ${versions().tfjs_backend_wasm}`,
     available: true,
-    detail: `available, SIMD, ${wasm.threads} thread${wasm.threads === 1 ? '' : 's'}${wasm.warnings.length > 0 ? ` (${wasm.warnings.join('; ')})` : ''}`,
+    detail: `available, SIMD, ${plural(wasm.threads ?? 1, 'thread')}${wasm.warnings.length > 0 ? ` (${wasm.warnings.join('; ')})` : ''}; ${await simdKernelsDetail()}`,
   });
   backends.push({
     backend: 'cpu',
@@ -98,4 +98,16 @@ export function formatDoctor(report: DoctorReport): string {
   }
   lines.push(`--backend auto uses: ${report.auto}`);
   return `${lines.join('\n')}\n`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** How tfexp's SIMD training kernels run on the wasm backend just selected. */
+async function simdKernelsDetail(): Promise<string> {
+  const { simdThreads } = await import('./simd/pool.js');
+  const { simdThreadsError } = await import('./wasm.js');
+  const error = simdThreadsError();
+  return `tfexp SIMD kernels on ${plural(Math.max(1, simdThreads()), 'thread')}${error === null ? '' : ` (their worker threads failed: ${error})`}`;
 }

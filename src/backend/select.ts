@@ -88,7 +88,7 @@ export async function selectBackend(options: SelectOptions = {}): Promise<Backen
   if (request === 'auto' || request === 'wasm') {
     // Imported here, not at the top: importing tfjs-backend-wasm registers `wasm` as the
     // default backend (priority 2), which would make every later tfjs call wait for it.
-    const { registerWasmTrainingKernels } = await import('./wasm-kernels.js');
+    const { registerWasmTrainingKernels } = await import('./wasm-kernels/index.js');
     const { useThreadedWasm } = await import('./wasm.js');
     registerWasmTrainingKernels();
     const warnings: string[] = [];

@@ -25,7 +25,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { cacheRoot } from '../data/locate.js';
 import { writeFileAtomic } from '../runs/atomic.js';
-import { setSimdThreads } from './simd/pool.js';
+import { startSimdPool } from './simd/pool.js';
 
 const require = createRequire(import.meta.url);
 
@@ -40,6 +40,7 @@ interface EmscriptenModule {
 }
 
 let module: EmscriptenModule | undefined;
+let simdStartError: string | null = null;
 let threadsInUse = 0;
 let threadsRequested = 0;
 
@@ -82,7 +83,10 @@ export async function useThreadedWasm(threads: number = os.cpus().length): Promi
   });
   threadsRequested = threads;
   threadsInUse = tfWasm.getThreadsCount();
-  setSimdThreads(threadsInUse);
+  // tfexp's SIMD kernels on as many threads; if their workers cannot start, the
+  // kernels run on the calling thread (simdPool) and the error is kept for doctor.
+  simdStartError = null;
+  await startSimdPool(module as never, threadsInUse).catch((error: Error) => (simdStartError = error.message));
   // Emscripten unrefs idle workers but not the running pool threads, which would keep Node
   // from exiting; the pool only works while the main thread calls into WASM anyway.
   for (const worker of Object.values(module!.PThread?.pthreads ?? {})) worker.unref();
@@ -125,4 +129,9 @@ async function withLogicalCores<T>(count: number, fn: () => Promise<T>): Promise
 /** Thread count of the active threaded wasm backend; 0 when it is not in use. */
 export function wasmThreads(): number {
   return threadsInUse;
+}
+
+/** Why tfexp's SIMD kernel threads did not start with the threaded backend; null if they did (or it is not in use). */
+export function simdThreadsError(): string | null {
+  return simdStartError;
 }

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/backend/select.js';
-import { useSimdKernels } from '../../src/backend/wasm-kernels.js';
+import { useSimdKernels } from '../../src/backend/wasm-kernels/index.js';
 import { RMSPROP_UPDATE, RMSPropOptimizer } from '../../src/model/rmsprop.js';
 
 before(async () => {

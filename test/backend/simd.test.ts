@@ -19,20 +19,43 @@ import { SimdPool, split } from '../../src/backend/simd/pool.js';
 
 const PAGES = 256; // 16 MiB
 
-/** A heap with bump allocation of float32 arrays. */
+/** Floats of guard around each array, and their value. */
+const GUARD = 16;
+const CANARY = 12345.5;
+
+/**
+ * A heap with bump allocation of float32 arrays, each between guard regions, so a
+ * test can check that a kernel wrote nothing outside its outputs.
+ */
 class Heap {
   readonly memory: WebAssembly.Memory;
   private next = 1024; // keep address 0 unused, as a C heap does
+  private readonly arrays: { view: Float32Array; copy: Float32Array | null; guards: Float32Array[] }[] = [];
   constructor(shared: boolean) {
     this.memory = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES, shared });
   }
+  /** An input (filled by `fill`, must stay unchanged) or, without `fill`, an output (NaN: the kernel must overwrite every element). */
   floats(length: number, fill?: (i: number) => number): { address: number; view: Float32Array } {
+    const guard = () => {
+      const view = new Float32Array(this.memory.buffer, this.next, GUARD).fill(CANARY);
+      this.next += GUARD * 4;
+      return view;
+    };
+    const before = guard();
     const address = this.next;
     this.next += Math.ceil((length * 4) / 64) * 64;
     const view = new Float32Array(this.memory.buffer, address, length);
     if (fill) for (let i = 0; i < length; i++) view[i] = fill(i);
-    else view.fill(Number.NaN); // the kernel must overwrite every output
+    else view.fill(Number.NaN);
+    this.arrays.push({ view, copy: fill ? view.slice() : null, guards: [before, guard()] });
     return { address, view };
+  }
+  /** Asserts that no guard region and no input changed. */
+  assertUntouched(): void {
+    for (const [i, { view, copy, guards }] of this.arrays.entries()) {
+      for (const g of guards) assert.ok(g.every((v) => v === CANARY), `guard of array ${i} was written`);
+      if (copy) assert.ok(view.every((v, j) => Object.is(v, copy[j])), `input array ${i} was written`);
+    }
   }
 }
 
@@ -98,9 +121,9 @@ describe('conv2d_backprop_filter (SIMD kernel) equals the definition', () => {
     for (const threads of shared ? [1, 2, 3] : [1]) {
       for (const [name, g] of cases) {
         for (const blockBytes of [1, 1 << 20]) {
-          it(`${name}, ${shared ? `${threads} thread(s)` : 'unshared memory'}, ${blockBytes === 1 ? 'one image per block' : 'one block'}`, () => {
+          it(`${name}, ${shared ? `${threads} thread(s)` : 'unshared memory'}, ${blockBytes === 1 ? 'one image per block' : 'one block'}`, async () => {
             const heap = new Heap(shared);
-            const pool = new SimdPool(heap.memory, threads);
+            const pool = await SimdPool.start(heap.memory, threads);
             pools.push(pool);
             assert.equal(pool.threads, shared ? threads : 1);
             const x = heap.floats(g.batchSize * g.inHeight * g.inWidth * g.inChannels, random(1));
@@ -108,6 +131,7 @@ describe('conv2d_backprop_filter (SIMD kernel) equals the definition', () => {
             const dw = heap.floats(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels);
             conv2dBackpropFilter(pool, x.address, dy.address, dw.address, g, blockBytes);
             assertClose(dw.view, reference(x.view, dy.view, g), name);
+            heap.assertUntouched();
           });
         }
       }
@@ -117,7 +141,7 @@ describe('conv2d_backprop_filter (SIMD kernel) equals the definition', () => {
   it('rejects dilation', () => {
     const heap = new Heap(false);
     const g = { ...geometry(1, 5, 5, 1, 3, 3, 1, 1, 'same'), dilationHeight: 2 };
-    assert.throws(() => conv2dBackpropFilter(new SimdPool(heap.memory, 1), 0, 0, 0, g), /dilation must be 1/);
+    assert.throws(() => conv2dBackpropFilter(SimdPool.single(heap.memory), 0, 0, 0, g), /dilation must be 1/);
   });
 });
 
@@ -149,9 +173,9 @@ describe('conv2d_packed as the input gradient (SIMD kernel) equals the definitio
   ];
   for (const [name, g] of cases) {
     for (const [shared, threads] of [[true, 1], [true, 2], [true, 3], [false, 1]] as const) {
-      it(`${name}, ${shared ? `${threads} thread(s)` : 'unshared memory'}`, () => {
+      it(`${name}, ${shared ? `${threads} thread(s)` : 'unshared memory'}`, async () => {
         const heap = new Heap(shared);
-        const pool = new SimdPool(heap.memory, threads);
+        const pool = await SimdPool.start(heap.memory, threads);
         pools.push(pool);
         const dy = heap.floats(g.batchSize * g.outHeight * g.outWidth * g.outChannels, random(6));
         const w = heap.floats(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels, random(7));
@@ -159,22 +183,23 @@ describe('conv2d_packed as the input gradient (SIMD kernel) equals the definitio
         const scratch = heap.floats(backpropInputScratch(g)); // NaN-filled: the kernel must clear what it reads
         conv2dBackpropInput(pool, dy.address, w.address, dx.address, scratch.address, g);
         assertClose(dx.view, inputReference(dy.view, w.view, g), name);
+        heap.assertUntouched();
       });
     }
   }
 
   it('rejects strides other than 1', () => {
     const heap = new Heap(false);
-    assert.throws(() => conv2dBackpropInput(new SimdPool(heap.memory, 1), 0, 0, 0, 0, geometry(1, 6, 6, 1, 3, 3, 1, 2, 'same')), /strides and dilations must be 1/);
+    assert.throws(() => conv2dBackpropInput(SimdPool.single(heap.memory), 0, 0, 0, 0, geometry(1, 6, 6, 1, 3, 3, 1, 2, 'same')), /strides and dilations must be 1/);
   });
 });
 
 describe('sum_leading_axes (SIMD kernel) equals the definition', () => {
   for (const [rows, cols] of [[1, 1], [1000, 5], [700, 16], [300, 37], [50176, 32], [9, 256]] as const) {
     for (const threads of [1, 2, 3]) {
-      it(`[${rows}, ${cols}] summed over rows, ${threads} thread(s)`, () => {
+      it(`[${rows}, ${cols}] summed over rows, ${threads} thread(s)`, async () => {
         const heap = new Heap(true);
-        const pool = new SimdPool(heap.memory, threads);
+        const pool = await SimdPool.start(heap.memory, threads);
         pools.push(pool);
         const x = heap.floats(rows * cols, random(3));
         const out = heap.floats(cols);
@@ -182,6 +207,7 @@ describe('sum_leading_axes (SIMD kernel) equals the definition', () => {
         const expected = new Float64Array(cols);
         for (let i = 0; i < rows * cols; i++) expected[i % cols]! += x.view[i]!;
         assertClose(out.view, expected, 'sum');
+        heap.assertUntouched();
       });
     }
   }
@@ -216,9 +242,9 @@ describe('max_pool_grad (SIMD kernel) equals the definition', () => {
   ];
   for (const [name, g] of cases) {
     for (const threads of [1, 2]) {
-      it(`${name}, ties (ReLU zeros), -inf and NaN, ${threads} thread(s)`, () => {
+      it(`${name}, ties (ReLU zeros), -inf and NaN, ${threads} thread(s)`, async () => {
         const heap = new Heap(true);
-        const pool = new SimdPool(heap.memory, threads);
+        const pool = await SimdPool.start(heap.memory, threads);
         pools.push(pool);
         const noise = random(4);
         const special = [0, 0, 0, -Infinity, Number.NaN];
@@ -227,9 +253,38 @@ describe('max_pool_grad (SIMD kernel) equals the definition', () => {
         const dx = heap.floats(x.view.length);
         maxPoolGrad(pool, x.address, dy.address, dx.address, g);
         assertClose(dx.view, poolReference(x.view, dy.view, g), name);
+        heap.assertUntouched();
       });
     }
   }
+});
+
+describe('the pool', () => {
+  it('throws when a part traps (calling thread or worker), then runs the next job', async () => {
+    const heap = new Heap(true);
+    const pool = await SimdPool.start(heap.memory, 2);
+    pools.push(pool);
+    const x = heap.floats(64, random(8));
+    const out = heap.floats(8);
+    const beyond = PAGES * 65536; // one past the heap: any access traps
+    const ok = [x.address, out.address, 8, 8, 0, 4];
+    assert.throws(() => pool.run('sum_leading_axes', [[beyond, out.address, 8, 8, 0, 4], [x.address, out.address, 8, 8, 4, 8]]), WebAssembly.RuntimeError);
+    assert.throws(() => pool.run('sum_leading_axes', [ok, [beyond, out.address, 8, 8, 4, 8]]), /failed in a worker thread/);
+    pool.run('sum_leading_axes', [ok, [x.address, out.address, 8, 8, 4, 8]]);
+    for (let c = 0; c < 8; c++) assert.ok(Math.abs(out.view[c]! - [0, 1, 2, 3, 4, 5, 6, 7].reduce((t, r) => t + x.view[r * 8 + c]!, 0)) < 1e-5);
+  });
+
+  it('refuses work after close(), and more parts than threads', async () => {
+    const heap = new Heap(true);
+    const pool = await SimdPool.start(heap.memory, 2);
+    assert.throws(() => pool.run('sum_leading_axes', [[], [], []]), /3 parts for 2 threads/);
+    pool.close();
+    assert.throws(() => pool.run('sum_leading_axes', [[0, 0, 0, 0, 0, 0]]), /used after close/);
+  });
+
+  it('has no workers on unshared memory', async () => {
+    assert.equal((await SimdPool.start(new Heap(false).memory, 4)).threads, 1);
+  });
 });
 
 describe('split', () => {
@@ -243,15 +298,18 @@ describe('split', () => {
 
 describe('built modules', () => {
   const dir = new URL('../../src/backend/simd/', import.meta.url).pathname;
-  const clang = ['clang-14', 'clang'].find((c) => {
+  // Another clang version gives other (equally valid) bytes, so only clang 14 can check them.
+  const tools = ['clang-14', 'wasm-ld-14', 'llvm-objdump-14'];
+  const missing = tools.filter((tool) => {
     try {
-      execFileSync(c, ['--version'], { stdio: 'ignore' });
-      return true;
-    } catch {
+      execFileSync(tool, ['--version'], { stdio: 'ignore' });
       return false;
+    } catch {
+      return true;
     }
   });
-  it('match their C sources (rebuilt with build.sh)', { skip: clang === undefined && 'clang is not installed (apt-get install clang-14 lld-14)' }, () => {
+  const skip = missing.length > 0 && `${missing.join(', ')} not installed (apt-get install clang-14 lld-14 llvm-14)`;
+  it('match their C sources (rebuilt with build.sh and clang 14)', { skip }, () => {
     const copy = mkdtempSync(join(tmpdir(), 'tfexp-simd-'));
     try {
       cpSync(dir, copy, { recursive: true });

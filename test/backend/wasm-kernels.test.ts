@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/backend/select.js';
-import { useSimdKernels } from '../../src/backend/wasm-kernels.js';
+import { simdThreads } from '../../src/backend/simd/pool.js';
+import { simdKernelState, useSimdKernels } from '../../src/backend/wasm-kernels/index.js';
 
 const TOLERANCE = 1e-4;
 
@@ -39,6 +40,16 @@ function values(shape: number[], seed: number): tf.Tensor {
 before(async () => {
   const choice = await selectBackend({ request: 'wasm', threads: 2 });
   assert.equal(choice.name, 'wasm');
+});
+
+describe('tfexp SIMD kernels', () => {
+  // Without this, a module that stopped loading would pass every test below on the fallbacks.
+  it('are in use, on the backend\'s 2 threads, after a convolution gradient', async () => {
+    await tf.setBackend('wasm');
+    tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(tf.conv2d(x as tf.Tensor4D, tf.ones([3, 3, 4, 8]) as tf.Tensor4D, 1, 'same')))(tf.ones([1, 5, 5, 4])));
+    assert.deepEqual(simdKernelState(), { enabled: true, error: null });
+    assert.equal(simdThreads(), 2);
+  });
 });
 
 describe('Conv2D gradients on wasm equal cpu', () => {

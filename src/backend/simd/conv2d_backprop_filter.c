@@ -6,8 +6,9 @@
  *
  * (taps outside the image contribute nothing: zero padding). Computes the filter
  * taps [tap_begin, tap_end) (tap = kh * filter_w + kw) and output channels
- * [co_begin, co_end) only, so threads can split the work without sharing output. Blocks of images are sized by the caller to stay in L2; within a block,
- * a 4 (ci) x 8 (co) tile of dw is held in eight SIMD registers while the block's
+ * [co_begin, co_end) only, so threads can split the work without sharing output.
+ * Blocks of images are sized by the caller to stay in L2; within a block, a
+ * 4 (ci) x 8 (co) tile of dw is held in eight SIMD registers while the block's
  * pixels stream through (a rank-1 update per pixel), the same register tiling as
  * XNNPACK's f32 GEMM 4x8 micro-kernels.
  *

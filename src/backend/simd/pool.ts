@@ -13,6 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { InternalError } from '../../errors.js';
 
 /** Exported functions of kernels.wasm; each takes only int32 arguments. */
 export const KERNEL_NAMES = ['conv2d_backprop_filter', 'conv2d_packed', 'pack_filter', 'pack_flipped_filter', 'sum_leading_axes', 'max_pool_grad', 'rmsprop_update'] as const;
@@ -20,6 +21,10 @@ export type KernelName = (typeof KERNEL_NAMES)[number];
 
 /** Most int32 arguments one kernel call takes. */
 const ARG_WIDTH = 32;
+
+/** How long the workers may take to load the module (ms), and one job at most (ms): beyond, something is broken. */
+const START_TIMEOUT_MS = 30_000;
+const JOB_TIMEOUT_MS = 120_000;
 
 type Kernel = (...args: number[]) => void;
 
@@ -40,16 +45,34 @@ export class SimdPool {
   /** [0] job counter, [1] workers done, [2] kernel index, [3] argument count, [4] a worker failed, [5] parts. */
   private readonly control = new Int32Array(new SharedArrayBuffer(8 * 4));
   private readonly args: Int32Array;
+  private closed = false;
 
   /**
+   * A pool whose workers have all loaded the kernel module.
    * @param memory the tfjs-backend-wasm heap.
-   * @param threads threads per job, >= 1 (1 when the memory is not shared).
-   * @throws WebAssembly.LinkError / CompileError if the module cannot use this memory.
+   * @param threads threads per job, >= 1 (1 when the memory is not shared: no workers).
+   * @throws Error if the module cannot use this memory, or a worker fails to start
+   *   within 30 s (the started ones are stopped).
    */
-  constructor(readonly memory: WebAssembly.Memory, threads: number) {
-    const shared = isShared(memory);
-    this.threads = shared ? Math.max(1, threads) : 1;
-    const module = kernelModule(shared);
+  static async start(memory: WebAssembly.Memory, threads: number): Promise<SimdPool> {
+    const pool = new SimdPool(memory, isShared(memory) ? threads : 1);
+    try {
+      await Promise.all(pool.workers.map((worker) => ready(worker)));
+    } catch (error) {
+      pool.close();
+      throw error;
+    }
+    return pool;
+  }
+
+  /** A pool that runs every job on the calling thread (no workers, nothing to wait for). */
+  static single(memory: WebAssembly.Memory): SimdPool {
+    return new SimdPool(memory, 1);
+  }
+
+  private constructor(readonly memory: WebAssembly.Memory, threads: number) {
+    this.threads = Math.max(1, Math.floor(threads));
+    const module = kernelModule(isShared(memory));
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     this.kernels = Object.fromEntries(KERNEL_NAMES.map((name) => [name, instance.exports[name] as Kernel])) as Record<KernelName, Kernel>;
     this.args = new Int32Array(new SharedArrayBuffer(this.threads * ARG_WIDTH * 4));
@@ -63,13 +86,18 @@ export class SimdPool {
   }
 
   /**
-   * Runs `kernel` once per entry of `parts` (its int32 arguments), in parallel,
-   * and returns when every part is done. parts.length must be <= threads; parts
-   * must write disjoint memory.
-   * @throws Error if a part failed in a worker (a WebAssembly trap).
+   * Runs `kernel` once per entry of `parts` (its int32 arguments, at most 32), in
+   * parallel, and returns when every part is done. parts.length must be <= threads;
+   * parts must write disjoint memory.
+   * @throws Error (a WebAssembly trap) if the calling thread's part failed;
+   *   InternalError if a worker's part failed, a worker stopped answering, the pool
+   *   is closed, or the parts do not fit.
    */
   run(kernel: KernelName, parts: readonly (readonly number[])[]): void {
-    if (parts.length > this.threads) throw new Error(`${parts.length} parts for ${this.threads} threads`);
+    if (this.closed) throw new InternalError('SIMD kernel pool used after close()');
+    if (parts.length > this.threads || parts.some((part) => part.length > ARG_WIDTH)) {
+      throw new InternalError(`SIMD kernel ${kernel}: ${parts.length} parts for ${this.threads} threads, or more than ${ARG_WIDTH} arguments`);
+    }
     const ctl = this.control;
     const others = parts.length - 1;
     if (others > 0) {
@@ -86,27 +114,83 @@ export class SimdPool {
       this.kernels[kernel](...parts[0]!);
     } finally {
       // Even if part 0 trapped: the workers must be done before memory is reused.
-      if (others > 0) for (let done = Atomics.load(ctl, 1); done < this.threads - 1; done = Atomics.load(ctl, 1)) Atomics.wait(ctl, 1, done);
+      if (others > 0) this.waitForWorkers(kernel);
     }
-    if (others > 0 && ctl[4] !== 0) throw new Error(`SIMD kernel ${kernel} failed in a worker thread`);
+    if (others > 0 && ctl[4] !== 0) throw new InternalError(`SIMD kernel ${kernel} failed in a worker thread`);
   }
 
-  /** Stops the worker threads (jobs must not be running). */
+  private waitForWorkers(kernel: KernelName): void {
+    const ctl = this.control;
+    const deadline = performance.now() + JOB_TIMEOUT_MS;
+    for (let done = Atomics.load(ctl, 1); done < this.threads - 1; done = Atomics.load(ctl, 1)) {
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        this.close();
+        throw new InternalError(`SIMD kernel ${kernel}: a worker thread did not finish within ${JOB_TIMEOUT_MS / 1000} s`);
+      }
+      Atomics.wait(ctl, 1, done, left);
+    }
+  }
+
+  /** Stops the worker threads; later run() calls throw. */
   close(): void {
+    this.closed = true;
     for (const worker of this.workers) void worker.terminate();
     this.workers.length = 0;
   }
 }
 
-let configuredThreads = 1;
-let pool: SimdPool | undefined;
+/** Resolves when the worker has loaded the module; rejects if it fails, exits or takes over 30 s. */
+function ready(worker: Worker): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => finish(new Error(`a SIMD worker thread did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+    const finish = (error?: Error) => {
+      clearTimeout(timer);
+      worker.off('message', onMessage).off('error', finish).off('exit', onExit);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onMessage = (message: { ready?: boolean; error?: string }) => finish(message.ready ? undefined : new Error(`a SIMD worker thread failed to start: ${message.error}`));
+    const onExit = (code: number) => finish(new Error(`a SIMD worker thread exited (code ${code}) while starting`));
+    worker.on('message', onMessage).on('error', finish).on('exit', onExit);
+  });
+}
+
+let current: SimdPool | undefined;
 
 /**
- * Sets how many threads later jobs are split over (the threaded wasm backend
- * passes its XNNPACK pool size, so both use the same cores, one after the other).
+ * Starts the pool for a tfjs-backend-wasm instance (`emscripten` is its Emscripten
+ * module) with `threads` threads, replacing any earlier one; kernels then get it from
+ * simdPool(). The threaded wasm backend calls this with its XNNPACK pool size, so
+ * both use the same cores, one after the other.
+ * @throws Error if the module exposes no heap, the kernel module cannot use it, or a worker fails to start.
  */
-export function setSimdThreads(threads: number): void {
-  configuredThreads = threads;
+export async function startSimdPool(emscripten: EmscriptenHeap, threads: number): Promise<SimdPool> {
+  const memory = heapOf(emscripten);
+  current?.close();
+  current = undefined;
+  current = await SimdPool.start(memory, threads);
+  return current;
+}
+
+/** Threads of the pool in use (0 before any). */
+export function simdThreads(): number {
+  return current?.threads ?? 0;
+}
+
+/**
+ * The pool for a tfjs-backend-wasm instance: the one startSimdPool started for its
+ * heap, or else a single-threaded one (created here, synchronously, so that a
+ * backend started another way still gets the SIMD kernels).
+ * @throws Error if the module exposes no heap, or the kernel module cannot use it.
+ */
+export function simdPool(emscripten: EmscriptenHeap): SimdPool {
+  const memory = heapOf(emscripten);
+  if (current === undefined || current.memory !== memory) {
+    current?.close();
+    current = SimdPool.single(memory);
+  }
+  return current;
 }
 
 /** The wasm backend's heap: exported by the single-threaded build, created in JS by the threaded one. */
@@ -115,19 +199,10 @@ interface EmscriptenHeap {
   asm?: { memory?: WebAssembly.Memory };
 }
 
-/**
- * The pool for a tfjs-backend-wasm instance (`backend.wasm` is its Emscripten
- * module), created on first use and again when the heap or thread count changes.
- * @throws Error if the module exposes no heap, or the kernel module cannot use it.
- */
-export function simdPool(emscripten: EmscriptenHeap): SimdPool {
+function heapOf(emscripten: EmscriptenHeap): WebAssembly.Memory {
   const memory = emscripten.wasmMemory ?? emscripten.asm?.memory;
   if (memory === undefined) throw new Error('the wasm backend exposes no WebAssembly.Memory');
-  if (pool === undefined || pool.memory !== memory || pool.threads !== (isShared(memory) ? configuredThreads : 1)) {
-    pool?.close();
-    pool = new SimdPool(memory, configuredThreads);
-  }
-  return pool;
+  return memory;
 }
 
 /** [begin, end) ranges splitting 0..count into at most `ways` non-empty, near-equal parts. */

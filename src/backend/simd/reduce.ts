@@ -7,7 +7,7 @@ const PASS_COLUMNS = 16;
 /**
  * out[c] = sum over r of x[r, c], x [rows, cols] float32 at heap byte offset `x`,
  * out [cols] float32 at `out` (overwritten). Threads split the columns (in passes
- * of 16); fewer than 32 columns run on one thread.
+ * of 16); 16 columns or fewer run on one thread.
  */
 export function sumLeadingAxes(pool: SimdPool, x: number, out: number, rows: number, cols: number): void {
   const passes = Math.ceil(cols / PASS_COLUMNS);
