@@ -40,6 +40,20 @@ typedef struct {
   int b0, b1, oh0, oh1, ow0, ow1, ih_shift, iw_shift; /* ih = oh * stride_h + ih_shift */
 } window_t;
 
+/*
+ * Runs the statement after it once per pixel of the window (images b0..b1, rows
+ * oh0..oh1, columns ow0..ow1), with xp at x's tap for that pixel, channel ci, and dp
+ * at dy's pixel, channel co.
+ */
+#define FOR_EACH_PIXEL(c, w, ci, co, xp, dp)                                                                   \
+  for (int b = (w)->b0; b < (w)->b1; b++)                                                                     \
+    for (int oh = (w)->oh0; oh < (w)->oh1; oh++)                                                              \
+      for (const float *xp = (c)->x + ((b * (c)->in_h + oh * (c)->stride_h + (w)->ih_shift) * (c)->in_w +      \
+                                       (w)->ow0 * (c)->stride_w + (w)->iw_shift) * (c)->in_c + (ci),          \
+                       *dp = (c)->dy + ((b * (c)->out_h + oh) * (c)->out_w + (w)->ow0) * (c)->out_c + (co),  \
+                       *dp_end = dp + ((w)->ow1 - (w)->ow0) * (c)->out_c;                                     \
+           dp < dp_end; xp += (c)->stride_w * (c)->in_c, dp += (c)->out_c)
+
 static void tile_4x8(const conv_t *c, const window_t *w, float *dw, int ci, int co, int accumulate) {
   const int ldw = c->out_c;
   v128_t a00, a01, a10, a11, a20, a21, a30, a31;
@@ -51,28 +65,18 @@ static void tile_4x8(const conv_t *c, const window_t *w, float *dw, int ci, int 
   } else {
     a00 = a01 = a10 = a11 = a20 = a21 = a30 = a31 = wasm_f32x4_splat(0.0f);
   }
-  const int x_step = c->stride_w * c->in_c;
-  for (int b = w->b0; b < w->b1; b++) {
-    for (int oh = w->oh0; oh < w->oh1; oh++) {
-      const int ih = oh * c->stride_h + w->ih_shift;
-      const float *xp = c->x + ((b * c->in_h + ih) * c->in_w + w->ow0 * c->stride_w + w->iw_shift) * c->in_c + ci;
-      const float *dp = c->dy + ((b * c->out_h + oh) * c->out_w + w->ow0) * c->out_c + co;
-      for (int ow = w->ow0; ow < w->ow1; ow++) {
-        const v128_t d0 = wasm_v128_load(dp);
-        const v128_t d1 = wasm_v128_load(dp + 4);
-        const v128_t xv = wasm_v128_load(xp);
-        const v128_t x0 = wasm_i32x4_shuffle(xv, xv, 0, 0, 0, 0);
-        const v128_t x1 = wasm_i32x4_shuffle(xv, xv, 1, 1, 1, 1);
-        const v128_t x2 = wasm_i32x4_shuffle(xv, xv, 2, 2, 2, 2);
-        const v128_t x3 = wasm_i32x4_shuffle(xv, xv, 3, 3, 3, 3);
-        a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(x0, d0)); a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(x0, d1));
-        a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(x1, d0)); a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(x1, d1));
-        a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(x2, d0)); a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(x2, d1));
-        a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(x3, d0)); a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(x3, d1));
-        xp += x_step;
-        dp += c->out_c;
-      }
-    }
+  FOR_EACH_PIXEL(c, w, ci, co, xp, dp) {
+    const v128_t d0 = wasm_v128_load(dp);
+    const v128_t d1 = wasm_v128_load(dp + 4);
+    const v128_t xv = wasm_v128_load(xp);
+    const v128_t x0 = wasm_i32x4_shuffle(xv, xv, 0, 0, 0, 0);
+    const v128_t x1 = wasm_i32x4_shuffle(xv, xv, 1, 1, 1, 1);
+    const v128_t x2 = wasm_i32x4_shuffle(xv, xv, 2, 2, 2, 2);
+    const v128_t x3 = wasm_i32x4_shuffle(xv, xv, 3, 3, 3, 3);
+    a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(x0, d0)); a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(x0, d1));
+    a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(x1, d0)); a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(x1, d1));
+    a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(x2, d0)); a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(x2, d1));
+    a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(x3, d0)); a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(x3, d1));
   }
   wasm_v128_store(dw + 0 * ldw, a00); wasm_v128_store(dw + 0 * ldw + 4, a01);
   wasm_v128_store(dw + 1 * ldw, a10); wasm_v128_store(dw + 1 * ldw + 4, a11);
@@ -84,20 +88,10 @@ static void tile_4x8(const conv_t *c, const window_t *w, float *dw, int ci, int 
 static void tile_1x8(const conv_t *c, const window_t *w, float *dw, int ci, int co, int accumulate) {
   v128_t a0 = accumulate ? wasm_v128_load(dw) : wasm_f32x4_splat(0.0f);
   v128_t a1 = accumulate ? wasm_v128_load(dw + 4) : wasm_f32x4_splat(0.0f);
-  const int x_step = c->stride_w * c->in_c;
-  for (int b = w->b0; b < w->b1; b++) {
-    for (int oh = w->oh0; oh < w->oh1; oh++) {
-      const int ih = oh * c->stride_h + w->ih_shift;
-      const float *xp = c->x + ((b * c->in_h + ih) * c->in_w + w->ow0 * c->stride_w + w->iw_shift) * c->in_c + ci;
-      const float *dp = c->dy + ((b * c->out_h + oh) * c->out_w + w->ow0) * c->out_c + co;
-      for (int ow = w->ow0; ow < w->ow1; ow++) {
-        const v128_t xv = wasm_f32x4_splat(*xp);
-        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(xv, wasm_v128_load(dp)));
-        a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(xv, wasm_v128_load(dp + 4)));
-        xp += x_step;
-        dp += c->out_c;
-      }
-    }
+  FOR_EACH_PIXEL(c, w, ci, co, xp, dp) {
+    const v128_t xv = wasm_f32x4_splat(*xp);
+    a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(xv, wasm_v128_load(dp)));
+    a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(xv, wasm_v128_load(dp + 4)));
   }
   wasm_v128_store(dw, a0);
   wasm_v128_store(dw + 4, a1);
@@ -106,18 +100,8 @@ static void tile_1x8(const conv_t *c, const window_t *w, float *dw, int ci, int 
 /* One input channel x one output channel (output-channel tail when out_c is not a multiple of 8). */
 static void tile_1x1(const conv_t *c, const window_t *w, float *dw, int ci, int co, int accumulate) {
   float a = accumulate ? *dw : 0.0f;
-  const int x_step = c->stride_w * c->in_c;
-  for (int b = w->b0; b < w->b1; b++) {
-    for (int oh = w->oh0; oh < w->oh1; oh++) {
-      const int ih = oh * c->stride_h + w->ih_shift;
-      const float *xp = c->x + ((b * c->in_h + ih) * c->in_w + w->ow0 * c->stride_w + w->iw_shift) * c->in_c + ci;
-      const float *dp = c->dy + ((b * c->out_h + oh) * c->out_w + w->ow0) * c->out_c + co;
-      for (int ow = w->ow0; ow < w->ow1; ow++) {
-        a += *xp * *dp;
-        xp += x_step;
-        dp += c->out_c;
-      }
-    }
+  FOR_EACH_PIXEL(c, w, ci, co, xp, dp) {
+    a += *xp * *dp;
   }
   *dw = a;
 }

@@ -1,20 +1,12 @@
 /** MaxPool gradient on tfexp's SIMD kernel (max_pool_grad.c). */
+import type { ConvGeometry } from './conv2d-backprop-filter.js';
 import { split, type SimdPool } from './pool.js';
 
 /** Geometry of a 2-D pooling, NHWC (tfjs's Conv2DInfo from computePool2DInfo has these fields). */
-export interface PoolGeometry {
-  readonly batchSize: number;
-  readonly inHeight: number;
-  readonly inWidth: number;
-  readonly inChannels: number;
-  readonly outHeight: number;
-  readonly outWidth: number;
-  readonly filterHeight: number;
-  readonly filterWidth: number;
-  readonly strideHeight: number;
-  readonly strideWidth: number;
-  readonly padInfo: { readonly top: number; readonly left: number };
-}
+export type PoolGeometry = Pick<
+  ConvGeometry,
+  'batchSize' | 'inHeight' | 'inWidth' | 'inChannels' | 'outHeight' | 'outWidth' | 'filterHeight' | 'filterWidth' | 'strideHeight' | 'strideWidth' | 'padInfo'
+>;
 
 /**
  * dx [batch, inHeight, inWidth, channels] (overwritten) from x (same shape) and
