@@ -106,8 +106,10 @@ function plural(count: number, noun: string): string {
 
 /** How tfexp's SIMD training kernels run on the wasm backend just selected. */
 async function simdKernelsDetail(): Promise<string> {
-  const { simdThreads } = await import('./simd/pool.js');
+  const { simdKernelsOnActiveBackend } = await import('./wasm-kernels/index.js');
   const { simdThreadsError } = await import('./wasm.js');
+  const simd = simdKernelsOnActiveBackend();
+  if ('error' in simd) return `tfexp SIMD kernels off (${simd.error}): slower fallbacks in use`;
   const error = simdThreadsError();
-  return `tfexp SIMD kernels on ${plural(Math.max(1, simdThreads()), 'thread')}${error === null ? '' : ` (their worker threads failed: ${error})`}`;
+  return `tfexp SIMD kernels on ${plural(simd.threads, 'thread')}${error === null ? '' : ` (their worker threads failed: ${error})`}`;
 }

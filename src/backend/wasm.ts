@@ -71,6 +71,7 @@ function workerScript(dir: string): string {
  * @throws Error when the module cannot be instantiated (the caller falls back).
  */
 export async function useThreadedWasm(threads: number = os.cpus().length): Promise<number> {
+  simdStartError = null;
   if (module !== undefined && threadsRequested === threads && (await tf.setBackend('wasm'))) return threadsInUse;
   // Emscripten reads the core count while the module and the thread pool start (asynchronously).
   await withLogicalCores(2 * threads, async () => {
@@ -85,7 +86,6 @@ export async function useThreadedWasm(threads: number = os.cpus().length): Promi
   threadsInUse = tfWasm.getThreadsCount();
   // tfexp's SIMD kernels on as many threads; if their workers cannot start, the
   // kernels run on the calling thread (simdPool) and the error is kept for doctor.
-  simdStartError = null;
   await startSimdPool(module as never, threadsInUse).catch((error: Error) => (simdStartError = error.message));
   // Emscripten unrefs idle workers but not the running pool threads, which would keep Node
   // from exiting; the pool only works while the main thread calls into WASM anyway.

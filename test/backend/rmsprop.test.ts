@@ -62,6 +62,13 @@ describe('RMSprop: tfexp fused update equals tfjs', () => {
     tf.dispose([a, b]);
   });
 
+  it('the kernel refuses slots of another shape (e.g. restored from another model)', () => {
+    const [value, gradient, ms] = [tf.ones([4]), tf.ones([4]), tf.zeros([4])];
+    const mom = tf.zeros([5]);
+    assert.throws(() => tf.engine().runKernel(RMSPROP_UPDATE, { value, gradient, ms, mom }, { learningRate: 0.1, rho: 0.9, momentum: 0, epsilon: 1e-7 }), /mom: shape \[5\], expected \[4\]/);
+    tf.dispose([value, gradient, ms, mom]);
+  });
+
   it('centered RMSprop is tfjs code, unchanged', async () => {
     const ours = await train(new RMSPropOptimizer(0.01, 0.9, 0.5, 1e-7, true));
     const theirs = await train(tf.train.rmsprop(0.01, 0.9, 0.5, 1e-7, true));

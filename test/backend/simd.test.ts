@@ -15,7 +15,7 @@ import { conv2dBackpropFilter, type ConvGeometry } from '../../src/backend/simd/
 import { backpropInputScratch, conv2dBackpropInput } from '../../src/backend/simd/conv2d.js';
 import { maxPoolGrad, type PoolGeometry } from '../../src/backend/simd/max-pool-grad.js';
 import { sumLeadingAxes } from '../../src/backend/simd/reduce.js';
-import { SimdPool, split } from '../../src/backend/simd/pool.js';
+import { SimdPool, simdPool, split, startSimdPool } from '../../src/backend/simd/pool.js';
 
 const PAGES = 256; // 16 MiB
 
@@ -280,6 +280,28 @@ describe('the pool', () => {
     assert.throws(() => pool.run('sum_leading_axes', [[], [], []]), /3 parts for 2 threads/);
     pool.close();
     assert.throws(() => pool.run('sum_leading_axes', [[0, 0, 0, 0, 0, 0]]), /used after close/);
+  });
+
+  it('simdPool gives the started pool, and a working single-thread one once that is closed', async () => {
+    const heap = { wasmMemory: new Heap(true).memory };
+    const started = await startSimdPool(heap, 2);
+    assert.equal(simdPool(heap), started);
+    started.close();
+    const replacement = simdPool(heap);
+    assert.notEqual(replacement, started);
+    assert.ok(replacement.usable);
+    assert.equal(replacement.threads, 1);
+    replacement.close();
+  });
+
+  it('of two overlapping starts, the later one wins and the earlier closes its pool', async () => {
+    const heap = { wasmMemory: new Heap(true).memory };
+    const first = startSimdPool(heap, 2);
+    const second = startSimdPool(heap, 2);
+    await assert.rejects(first, /a later start/);
+    const pool = await second;
+    assert.equal(simdPool(heap), pool);
+    pool.close();
   });
 
   it('has no workers on unshared memory', async () => {

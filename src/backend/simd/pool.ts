@@ -22,9 +22,19 @@ export type KernelName = (typeof KERNEL_NAMES)[number];
 /** Most int32 arguments one kernel call takes. */
 const ARG_WIDTH = 32;
 
-/** How long the workers may take to load the module (ms), and one job at most (ms): beyond, something is broken. */
+/**
+ * How long the workers may take to load the module, and one job at most, in ms of
+ * running time (a pause of the process, e.g. Ctrl-Z, does not count): beyond,
+ * something is broken.
+ */
 const START_TIMEOUT_MS = 30_000;
-const JOB_TIMEOUT_MS = 120_000;
+const JOB_TIMEOUT_MS = 300_000;
+
+/**
+ * A worker did not finish its part in time. Its output memory must not be freed
+ * (the worker may still write to it), so callers let it leak.
+ */
+export class SimdTimeout extends InternalError {}
 
 type Kernel = (...args: number[]) => void;
 
@@ -46,6 +56,11 @@ export class SimdPool {
   private readonly control = new Int32Array(new SharedArrayBuffer(8 * 4));
   private readonly args: Int32Array;
   private closed = false;
+
+  /** Whether run() may still be called (false after close(), a timeout, or a worker's exit). */
+  get usable(): boolean {
+    return !this.closed;
+  }
 
   /**
    * A pool whose workers have all loaded the kernel module.
@@ -76,12 +91,19 @@ export class SimdPool {
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     this.kernels = Object.fromEntries(KERNEL_NAMES.map((name) => [name, instance.exports[name] as Kernel])) as Record<KernelName, Kernel>;
     this.args = new Int32Array(new SharedArrayBuffer(this.threads * ARG_WIDTH * 4));
-    for (let index = 1; index < this.threads; index++) {
-      const worker = new Worker(new URL('./worker.mjs', import.meta.url), {
-        workerData: { module, memory, control: this.control.buffer, args: this.args.buffer, index, width: ARG_WIDTH, names: KERNEL_NAMES },
-      });
-      worker.unref();
-      this.workers.push(worker);
+    try {
+      for (let index = 1; index < this.threads; index++) {
+        const worker = new Worker(new URL('./worker.mjs', import.meta.url), {
+          workerData: { module, memory, control: this.control.buffer, args: this.args.buffer, index, width: ARG_WIDTH, names: KERNEL_NAMES },
+        });
+        worker.unref();
+        // Seen between jobs (the main thread is not blocked then): the pool is not used again.
+        worker.on('exit', () => this.close()).on('error', () => this.close());
+        this.workers.push(worker);
+      }
+    } catch (error) {
+      this.close();
+      throw error;
     }
   }
 
@@ -121,14 +143,18 @@ export class SimdPool {
 
   private waitForWorkers(kernel: KernelName): void {
     const ctl = this.control;
-    const deadline = performance.now() + JOB_TIMEOUT_MS;
+    const SLICE_MS = 1000;
+    let waited = 0;
     for (let done = Atomics.load(ctl, 1); done < this.threads - 1; done = Atomics.load(ctl, 1)) {
-      const left = deadline - performance.now();
-      if (left <= 0) {
+      if (waited >= JOB_TIMEOUT_MS) {
         this.close();
-        throw new InternalError(`SIMD kernel ${kernel}: a worker thread did not finish within ${JOB_TIMEOUT_MS / 1000} s`);
+        throw new SimdTimeout(`SIMD kernel ${kernel}: a worker thread did not finish within ${JOB_TIMEOUT_MS / 1000} s`);
       }
-      Atomics.wait(ctl, 1, done, left);
+      const start = performance.now();
+      Atomics.wait(ctl, 1, done, SLICE_MS);
+      // A slice that took far longer than asked means the process was paused: not counted.
+      const took = performance.now() - start;
+      waited += took > 5 * SLICE_MS ? SLICE_MS : took;
     }
   }
 
@@ -157,6 +183,8 @@ function ready(worker: Worker): Promise<void> {
 }
 
 let current: SimdPool | undefined;
+/** Counts startSimdPool calls, so a start that an overlapping one overtook closes its own pool. */
+let generation = 0;
 
 /**
  * Starts the pool for a tfjs-backend-wasm instance (`emscripten` is its Emscripten
@@ -167,10 +195,16 @@ let current: SimdPool | undefined;
  */
 export async function startSimdPool(emscripten: EmscriptenHeap, threads: number): Promise<SimdPool> {
   const memory = heapOf(emscripten);
+  const mine = ++generation;
   current?.close();
   current = undefined;
-  current = await SimdPool.start(memory, threads);
-  return current;
+  const started = await SimdPool.start(memory, threads);
+  if (mine !== generation) {
+    started.close();
+    throw new Error('a later start of the SIMD kernel pool replaced this one');
+  }
+  current = started;
+  return started;
 }
 
 /** Threads of the pool in use (0 before any). */
@@ -180,13 +214,13 @@ export function simdThreads(): number {
 
 /**
  * The pool for a tfjs-backend-wasm instance: the one startSimdPool started for its
- * heap, or else a single-threaded one (created here, synchronously, so that a
- * backend started another way still gets the SIMD kernels).
+ * heap, or else (none, another heap, or that pool closed after a failure) a
+ * single-threaded one, created here synchronously so the SIMD kernels keep working.
  * @throws Error if the module exposes no heap, or the kernel module cannot use it.
  */
 export function simdPool(emscripten: EmscriptenHeap): SimdPool {
   const memory = heapOf(emscripten);
-  if (current === undefined || current.memory !== memory) {
+  if (current === undefined || current.memory !== memory || !current.usable) {
     current?.close();
     current = SimdPool.single(memory);
   }

@@ -1,7 +1,7 @@
 /** What tfexp's wasm kernels share: types, helpers, and access to the SIMD kernel pool. */
 import * as tf from '@tensorflow/tfjs';
 import { InternalError } from '../../errors.js';
-import { simdPool, type SimdPool } from '../simd/pool.js';
+import { simdPool, SimdTimeout, type SimdPool } from '../simd/pool.js';
 
 export type TensorInfo = tf.TensorInfo;
 export type Attrs = Record<string, unknown>;
@@ -38,29 +38,29 @@ export function address(backend: WasmBackend, info: TensorInfo): number {
 }
 
 /**
- * Makes the outputs, runs `fill` on them, and returns them; if `fill` throws, frees
- * them (and `scratch`, always freed) before rethrowing.
+ * Runs `fill` (which writes the outputs) and returns the outputs; `scratch` is freed
+ * after. If `fill` throws, the outputs are freed too before rethrowing, except after a
+ * SimdTimeout: a worker may still be writing, so that memory is left allocated.
  */
 export function withOutputs<T extends TensorInfo | TensorInfo[]>(backend: WasmBackend, outputs: T, scratch: TensorInfo[], fill: () => void): T {
   try {
     fill();
   } catch (error) {
-    dispose(backend, ...(Array.isArray(outputs) ? outputs : [outputs]));
+    if (!(error instanceof SimdTimeout)) dispose(backend, ...(Array.isArray(outputs) ? outputs : [outputs]), ...scratch);
     throw error;
-  } finally {
-    dispose(backend, ...scratch);
   }
+  dispose(backend, ...scratch);
   return outputs;
 }
 
 /**
- * Throws if a gradient's dy does not have the shape the forward op produced (tfjs-core
- * checks only its rank and channels; the kernels index dy by that shape).
+ * Throws if an input does not have the shape the kernel indexes it by (e.g. a
+ * gradient's dy: tfjs-core checks only its rank and channels).
  * @throws InternalError naming the kernel and both shapes.
  */
-export function checkShape(kernelName: string, dy: TensorInfo, expected: number[]): void {
-  if (dy.shape.length !== expected.length || dy.shape.some((size, i) => size !== expected[i])) {
-    throw new InternalError(`${kernelName}: dy has shape [${dy.shape}], expected [${expected}]`);
+export function checkShape(what: string, input: TensorInfo, expected: number[]): void {
+  if (input.shape.length !== expected.length || input.shape.some((size, i) => size !== expected[i])) {
+    throw new InternalError(`${what}: shape [${input.shape}], expected [${expected}]`);
   }
 }
 

@@ -35,20 +35,20 @@ const SIMD_FORWARD_MIN_CHANNELS = 4;
 export function convolution(fallback: KernelFn, fused: boolean): KernelFn {
   return (args) => {
     const { inputs, backend, attrs } = args;
-    const { x, filter, bias, preluActivationWeights } = inputs as Record<'x' | 'filter' | 'bias' | 'preluActivationWeights', TensorInfo | undefined>;
+    const { x, filter, bias, preluActivationWeights } = inputs as Record<'x' | 'filter' | 'bias' | 'preluActivationWeights', TensorInfo | null | undefined>;
     const activation = (fused ? attrs.activation : 'linear') as string;
     const dilations = (attrs.dilations ?? 1) as number | [number, number];
     const usable =
-      attrs.dataFormat !== 'NCHW' && x!.dtype === 'float32' && x!.shape[3]! >= SIMD_FORWARD_MIN_CHANNELS &&
+      attrs.dataFormat !== 'NCHW' && x!.dtype === 'float32' && filter!.dtype === 'float32' && x!.shape[3]! >= SIMD_FORWARD_MIN_CHANNELS &&
       (dilations === 1 || (Array.isArray(dilations) && dilations[0] === 1 && dilations[1] === 1)) &&
-      activation in ACTIVATIONS && preluActivationWeights === undefined &&
-      (bias === undefined || (bias.shape.length === 1 && bias.shape[0] === filter!.shape[3]));
+      activation in ACTIVATIONS && preluActivationWeights == null &&
+      (bias == null || (bias.dtype === 'float32' && bias.shape.length === 1 && bias.shape[0] === filter!.shape[3]));
     const simd = usable ? pool(backend) : undefined;
     if (simd === undefined) return fallback(args);
     const info = convInfo(x!.shape, filter!.shape, attrs);
     const out = backend.makeOutput(info.outShape, 'float32');
     const scratch = backend.makeOutput([forwardScratch(info)], 'float32');
-    const biasAt = bias === undefined ? 0 : address(backend, bias);
+    const biasAt = bias == null ? 0 : address(backend, bias);
     return withOutputs(backend, out, [scratch], () =>
       simdConv2d(simd, address(backend, x!), address(backend, filter!), biasAt, activation as Activation, address(backend, out), address(backend, scratch), info),
     );
@@ -60,7 +60,7 @@ export const conv2DBackpropFilter: KernelFn = (args) => {
   const { inputs, backend, attrs } = args;
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const info = convInfo(x.shape, attrs.filterShape as number[], attrs);
-  checkShape('Conv2DBackpropFilter', dy, info.outShape);
+  checkShape('Conv2DBackpropFilter dy', dy, info.outShape);
   const simd = pool(backend);
   if (simd === undefined) return conv2DBackpropFilterByConv(backend, x, dy, info);
   const out = backend.makeOutput(attrs.filterShape as number[], 'float32');
@@ -91,7 +91,7 @@ export function conv2DBackpropInput(fallback: KernelFn): KernelFn {
     const { inputs, backend, attrs } = args;
     const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
     const info = convInfo(attrs.inputShape as number[], filter.shape, attrs);
-    checkShape('Conv2DBackpropInput', dy, info.outShape);
+    checkShape('Conv2DBackpropInput dy', dy, info.outShape);
     if (info.strideHeight !== 1 || info.strideWidth !== 1) return fallback(args);
     const simd = pool(backend);
     if (simd === undefined) {

@@ -21,7 +21,7 @@ import * as tf from '@tensorflow/tfjs';
 // The package registers its kernels for `wasm`; the ones below replace or add to them.
 import '@tensorflow/tfjs-backend-wasm';
 import { RMSPROP_UPDATE } from '../../model/rmsprop.js';
-import type { KernelFn, MultiKernelFn } from './common.js';
+import { pool, simdKernelState, type KernelFn, type MultiKernelFn, type WasmBackend } from './common.js';
 import { conv2DBackpropFilter, conv2DBackpropInput, convolution, setPackageConv2D } from './convolution.js';
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise.js';
 import { identity } from './identity.js';
@@ -30,6 +30,12 @@ import { rmspropUpdate } from './rmsprop.js';
 import { sum } from './sum.js';
 
 export { simdKernelState, useSimdKernels } from './common.js';
+
+/** How tfexp's SIMD kernels run on the active (wasm) backend: on how many threads, or why they are off. */
+export function simdKernelsOnActiveBackend(): { threads: number } | { error: string } {
+  const simd = pool(tf.backend() as unknown as WasmBackend);
+  return simd !== undefined ? { threads: simd.threads } : { error: simdKernelState().error ?? 'switched off' };
+}
 
 let registered = false;
 

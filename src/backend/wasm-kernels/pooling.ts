@@ -18,7 +18,7 @@ export function maxPoolGrad(fallback: KernelFn): KernelFn {
       x.shape as [number, number, number, number], attrs.filterSize as [number, number], attrs.strides as [number, number],
       1, attrs.pad as 'same', attrs.dimRoundingMode as undefined,
     );
-    checkShape('MaxPoolGrad', dy, info.outShape);
+    checkShape('MaxPoolGrad dy', dy, info.outShape);
     const out = backend.makeOutput(x.shape, 'float32');
     return withOutputs(backend, out, [], () => simdMaxPoolGrad(simd, address(backend, x), address(backend, dy), address(backend, out), info));
   };

@@ -1,7 +1,9 @@
 /** The fused RMSprop update kernel (src/model/rmsprop.ts) for wasm. */
 import * as tf from '@tensorflow/tfjs';
 import { rmspropUpdate as simdRmspropUpdate } from '../simd/optimizers.js';
-import { address, pool, withOutputs, type MultiKernelFn, type TensorInfo } from './common.js';
+import { InternalError } from '../../errors.js';
+import { RMSPROP_UPDATE } from '../../model/rmsprop.js';
+import { address, checkShape, pool, withOutputs, type MultiKernelFn, type TensorInfo } from './common.js';
 
 /**
  * The fused RMSprop update (src/model/rmsprop.ts): inputs value, gradient, ms, mom
@@ -10,6 +12,10 @@ import { address, pool, withOutputs, type MultiKernelFn, type TensorInfo } from 
  */
 export const rmspropUpdate: MultiKernelFn = ({ inputs, backend, attrs }) => {
   const { value, gradient, ms, mom } = inputs as Record<'value' | 'gradient' | 'ms' | 'mom', TensorInfo>;
+  for (const [name, info] of Object.entries({ value, gradient, ms, mom })) {
+    checkShape(`${RMSPROP_UPDATE} ${name}`, info, value.shape);
+    if (info.dtype !== 'float32') throw new InternalError(`${RMSPROP_UPDATE}: ${name} is ${info.dtype}, expected float32`);
+  }
   const hyper = attrs as unknown as { learningRate: number; rho: number; momentum: number; epsilon: number };
   const outputs = [0, 1, 2].map(() => backend.makeOutput(value.shape, 'float32')) as [TensorInfo, TensorInfo, TensorInfo];
   const size = tf.util.sizeFromShape(value.shape);
