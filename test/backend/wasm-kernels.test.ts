@@ -211,6 +211,10 @@ describe('Conv2D and FusedConv2D forward on wasm equal cpu', () => {
         const wasm = await on('wasm', run);
         const cpu = await on('cpu', run);
         ['conv2d', 'fused with bias', 'fused without bias'].forEach((what, i) => assertClose(wasm[i]!, cpu[i]!, what));
+        // tfexp's kernel sums in XNNPACK's order, so it gives the package's results exactly.
+        useSimdKernels(false);
+        const xnnpack = await on('wasm', run).finally(() => useSimdKernels(true));
+        xnnpack.forEach((values, i) => assert.ok(values.every((v, j) => Object.is(v, wasm[i]![j])), `output ${i} differs from XNNPACK's`));
       });
     }
   }

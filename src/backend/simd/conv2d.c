@@ -4,7 +4,9 @@
  *   y[b, oh, ow, co] = sum over kh, kw, ci of
  *       x[b, oh * stride_h - pad_top + kh, ow * stride_w - pad_left + kw, ci] * w[kh, kw, ci, co]
  *
- * (taps outside the image read zeros), then + bias[co] and an activation if asked.
+ * (taps outside the image read zeros), plus bias[co] and an activation if asked. The
+ * sum starts from the bias and runs over taps, then input channels, the order of
+ * XNNPACK's convolution, so results equal tfjs-backend-wasm's to the bit.
  * tfexp uses it for forward convolutions (Conv2D, FusedConv2D; filter packed by
  * pack_filter) and for Conv2DBackpropInput at stride 1, a convolution of dy with the
  * filter flipped in space and with its channels swapped (pack_flipped_filter).
@@ -84,8 +86,8 @@ void conv2d_packed(const float *x, const float *wp, float *y, const float *zeros
       const int count = pixel_end - p < 4 ? pixel_end - p : 4;
       /* a short tile repeats its last pixel and stores only `count` rows */
       const int q0 = p, q1 = p + (count > 1 ? 1 : 0), q2 = p + (count > 2 ? 2 : count - 1), q3 = p + count - 1;
-      v128_t a00 = wasm_f32x4_splat(0.0f), a01 = a00, a10 = a00, a11 = a00;
-      v128_t a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+      /* Starting from the bias (zero without one), as XNNPACK does: same sums, same bits. */
+      v128_t a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
       for (int kh = 0; kh < filter_h; kh++) {
         for (int kw = 0; kw < filter_w; kw++) {
 #define ROW(q) tap_row(x, zeros, q, out_image, out_w, in_h, in_w, in_c, kh, kw, stride_h, stride_w, pad_top, pad_left)
@@ -102,12 +104,6 @@ void conv2d_packed(const float *x, const float *wp, float *y, const float *zeros
             a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(x3, w0)); a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(x3, w1));
           }
         }
-      }
-      if (bias) {
-        a00 = wasm_f32x4_add(a00, b0); a01 = wasm_f32x4_add(a01, b1);
-        a10 = wasm_f32x4_add(a10, b0); a11 = wasm_f32x4_add(a11, b1);
-        a20 = wasm_f32x4_add(a20, b0); a21 = wasm_f32x4_add(a21, b1);
-        a30 = wasm_f32x4_add(a30, b0); a31 = wasm_f32x4_add(a31, b1);
       }
       if (activation != ACTIVATION_LINEAR) {
         a00 = activate(a00, activation); a01 = activate(a01, activation);
