@@ -8,7 +8,7 @@
  *   batches.ts   uint8 -> float32 tensors, one batch at a time
  *   stats.ts     class balance and pixel statistics
  */
-import { dirname, resolve } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import type { DataConfig } from '../config/index.js';
 import { isBuiltinDataset } from './datasets.js';
 import { loadDataset, loadIdxDataset, type LoadedDataset, type LoadOptions } from './load.js';
@@ -23,10 +23,16 @@ export async function loadExperimentData(data: DataConfig, experimentFile: strin
   if (isBuiltinDataset(data.dataset)) return loadDataset(data.dataset, options);
   const dir = dirname(resolve(experimentFile));
   const at = (path: string | undefined) => resolve(dir, path ?? '');
-  return loadIdxDataset(
-    { trainImages: at(data.train_images), trainLabels: at(data.train_labels), testImages: at(data.test_images), testLabels: at(data.test_labels) },
-    dir,
-  );
+  const paths = { trainImages: at(data.train_images), trainLabels: at(data.train_labels), testImages: at(data.test_images), testLabels: at(data.test_labels) };
+  return loadIdxDataset(paths, commonFolder(Object.values(paths)));
+}
+
+/** The deepest folder that holds all of `files` (absolute paths). */
+function commonFolder(files: string[]): string {
+  const parts = files.map((file) => dirname(file).split(sep));
+  const common: string[] = [];
+  for (let i = 0; parts.every((p) => i < p.length && p[i] === parts[0]![i]); i++) common.push(parts[0]![i]!);
+  return common.join(sep) || sep;
 }
 
 export { BUILTIN_DATASETS, DATASETS, builtinDataset } from './datasets.js';

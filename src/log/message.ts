@@ -348,7 +348,10 @@ export function dataPixels(mean: number, std: number) {
 export const DATA_CLASS_BALANCE = 'class balance:';
 
 export function unknownDataTarget(target: string, known: readonly string[]) {
-  return `"${target}" is neither a dataset (${known.join(', ')}) nor an experiment file. Name a dataset, or give the path of a .yaml experiment.`;
+  const dataFile = /(idx\d-ubyte|\.gz|\.npz)$/i.test(target);
+  return dataFile
+    ? `"${target}" is a data file; tfexp data takes a dataset name (${known.join(', ')}) or an experiment file. For your own IDX files, write an experiment with data: {dataset: idx, train_images: ..., train_labels: ..., test_images: ..., test_labels: ...} and give its path.`
+    : `"${target}" is neither a dataset (${known.join(', ')}) nor an experiment file. Name a dataset, or give the path of a .yaml experiment.`;
 }
 
 export function dilationNotTrainable(layer: string) {
@@ -358,7 +361,7 @@ export function dilationNotTrainable(layer: string) {
 // TRAIN: run directories
 
 export function notARunDir(dir: string) {
-  return `${dir} is not a run directory (it has no run.json). Give a folder under runs/, e.g. tfexp resume runs/20261129-120000-baseline`;
+  return `${dir} is not a run directory (it has no run.json). Give a folder under runs/, e.g. npx tfexp resume runs/20261129-120000-baseline`;
 }
 
 export function runAlreadyCompleted(dir: string, epochs: number) {
@@ -401,7 +404,7 @@ export function badCount(flag: string, value: unknown, min: number) {
 
 // CLI
 
-export const NO_FILES = 'give at least one experiment file, e.g. tfexp validate experiments/baseline.yaml';
+export const NO_FILES = 'give at least one experiment file, e.g. npx tfexp validate experiments/baseline.yaml';
 
 export function validOk(file: string) {
   return `${file}: ok`;

@@ -121,7 +121,7 @@ async function execute(dir: string, sweep: SweepFile, options: SweepOptions): Pr
       point.status = error instanceof RunInterrupted ? 'interrupted' : 'failed';
       point.reason = error instanceof Error ? error.message : String(error);
       save();
-      if (error instanceof RunInterrupted) throw new RunInterrupted(`sweep interrupted at point ${point.index}; continue with: tfexp resume ${dir}`);
+      if (error instanceof RunInterrupted) throw new RunInterrupted(`sweep interrupted at point ${point.index}; continue with: npx tfexp resume ${dir}`);
       if (!(error instanceof TfexpError) || error.exitCode === 2) throw error;
       say(options, `point ${point.index} failed: ${point.reason}`);
     }
@@ -165,6 +165,6 @@ async function executeParallel(dir: string, sweep: SweepFile, points: SweepFile[
     watch.dispose();
   }
   if (watch.interrupted() || points.some((p) => p.status === 'interrupted')) {
-    throw new RunInterrupted(`sweep interrupted; continue with: tfexp resume ${dir}`);
+    throw new RunInterrupted(`sweep interrupted; continue with: npx tfexp resume ${dir}`);
   }
 }

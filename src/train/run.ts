@@ -225,7 +225,7 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
     if (result.interrupted) {
       finish('interrupted', 'interrupted by the user');
       await refreshReport();
-      throw new RunInterrupted(`run interrupted after ${result.lastEpoch} completed epoch(s); resume with: tfexp resume ${store.dir}`);
+      throw new RunInterrupted(`run interrupted after ${result.lastEpoch} completed epoch(s); resume with: npx tfexp resume ${store.dir}`);
     }
     if (result.stoppedBy !== undefined) info.stopped_early = result.stoppedBy;
     const test = evaluate(model, p.data.test, p.split.test, feed);
@@ -274,7 +274,7 @@ export async function runExperiment(file: string, options: RunOptions = {}): Pro
     started_at: new Date().toISOString(),
     ended_at: null,
     duration_seconds: null,
-    command: process.argv.slice(1),
+    command: invocation(),
     experiment_file: resolve(file),
     seed: experiment.seed,
     epochs_planned: experiment.train.epochs,
@@ -326,11 +326,16 @@ export async function resumeRun(dir: string, options: RunOptions = {}): Promise<
     failure_reason: null,
     ended_at: null,
     stopped_early: null,
-    command: process.argv.slice(1),
+    command: invocation(),
     backend: p.choice,
     epochs_completed: startEpoch - 1,
   } satisfies Partial<RunInfo>);
   store.writeRun(info);
   say(header(p, info.id, dir, startEpoch));
   return execute({ p, store, info, metrics, startEpoch, startStep }, options, say);
+}
+
+/** The command line as typed (`tfexp` and its arguments), not the path npx or node resolved the script to. */
+function invocation(): string[] {
+  return ['tfexp', ...process.argv.slice(2)];
 }

@@ -16,6 +16,7 @@ test('tfexp data <experiment.yaml> with dataset idx: counts, shape, balance, pix
   );
   const { code, stdout, stderr } = await runCli(['data', join(dir, 'e.yaml')]);
   assert.equal(code, 0, stderr);
+  assert.ok(stdout.startsWith(`idx: IDX files in ${join(dir, 'files')} (found via experiment)`), stdout); // the files' folder, not the YAML's
   assert.match(stdout, /checksum unknown/);
   assert.match(stdout, /train: 10 samples, test: 4 samples; sample shape 2x3x1; 10 classes/);
   assert.match(stdout, /first training label: 0/);
@@ -33,6 +34,9 @@ test('tfexp data: a wrong checksum exits 2 with the file named; an unknown name 
   const unknown = await runCli(['data', 'cifar10']);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /"cifar10" is neither a dataset/);
+  const file = await runCli(['data', join(root, 'mnist', 'train-labels-idx1-ubyte')]);
+  assert.equal(file.code, 2);
+  assert.match(file.stderr, /is a data file; tfexp data takes a dataset name .* For your own IDX files, write an experiment with data: \{dataset: idx/);
 });
 
 test('tfexp data mnist on the real files: 60,000/10,000, 28x28x1, checksums OK, mean 33.32, first label 5', async (t) => {

@@ -25,6 +25,7 @@ describe('tfexp run', () => {
     assert.equal(run.status, 'completed');
     assert.equal(run.epochs_completed, 3);
     assert.equal(run.backend.name, 'wasm');
+    assert.equal(run.command[0], 'tfexp', 'the command as typed, not the script path npx resolved');
     assert.equal(run.params.total, 4 * 9 + 4 + 64 * 3 + 3);
     assert.ok(run.duration_seconds > 0 && run.ended_at !== null);
     assert.deepEqual(run.dataset, { name: 'idx', train: 192, validation: 48, test: 60, validation_from: 'split' });

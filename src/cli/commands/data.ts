@@ -25,7 +25,7 @@ export async function printDataReport(target: string, dataDir: string | undefine
   const options = { dataDir, log: (line: string) => output.err(`${line}\n`) };
   let data: LoadedDataset;
   if (isBuiltinDataset(target)) data = await loadDataset(target, options);
-  else if (/\.ya?ml$/i.test(target) || existsSync(target)) {
+  else if (/\.ya?ml$/i.test(target) || (existsSync(target) && !/(idx\d-ubyte|\.gz|\.npz)$/i.test(target))) {
     const loaded = loadExperiment(target);
     data = await loadExperimentData(loaded.experiment.data, target, options);
   } else throw new UsageError(message.unknownDataTarget(target, BUILTIN_DATASETS));
