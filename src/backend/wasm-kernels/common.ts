@@ -66,16 +66,19 @@ export function checkShape(what: string, input: TensorInfo, expected: number[]):
 
 export type ConvInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
 
-/** tfjs's geometry of an NHWC convolution from a kernel's attributes. */
-export function convInfo(xShape: number[], filterShape: number[], attrs: Attrs, dilations: number | [number, number] = 1): ConvInfo {
+/**
+ * tfjs's geometry of an NHWC convolution (depthwise: filter [kh, kw, ci, multiplier])
+ * from a kernel's attributes; dilation 1 where the kernel has no `dilations`.
+ */
+export function convInfo(xShape: number[], filterShape: number[], attrs: Attrs, depthwise = false): ConvInfo {
   return tf.backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],
     filterShape as [number, number, number, number],
     attrs.strides as [number, number],
-    dilations,
+    (attrs.dilations ?? 1) as number | [number, number],
     attrs.pad as 'same',
     attrs.dimRoundingMode as 'round' | undefined,
-    false,
+    depthwise,
     'channelsLast',
   );
 }

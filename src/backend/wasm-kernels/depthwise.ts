@@ -3,24 +3,14 @@
  * direct loops after tfjs-backend-cpu: these layers are cheap, so correctness matters
  * more than speed.
  */
-import * as tf from '@tensorflow/tfjs';
-import type { Attrs, KernelFn, TensorInfo } from './common.js';
-
-type DepthwiseInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
-
-function depthwiseInfo(xShape: number[], filterShape: number[], attrs: Attrs): DepthwiseInfo {
-  return tf.backend_util.computeConv2DInfo(
-    xShape as [number, number, number, number], filterShape as [number, number, number, number], attrs.strides as [number, number],
-    attrs.dilations as [number, number], attrs.pad as 'same', attrs.dimRoundingMode as undefined, true,
-  );
-}
+import { convInfo, type ConvInfo, type KernelFn, type TensorInfo } from './common.js';
 
 /**
  * Visits every (output position, filter tap) pair of a depthwise convolution whose input
  * position is inside the image, with the flat offsets of the input pixel, the output pixel
  * and the filter tap (channel 0 of each); the caller loops over channels.
  */
-function forEachDepthwiseTap(info: DepthwiseInfo, visit: (xBase: number, dyBase: number, wBase: number) => void): void {
+function forEachDepthwiseTap(info: ConvInfo, visit: (xBase: number, dyBase: number, wBase: number) => void): void {
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, strideHeight, strideWidth, dilationHeight, dilationWidth, filterHeight, filterWidth } = info;
   for (let b = 0; b < batchSize; b++) {
     for (let oh = 0; oh < outHeight; oh++) {
@@ -46,7 +36,7 @@ function forEachDepthwiseTap(info: DepthwiseInfo, visit: (xBase: number, dyBase:
  */
 export const depthwiseBackpropFilter: KernelFn = ({ inputs, backend, attrs }) => {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-  const info = depthwiseInfo(x.shape, attrs.filterShape as number[], attrs);
+  const info = convInfo(x.shape, attrs.filterShape as number[], attrs, true);
   const out = backend.makeOutput(attrs.filterShape as number[], 'float32');
   const dw = backend.typedArrayFromHeap(out).fill(0);
   const xv = backend.typedArrayFromHeap(x);
@@ -60,7 +50,7 @@ export const depthwiseBackpropFilter: KernelFn = ({ inputs, backend, attrs }) =>
 
 export const depthwiseBackpropInput: KernelFn = ({ inputs, backend, attrs }) => {
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
-  const info = depthwiseInfo(attrs.inputShape as number[], filter.shape, attrs);
+  const info = convInfo(attrs.inputShape as number[], filter.shape, attrs, true);
   const out = backend.makeOutput(attrs.inputShape as number[], 'float32');
   const dx = backend.typedArrayFromHeap(out).fill(0);
   const dyv = backend.typedArrayFromHeap(dy);
