@@ -9,8 +9,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/backend/select.js';
-import { simdThreads } from '../../src/backend/simd/pool.js';
-import { simdKernelState, useSimdKernels } from '../../src/backend/wasm-kernels/index.js';
+import { simdKernelsOnActiveBackend, simdKernelState, useSimdKernels } from '../../src/backend/wasm-kernels/index.js';
 
 const TOLERANCE = 1e-4;
 
@@ -48,7 +47,7 @@ describe('tfexp SIMD kernels', () => {
     await tf.setBackend('wasm');
     tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(tf.conv2d(x as tf.Tensor4D, tf.ones([3, 3, 4, 8]) as tf.Tensor4D, 1, 'same')))(tf.ones([1, 5, 5, 4])));
     assert.deepEqual(simdKernelState(), { enabled: true, error: null });
-    assert.equal(simdThreads(), 2);
+    assert.deepEqual(simdKernelsOnActiveBackend(), { threads: 2 });
   });
 });
 

@@ -207,11 +207,6 @@ export async function startSimdPool(emscripten: EmscriptenHeap, threads: number)
   return started;
 }
 
-/** Threads of the pool in use (0 before any). */
-export function simdThreads(): number {
-  return current?.threads ?? 0;
-}
-
 /**
  * The pool for a tfjs-backend-wasm instance: the one startSimdPool started for its
  * heap, or else (none, another heap, or that pool closed after a failure) a
