@@ -5,6 +5,8 @@
  * test accuracy.
  */
 import type { Metrics } from '../runs/store.js';
+import { trainingRows } from './training-spec.js';
+import { EPOCH_X, PANEL, perMetricPanels, VEGA_LITE_SCHEMA } from './vega.js';
 
 export interface RunSeries {
   /** Run id (the legend entry). */
@@ -12,51 +14,37 @@ export interface RunSeries {
   readonly metrics: Metrics;
 }
 
-/** Long rows: run, metric, split, epoch, value. */
+/** Long rows: run, metric, split (training or validation), epoch, value; the training chart's rows of each run. */
 export function overlayRows(series: readonly RunSeries[], metrics = ['accuracy', 'loss']) {
   return series.flatMap(({ run, metrics: m }) =>
-    m.history.flatMap((record) =>
-      metrics.flatMap((metric) =>
-        (['training', 'validation'] as const).flatMap((split) => {
-          const value = record[split === 'training' ? metric : `val_${metric}`];
-          return value !== undefined && Number.isFinite(value) ? [{ run, metric, split, epoch: record.epoch!, value }] : [];
-        }),
-      ),
-    ),
+    trainingRows(m)
+      .filter((row) => row.split !== 'test' && metrics.includes(row.metric))
+      .map(({ metric, split, epoch, value }) => ({ run, metric, split, epoch: epoch!, value })),
   );
 }
 
 export function overlaySpec(series: readonly RunSeries[], title: string): Record<string, unknown> {
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: { text: title, subtitle: 'training (solid) and validation (dashed) per epoch' },
-    data: { values: overlayRows(series) },
-    facet: { column: { field: 'metric', type: 'nominal', title: null, header: { labelFontSize: 13, labelFontWeight: 'bold' } } },
-    resolve: { scale: { y: 'independent' } },
-    spec: {
-      width: 320,
-      height: 220,
-      mark: { type: 'line', point: true },
-      encoding: {
-        x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1, format: 'd' } },
-        y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
-        color: { field: 'run', type: 'nominal', title: 'run', legend: { labelLimit: 400 } },
-        strokeDash: { field: 'split', type: 'nominal', title: null, scale: { domain: ['training', 'validation'], range: [[1, 0], [6, 4]] } },
-        detail: { field: 'split' },
-        tooltip: [{ field: 'run' }, { field: 'split' }, { field: 'epoch' }, { field: 'value', format: '.4f' }],
-      },
+  return perMetricPanels({ text: title, subtitle: 'training (solid) and validation (dashed) per epoch' }, overlayRows(series), {
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: EPOCH_X,
+      y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
+      color: { field: 'run', type: 'nominal', title: 'run', legend: { labelLimit: 400 } },
+      strokeDash: { field: 'split', type: 'nominal', title: null, scale: { domain: ['training', 'validation'], range: [[1, 0], [6, 4]] } },
+      detail: { field: 'split' },
+      tooltip: [{ field: 'run' }, { field: 'split' }, { field: 'epoch' }, { field: 'value', format: '.4f' }],
     },
-  };
+  });
 }
 
 /** Bars of test accuracy per run; runs without a test result are left out. */
 export function testBarSpec(series: readonly RunSeries[], title: string): Record<string, unknown> {
   const values = series.flatMap(({ run, metrics }) => (metrics.test?.accuracy !== undefined ? [{ run, test_accuracy: metrics.test.accuracy }] : []));
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    $schema: VEGA_LITE_SCHEMA,
     title: { text: title, subtitle: 'test accuracy' },
     data: { values },
-    width: 320,
+    width: PANEL.width,
     mark: { type: 'bar' },
     encoding: {
       y: { field: 'run', type: 'nominal', title: null, sort: '-x' },

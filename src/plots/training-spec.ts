@@ -4,6 +4,7 @@
  * test result drawn as a dashed rule. Data is inline, so the spec renders anywhere.
  */
 import type { Metrics } from '../runs/store.js';
+import { EPOCH_X, PANEL, perMetricPanels, VEGA_LITE_SCHEMA } from './vega.js';
 
 /** One row of the chart data. `split` is training, validation or test; `epoch` is null for test. */
 export interface TrainingRow {
@@ -39,38 +40,29 @@ export function trainingRows(metrics: Metrics): TrainingRow[] {
  * @param title the experiment name; `subtitle` e.g. its description (any script: rendered with the system's fonts).
  */
 export function trainingSpec(metrics: Metrics, title: string, subtitle = ''): Record<string, unknown> {
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: { text: title, ...(subtitle ? { subtitle } : {}) },
-    data: { values: trainingRows(metrics) },
-    facet: { column: { field: 'metric', type: 'nominal', title: null, header: { labelFontSize: 13, labelFontWeight: 'bold' } } },
-    resolve: { scale: { y: 'independent' } },
-    spec: {
-      width: 320,
-      height: 220,
-      layer: [
-        {
-          transform: [{ filter: "datum.split !== 'test'" }],
-          mark: { type: 'line', point: true },
-          encoding: {
-            x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1, format: 'd' } },
-            y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
-            color: { field: 'split', type: 'nominal', title: null, scale: { domain: ['training', 'validation', 'test'] } },
-            tooltip: [{ field: 'split' }, { field: 'epoch' }, { field: 'value', format: '.4f' }],
-          },
+  return perMetricPanels({ text: title, ...(subtitle ? { subtitle } : {}) }, trainingRows(metrics), {
+    layer: [
+      {
+        transform: [{ filter: "datum.split !== 'test'" }],
+        mark: { type: 'line', point: true },
+        encoding: {
+          x: EPOCH_X,
+          y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
+          color: { field: 'split', type: 'nominal', title: null, scale: { domain: ['training', 'validation', 'test'] } },
+          tooltip: [{ field: 'split' }, { field: 'epoch' }, { field: 'value', format: '.4f' }],
         },
-        {
-          transform: [{ filter: "datum.split === 'test'" }],
-          mark: { type: 'rule', strokeDash: [6, 4] },
-          encoding: {
-            y: { field: 'value', type: 'quantitative' },
-            color: { field: 'split', type: 'nominal' },
-            tooltip: [{ field: 'split' }, { field: 'value', format: '.4f' }],
-          },
+      },
+      {
+        transform: [{ filter: "datum.split === 'test'" }],
+        mark: { type: 'rule', strokeDash: [6, 4] },
+        encoding: {
+          y: { field: 'value', type: 'quantitative' },
+          color: { field: 'split', type: 'nominal' },
+          tooltip: [{ field: 'split' }, { field: 'value', format: '.4f' }],
         },
-      ],
-    },
-  };
+      },
+    ],
+  });
 }
 
 /** Learning rate per epoch, when it changed during the run; undefined when it stayed constant. */
@@ -78,14 +70,13 @@ export function learningRateSpec(metrics: Metrics, title: string): Record<string
   const rows = metrics.history.filter((r) => Number.isFinite(r.learning_rate)).map((r) => ({ epoch: r.epoch!, learning_rate: r.learning_rate! }));
   if (new Set(rows.map((r) => r.learning_rate)).size < 2) return undefined;
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    $schema: VEGA_LITE_SCHEMA,
     title: { text: title, subtitle: 'learning rate at the end of each epoch' },
     data: { values: rows },
-    width: 320,
-    height: 220,
+    ...PANEL,
     mark: { type: 'line', point: true },
     encoding: {
-      x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1, format: 'd' } },
+      x: EPOCH_X,
       y: { field: 'learning_rate', type: 'quantitative', title: 'learning rate', scale: { type: 'log' } },
       tooltip: [{ field: 'epoch' }, { field: 'learning_rate', format: '.3e' }],
     },
