@@ -65,7 +65,7 @@ export async function diagnose(importer: Importer = defaultImporter): Promise<Do
     backend: 'wasm',
     package: `${wasm.package} ${versions().tfjs_backend_wasm}`,
     available: true,
-    detail: `available, SIMD, ${plural(wasm.threads ?? 1, 'thread')}${wasm.warnings.length > 0 ? ` (${wasm.warnings.join('; ')})` : ''}; ${await simdKernelsDetail()}`,
+    detail: `available, SIMD, ${message.plural(wasm.threads ?? 1, 'thread')}${wasm.warnings.length > 0 ? ` (${wasm.warnings.join('; ')})` : ''}; ${await simdKernelsDetail()}`,
   });
   backends.push({
     backend: 'cpu',
@@ -100,10 +100,6 @@ export function formatDoctor(report: DoctorReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
 /** How tfexp's SIMD training kernels run on the wasm backend just selected. */
 async function simdKernelsDetail(): Promise<string> {
   const { simdKernelsOnActiveBackend } = await import('./wasm-kernels/index.js');
@@ -111,5 +107,5 @@ async function simdKernelsDetail(): Promise<string> {
   const simd = simdKernelsOnActiveBackend();
   if ('error' in simd) return `tfexp SIMD kernels off (${simd.error}): slower fallbacks in use`;
   const error = simdThreadsError();
-  return `tfexp SIMD kernels on ${plural(simd.threads, 'thread')}${error === null ? '' : ` (their worker threads failed: ${error})`}`;
+  return `tfexp SIMD kernels on ${message.plural(simd.threads, 'thread')}${error === null ? '' : ` (their worker threads failed: ${error})`}`;
 }

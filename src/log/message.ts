@@ -104,7 +104,7 @@ export function outOfRange(name: string, comparison: string, limit: number, got:
 }
 
 export function itemCount(name: string, comparison: 'at least' | 'at most', limit: number, got: number) {
-  return `"${name}" must have ${comparison} ${limit} item${limit === 1 ? '' : 's'}, got ${got}`;
+  return `"${name}" must have ${comparison} ${plural(limit, 'item')}, got ${got}`;
 }
 
 export function noMatchingForm(name: string, expected: string, got: unknown) {
@@ -424,7 +424,7 @@ export function monitorNotAvailable(at: string, monitor: string, suggestion: str
 /** The stop reason of EarlyStopping; epochs count from 1. */
 export function earlyStopping(epoch: number, monitor: string, wait: number, best: number | null, bestEpoch: number) {
   const since = best === null ? '' : ` (best ${best} at epoch ${bestEpoch})`;
-  return `Epoch ${epoch}: early stopping, ${monitor} did not improve for ${wait} epoch${wait === 1 ? '' : 's'}${since}`;
+  return `Epoch ${epoch}: early stopping, ${monitor} did not improve for ${plural(wait, 'epoch')}${since}`;
 }
 
 export function restoringBestWeights(epoch: number) {
@@ -444,4 +444,9 @@ export const SCHEDULE_WITH_REDUCE_LR =
 
 export function badCallbackState(callback: string, detail: string) {
   return `the checkpoint's state for ${callback} is unusable (${detail}); resume from another checkpoint or start the run again.`;
+}
+
+/** "1 thread", "2 threads": a count and an English noun with a regular plural. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
