@@ -79,7 +79,7 @@ export async function diagnose(importer: Importer = defaultImporter): Promise<Do
     cpu: { model: cpuModel(), logical_cores: os.availableParallelism(), physical_cores: physicalCores() },
     gpu: gpuVisibility(),
     backends,
-    auto: `${chosen.name} (${chosen.package}${chosen.threads !== null ? `, ${chosen.threads} threads` : ''}, ${chosen.device.toUpperCase()})`,
+    auto: `${chosen.name} (${message.packageAndThreads(chosen)}, ${chosen.device.toUpperCase()})`,
   };
 }
 

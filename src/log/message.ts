@@ -450,3 +450,8 @@ export function badCallbackState(callback: string, detail: string) {
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
+
+/** "@tensorflow/tfjs-backend-wasm, 2 threads" (the package alone where tfexp does not set threads). */
+export function packageAndThreads(choice: { readonly package: string; readonly threads: number | null }): string {
+  return `${choice.package}${choice.threads !== null ? `, ${plural(choice.threads, 'thread')}` : ''}`;
+}

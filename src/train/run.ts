@@ -124,7 +124,7 @@ function header(p: Prepared, id: string, dir: string, startEpoch: number): strin
   return [
     `Experiment: ${experiment.name}${experiment.description ? ` - ${experiment.description}` : ''}`,
     `Data: ${p.data.name}, train ${p.split.train.length}, ${val}, test ${p.split.test.length}; samples [${p.data.sampleShape.join(', ')}]`,
-    `Backend: ${p.choice.name} (${p.choice.package}${p.choice.threads !== null ? `, ${p.choice.threads} threads` : ''}, ${p.choice.device.toUpperCase()}; ${p.choice.reason}${skipped ? `; skipped ${skipped}` : ''})`,
+    `Backend: ${p.choice.name} (${message.packageAndThreads(p.choice)}, ${p.choice.device.toUpperCase()}; ${p.choice.reason}${skipped ? `; skipped ${skipped}` : ''})`,
     `Model: ${(plan.trainableParams + plan.nonTrainableParams).toLocaleString('en-US')} parameters, ${plan.flops.toLocaleString('en-US')} FLOPs per sample (forward)`,
     `Run: ${id} in ${dir}${startEpoch > 1 ? ` (resuming at epoch ${startEpoch})` : ''}`,
   ].join('\n');
@@ -174,7 +174,7 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
         description: experiment.description,
         status: info.status + (info.failure_reason ? `: ${info.failure_reason}` : ''),
         facts: {
-          backend: `${p.choice.name} (${p.choice.package}${p.choice.threads !== null ? `, ${p.choice.threads} threads` : ''}, ${p.choice.device})`,
+          backend: `${p.choice.name} (${message.packageAndThreads(p.choice)}, ${p.choice.device})`,
           parameters: (plan.trainableParams + plan.nonTrainableParams).toLocaleString('en-US'),
           'FLOPs per sample': plan.flops.toLocaleString('en-US'),
           data: `${p.data.name}: train ${p.split.train.length}, validation ${info.dataset.validation} (${p.validationFrom}), test ${p.split.test.length}`,

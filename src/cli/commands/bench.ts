@@ -62,7 +62,7 @@ export async function runBench(args: BenchArgs): Promise<void> {
   const rows: { choice: BackendChoice; result: BenchResult }[] = [];
   for (const request of await backendsToMeasure(args.backend)) {
     const choice = await selectBackend({ request, ...(args.threads !== undefined ? { threads: args.threads } : {}) });
-    output.err(`measuring ${choice.name} (${choice.package}${choice.threads !== null ? `, ${message.plural(choice.threads, 'thread')}` : ''}): ${args.steps} steps...\n`);
+    output.err(`measuring ${choice.name} (${message.packageAndThreads(choice)}): ${args.steps} steps...\n`);
     for (const warning of choice.warnings) output.err(`warning: ${warning}\n`);
     const result = await benchmark(loaded, { steps: args.steps, warmup: args.warmup, ...(args['batch-size'] !== undefined ? { batchSize: args['batch-size'] } : {}) });
     rows.push({ choice, result });
