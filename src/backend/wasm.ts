@@ -126,11 +126,6 @@ async function withLogicalCores<T>(count: number, fn: () => Promise<T>): Promise
   }
 }
 
-/** Thread count of the active threaded wasm backend; 0 when it is not in use. */
-export function wasmThreads(): number {
-  return threadsInUse;
-}
-
 /** Why tfexp's SIMD kernel threads did not start with the threaded backend; null if they did (or it is not in use). */
 export function simdThreadsError(): string | null {
   return simdStartError;

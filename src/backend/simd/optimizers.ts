@@ -16,7 +16,7 @@ const bits = new Int32Array(1);
 const asFloat = new Float32Array(bits.buffer);
 
 /** The IEEE-754 float32 bits of `value` as an int32 (how the pool passes floats). */
-export function float32Bits(value: number): number {
+function float32Bits(value: number): number {
   asFloat[0] = value;
   return bits[0]!;
 }
