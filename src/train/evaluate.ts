@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { batches, type DataSplit } from '../data/index.js';
 import type { LabelEncoding } from '../model/losses.js';
 import type { Logs } from './callbacks/types.js';
+import { readbackLag, ResultQueue } from './step.js';
 
 /** How batches are made from the in-memory data. */
 export interface Feed {
@@ -19,20 +20,25 @@ export function encodeLabels(ys: tf.Tensor1D, feed: Feed): tf.Tensor {
 }
 
 /**
- * Evaluates `model` on the samples at `indices` (Keras `evaluate`: means weighted by samples).
+ * Evaluates `model` on the samples at `indices` (Keras `evaluate`: means weighted by samples,
+ * summed in batch order in float64). Results are read back asynchronously, up to
+ * `readbackLag()` batches behind, so a GPU is not stalled once per batch.
  * @returns metric values by name (`loss`, `accuracy`, ...), each prefixed with `prefix`.
  */
-export function evaluate(model: tf.LayersModel, split: DataSplit, indices: Uint32Array, feed: Feed, prefix = ''): Logs {
+export async function evaluate(model: tf.LayersModel, split: DataSplit, indices: Uint32Array, feed: Feed, prefix = ''): Promise<Logs> {
   const sums = new Map<string, number>();
   let seen = 0;
+  const results = new ResultQueue<number>(readbackLag(), (n, values) => {
+    model.metricsNames.forEach((name, i) => sums.set(name, (sums.get(name) ?? 0) + values[i]! * n));
+    seen += n;
+  });
   for (const { xs, ys } of batches(split, indices, { batchSize: feed.batchSize, sampleShape: feed.sampleShape, normalize: feed.normalize })) {
     const y = encodeLabels(ys, feed);
     const result = model.evaluate(xs, y, { batchSize: xs.shape[0] });
-    const scalars = Array.isArray(result) ? result : [result];
     const n = xs.shape[0];
-    model.metricsNames.forEach((name, i) => sums.set(name, (sums.get(name) ?? 0) + scalars[i]!.dataSync()[0]! * n));
-    seen += n;
-    tf.dispose([xs, ys, y, ...scalars]);
+    tf.dispose([xs, ys, y]);
+    await results.push(Array.isArray(result) ? result : [result], n);
   }
+  await results.drain();
   return Object.fromEntries([...sums].map(([name, sum]) => [`${prefix}${name}`, sum / seen]));
 }

@@ -15,6 +15,7 @@ import { mulberry32, permutation } from '../data/random.js';
 import type { Callback, Logs, TrainingState } from './callbacks/types.js';
 import { encodeLabels, evaluate, type Feed } from './evaluate.js';
 import { getLearningRate, setLearningRate } from './learning-rate.js';
+import { readbackLag, ResultQueue, trainStep } from './step.js';
 import { EpochProgress, type ProgressOptions } from './progress.js';
 
 /** One line of metrics.json's history. */
@@ -104,29 +105,34 @@ export async function trainLoop(inputs: LoopInputs): Promise<LoopResult> {
       let seen = 0;
       let batch = 0;
       let means: Logs = {};
+      // Each batch's numbers reach the means, the callbacks and the progress bar in batch order,
+      // up to readbackLag() batches after the device ran it.
+      const results = new ResultQueue<{ batch: number; n: number }>(readbackLag(), (done, values) => {
+        const logs: Record<string, number> = {};
+        model.metricsNames.forEach((name, i) => {
+          logs[name] = values[i]!;
+          sums.set(name, (sums.get(name) ?? 0) + values[i]! * done.n);
+        });
+        seen += done.n;
+        means = Object.fromEntries([...sums].map(([name, sum]) => [name, sum / seen]));
+        for (const cb of callbacks) cb.onBatchEnd?.(done.batch, logs, state);
+        progress.update(done.batch, means);
+      });
       for (const { xs, ys } of batches(inputs.train, indices, { batchSize: feed.batchSize, sampleShape: feed.sampleShape, normalize: feed.normalize })) {
         batch += 1;
         for (const cb of callbacks) cb.onBatchBegin?.(batch, state);
         const y = encodeLabels(ys, feed);
-        const out = await model.trainOnBatch(xs, y);
-        tf.dispose([xs, ys, y]);
-        const values = Array.isArray(out) ? out : [out];
+        const out = trainStep(model, xs, y);
         const n = xs.shape[0];
-        const logs: Record<string, number> = {};
-        model.metricsNames.forEach((name, i) => {
-          logs[name] = values[i]!;
-          sums.set(name, (sums.get(name) ?? 0) + values[i]! * n);
-        });
-        seen += n;
+        tf.dispose([xs, ys, y]);
         step += 1;
-        means = Object.fromEntries([...sums].map(([name, sum]) => [name, sum / seen]));
-        for (const cb of callbacks) cb.onBatchEnd?.(batch, logs, state);
-        progress.update(batch, means);
-        // trainOnBatch settles through microtasks only; give Node a macrotask turn so a Ctrl-C is seen.
+        await results.push(out, { batch, n });
+        // Reading results back settles through microtasks only; give Node a macrotask turn so a Ctrl-C is seen.
         await new Promise((resolve) => setImmediate(resolve));
         if (inputs.interrupted()) return { interrupted: true, lastEpoch };
       }
-      const validation = inputs.validation === undefined ? {} : evaluate(model, inputs.validation.split, inputs.validation.indices, feed, 'val_');
+      await results.drain();
+      const validation = inputs.validation === undefined ? {} : await evaluate(model, inputs.validation.split, inputs.validation.indices, feed, 'val_');
       const logs: Logs = { ...means, ...validation };
       progress.finish(batch, logs);
       const record: EpochRecord = {

@@ -228,7 +228,7 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
       throw new RunInterrupted(`run interrupted after ${result.lastEpoch} completed epoch(s); resume with: npx tfexp resume ${store.dir}`);
     }
     if (result.stoppedBy !== undefined) info.stopped_early = result.stoppedBy;
-    const test = evaluate(model, p.data.test, p.split.test, feed);
+    const test = await evaluate(model, p.data.test, p.split.test, feed);
     metrics.test = test;
     say(Object.entries(test).map(([name, value]) => `Test ${name}: ${value.toFixed(4)}`).join('\n'));
     await store.saveModel(model);
