@@ -5,8 +5,12 @@ import os from 'node:os';
 import * as message from '../log/message.js';
 import { versions, type Versions } from '../version.js';
 import { cpuModel, physicalCores } from './cores.js';
+import { diagnoseCuda, formatCudaDiagnosis } from './cuda.js';
 import { defaultImporter, loadNative, NATIVE_PACKAGES, type Importer } from './native.js';
 import { selectBackend } from './select.js';
+import { describeAdapter, dawnVersion, platformPreflight, probeWebGpu, WEBGPU_PACKAGE, type GpuAdapterInfo } from './webgpu/adapter.js';
+import { startWebGpu, stopWebGpu } from './webgpu/start.js';
+import type { VulkanStatus } from './webgpu/vulkan.js';
 
 export interface BackendStatus {
   readonly backend: string;
@@ -16,6 +20,8 @@ export interface BackendStatus {
   readonly detail: string;
   /** How to make it available, when it is not. */
   readonly fix?: string;
+  /** More lines: what was found (adapters, Vulkan drivers, CUDA libraries). */
+  readonly notes?: readonly string[];
 }
 
 export interface DoctorReport {
@@ -46,8 +52,10 @@ export async function diagnose(importer: Importer = defaultImporter): Promise<Do
   for (const pkg of NATIVE_PACKAGES) {
     const loaded = await loadNative(pkg, importer);
     const fix = pkg === '@tensorflow/tfjs-node-gpu' ? message.INSTALL_NODE_GPU : message.INSTALL_NODE_CPU;
+    // Why CUDA is out of reach matters for the GPU package whether or not it is installed.
+    const cuda = pkg === '@tensorflow/tfjs-node-gpu' && process.platform === 'linux' ? formatCudaDiagnosis(diagnoseCuda()).split('\n') : [];
     if (!loaded.ok) {
-      backends.push({ backend: 'tensorflow', package: pkg, available: false, detail: loaded.reason, fix });
+      backends.push({ backend: 'tensorflow', package: pkg, available: false, detail: loaded.reason, fix, notes: cuda });
       continue;
     }
     const started = await tf.setBackend('tensorflow');
@@ -57,9 +65,11 @@ export async function diagnose(importer: Importer = defaultImporter): Promise<Do
       package: pkg,
       available: started,
       detail: started ? `available, running on the ${gpu ? 'GPU' : 'CPU'}` : 'loaded, but the tensorflow backend did not start',
-      ...(pkg === '@tensorflow/tfjs-node-gpu' && !gpu ? { fix: message.gpuPackageOnCpu(pkg) } : {}),
+      ...(pkg === '@tensorflow/tfjs-node-gpu' && !gpu ? { fix: message.gpuPackageOnCpu(pkg), notes: cuda } : {}),
     });
+    if (pkg === '@tensorflow/tfjs-node-gpu') backends.push(await webgpuStatus(importer));
   }
+  if (!backends.some((b) => b.backend === 'webgpu')) backends.splice(1, 0, await webgpuStatus(importer));
   const wasm = await selectBackend({ request: 'wasm', importer });
   backends.push({
     backend: 'wasm',
@@ -94,6 +104,7 @@ export function formatDoctor(report: DoctorReport): string {
   ];
   for (const b of report.backends) {
     lines.push(`  ${b.available ? 'ok  ' : 'no  '} ${b.backend.padEnd(10)} ${b.package}: ${b.detail}`);
+    for (const note of b.notes ?? []) lines.push(`         ${note}`);
     if (b.fix !== undefined) lines.push(`         fix: ${b.fix}`);
   }
   lines.push(`--backend auto uses: ${report.auto}`);
@@ -108,4 +119,46 @@ async function simdKernelsDetail(): Promise<string> {
   if ('error' in simd) return `tfexp SIMD kernels off (${simd.error}): slower fallbacks in use`;
   const error = simdThreadsError();
   return `tfexp SIMD kernels on ${message.plural(simd.threads, 'thread')}${error === null ? '' : ` (their worker threads failed: ${error})`}`;
+}
+
+/**
+ * WebGPU's status: package, Vulkan loader and drivers (Linux), the adapters Dawn offers
+ * (the high-performance one and the fallback one), hardware or software; "available"
+ * once tfjs's webgpu backend really started on the adapter (it is stopped again).
+ */
+async function webgpuStatus(importer: Importer): Promise<BackendStatus> {
+  const version = dawnVersion();
+  const pkg = `@tensorflow/tfjs-backend-webgpu on ${WEBGPU_PACKAGE}${version === null ? '' : ` ${version}`}`;
+  const probe = await probeWebGpu(importer, process.env, importer === defaultImporter ? platformPreflight : () => null);
+  const notes = probe.vulkan === null ? [] : vulkanNotes(probe.vulkan);
+  if (!probe.ok) {
+    const fix = !probe.installed ? message.INSTALL_WEBGPU : (probe.vulkan?.problem ?? undefined);
+    return { backend: 'webgpu', package: pkg, available: false, detail: probe.reason.replace(probe.vulkan?.problem ?? '\0', 'see below'), notes, ...(fix ? { fix } : {}) };
+  }
+  const adapters: GpuAdapterInfo[] = [probe.info];
+  const fallback = await probe.gpu.requestAdapter({ forceFallbackAdapter: true }).catch(() => null);
+  if (fallback !== null && message.adapterLine(describeAdapter(fallback)) !== message.adapterLine(probe.info)) adapters.push(describeAdapter(fallback));
+  notes.push(...adapters.map((a) => `adapter: ${message.adapterLine(a)}`));
+  try {
+    await startWebGpu(probe.gpu, probe.adapter);
+  } catch (error) {
+    return { backend: 'webgpu', package: pkg, available: false, detail: message.webgpuDeviceFailed(String((error as Error).message).split('\n')[0]!), notes };
+  } finally {
+    stopWebGpu();
+  }
+  const software = probe.info.kind === 'software';
+  return {
+    backend: 'webgpu',
+    package: pkg,
+    available: true,
+    detail: software ? message.webgpuSoftwareOnly(probe.info) : `available, GPU adapter ${message.adapterLine(probe.info)}`,
+    notes,
+    ...(software ? { fix: message.WEBGPU_NO_HARDWARE } : {}),
+  };
+}
+
+/** The Vulkan loader and driver lines of doctor's webgpu entry. */
+function vulkanNotes(vulkan: VulkanStatus): string[] {
+  const drivers = vulkan.override ?? (vulkan.drivers.length > 0 ? vulkan.drivers.join(', ') : 'none');
+  return [`Vulkan loader: ${vulkan.loader ?? 'not found'}; drivers: ${drivers}`];
 }

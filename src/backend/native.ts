@@ -19,11 +19,25 @@ export const defaultImporter: Importer = (specifier) => import(specifier);
 export type NativeLoad = { ok: true } | { ok: false; installed: boolean; reason: string };
 
 /**
- * Tries to load `pkg`.
+ * Sets TF_FORCE_GPU_ALLOW_GROWTH=true unless the user set it. TensorFlow otherwise maps
+ * nearly all GPU memory at start (tfjs issues #671, #2611), starving every other process
+ * on the GPU; growth allocates as tensors need it. Read by libtensorflow when it creates
+ * its GPU device, so this runs before the package loads.
+ * @returns whether tfexp set it (false when the environment already had a value).
+ */
+export function allowGpuMemoryGrowth(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.TF_FORCE_GPU_ALLOW_GROWTH !== undefined) return false;
+  env.TF_FORCE_GPU_ALLOW_GROWTH = 'true';
+  return true;
+}
+
+/**
+ * Tries to load `pkg` (after allowGpuMemoryGrowth).
  * @returns ok, or whether the package is installed and why it could not be used
  *   ("not installed", or the first line of the binding's error).
  */
 export async function loadNative(pkg: NativePackage, importer: Importer = defaultImporter): Promise<NativeLoad> {
+  allowGpuMemoryGrowth();
   try {
     await importer(pkg);
     return { ok: true };

@@ -1,9 +1,12 @@
 /**
- * Choosing the compute backend, fastest first:
- *   tensorflow  @tensorflow/tfjs-node-gpu (CUDA if a GPU is visible), then @tensorflow/tfjs-node
- *   wasm        @tensorflow/tfjs-backend-wasm, multi-threaded (XNNPACK, SIMD), with tfexp's training kernels
- *   cpu         @tensorflow/tfjs-backend-cpu, pure JavaScript: a last resort
- * `auto` takes the first that works and records why each faster one was skipped.
+ * Choosing the compute backend. `auto` tries, fastest first:
+ *   tensorflow on a GPU   @tensorflow/tfjs-node-gpu with CUDA (needs CUDA 11.2 + cuDNN 8.1)
+ *   webgpu on a GPU       @tensorflow/tfjs-backend-webgpu on Dawn (npm `webgpu`): Vulkan, Metal or D3D12;
+ *                         a software adapter (SwiftShader, llvmpipe) is never picked by auto
+ *   tensorflow on the CPU @tensorflow/tfjs-node-gpu without a GPU, or @tensorflow/tfjs-node
+ *   wasm                  @tensorflow/tfjs-backend-wasm, multi-threaded (XNNPACK, SIMD), with tfexp's training kernels
+ *   cpu                   @tensorflow/tfjs-backend-cpu, pure JavaScript: a last resort
+ * and records why each faster one was skipped.
  */
 import * as tf from '@tensorflow/tfjs';
 import { BackendError } from '../errors.js';
@@ -11,8 +14,10 @@ import * as message from '../log/message.js';
 import { physicalCores } from './cores.js';
 import { defaultImporter, loadNative, NATIVE_PACKAGES, type Importer } from './native.js';
 import { quietTfjs } from './quiet.js';
+import { platformPreflight, probeWebGpu, WEBGPU_PACKAGE, type GpuAdapterInfo, type WebGpuProbe } from './webgpu/adapter.js';
+import { startWebGpu } from './webgpu/start.js';
 
-export const BACKEND_REQUESTS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_REQUESTS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendRequest = (typeof BACKEND_REQUESTS)[number];
 export type BackendName = Exclude<BackendRequest, 'auto'>;
 
@@ -25,6 +30,8 @@ export interface BackendChoice {
   readonly device: 'gpu' | 'cpu';
   /** Worker threads (wasm: XNNPACK pool size); null where tfexp does not control it. */
   readonly threads: number | null;
+  /** The WebGPU adapter (webgpu only; null for the other backends). */
+  readonly adapter: GpuAdapterInfo | null;
   /** Why this backend: "requested" or "fastest available". */
   readonly reason: string;
   /** Faster backends passed over, and why. */
@@ -65,6 +72,8 @@ export async function selectBackend(options: SelectOptions = {}): Promise<Backen
   const skipped: { backend: string; reason: string }[] = [];
   const reason = request === 'auto' ? 'fastest available' : 'requested';
 
+  // tensorflow on the CPU waits until webgpu has had its chance on a GPU.
+  let tensorflowOnCpu: string | null = null;
   if (request === 'auto' || request === 'tensorflow') {
     for (const pkg of NATIVE_PACKAGES) {
       const loaded = await loadNative(pkg, importer);
@@ -77,12 +86,30 @@ export async function selectBackend(options: SelectOptions = {}): Promise<Backen
         continue;
       }
       const gpu = (tf.backend() as { isUsingGpuDevice?: boolean }).isUsingGpuDevice === true;
-      const warnings = pkg === '@tensorflow/tfjs-node-gpu' && !gpu ? [message.gpuPackageOnCpu(pkg)] : [];
-      return { name: 'tensorflow', package: pkg, device: gpu ? 'gpu' : 'cpu', threads: null, reason, skipped, warnings };
+      if (gpu || request === 'tensorflow') {
+        const warnings = pkg === '@tensorflow/tfjs-node-gpu' && !gpu ? [message.gpuPackageOnCpu(pkg)] : [];
+        return { name: 'tensorflow', package: pkg, device: gpu ? 'gpu' : 'cpu', threads: null, adapter: null, reason, skipped, warnings };
+      }
+      tensorflowOnCpu = pkg;
+      break;
     }
     if (request === 'tensorflow') {
       throw new BackendError(message.backendUnavailable('tensorflow', skipped.map((s) => `${s.backend}: ${s.reason}`), `Install one: ${message.INSTALL_NODE_GPU}; or ${message.INSTALL_NODE_CPU}.`));
     }
+  }
+
+  if (request === 'auto' || request === 'webgpu') {
+    // An injected importer stands in for the whole GPU stack, the platform's driver check included.
+    const probe = await probeWebGpu(importer, process.env, importer === defaultImporter ? platformPreflight : () => null);
+    const started = await tryWebGpu(probe, request);
+    if ('choice' in started) return { ...started.choice, reason, skipped };
+    skipped.push({ backend: 'webgpu', reason: started.skip });
+    if (request === 'webgpu') throw new BackendError(message.backendUnavailable('webgpu', [started.skip], started.fix));
+  }
+
+  if (tensorflowOnCpu !== null && (await tf.setBackend('tensorflow'))) {
+    const warnings = tensorflowOnCpu === '@tensorflow/tfjs-node-gpu' ? [message.gpuPackageOnCpu(tensorflowOnCpu)] : [];
+    return { name: 'tensorflow', package: tensorflowOnCpu, device: 'cpu', threads: null, adapter: null, reason, skipped, warnings };
   }
 
   if (request === 'auto' || request === 'wasm') {
@@ -94,12 +121,12 @@ export async function selectBackend(options: SelectOptions = {}): Promise<Backen
     const warnings: string[] = [];
     try {
       const used = await useThreadedWasm(threads);
-      return { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', device: 'cpu', threads: used, reason, skipped, warnings };
+      return { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', device: 'cpu', threads: used, adapter: null, reason, skipped, warnings };
     } catch (error) {
       warnings.push(message.wasmSingleThreaded((error as Error).message));
     }
     if (await tf.setBackend('wasm')) {
-      return { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', device: 'cpu', threads: 1, reason, skipped, warnings };
+      return { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', device: 'cpu', threads: 1, adapter: null, reason, skipped, warnings };
     }
     skipped.push({ backend: 'wasm', reason: 'the WebAssembly module did not start' });
     if (request === 'wasm') throw new BackendError(message.backendUnavailable('wasm', ['the WebAssembly module did not start'], 'Run tfexp doctor for details.'));
@@ -107,5 +134,35 @@ export async function selectBackend(options: SelectOptions = {}): Promise<Backen
 
   if (!(await tf.setBackend('cpu'))) throw new BackendError(message.backendUnavailable('cpu', ['it did not start'], 'Run tfexp doctor.'));
   const warnings = request === 'auto' ? [message.CPU_BACKEND_SLOW] : [];
-  return { name: 'cpu', package: '@tensorflow/tfjs-backend-cpu', device: 'cpu', threads: 1, reason, skipped, warnings };
+  return { name: 'cpu', package: '@tensorflow/tfjs-backend-cpu', device: 'cpu', threads: 1, adapter: null, reason, skipped, warnings };
+}
+
+/**
+ * Whether webgpu can be used for `request`, and starts it when so: `auto` takes only a
+ * hardware adapter; an explicit `webgpu` also takes a software one, with a warning.
+ * @returns the choice (reason and skipped filled in by the caller), or why not and the fix.
+ */
+async function tryWebGpu(probe: WebGpuProbe, request: BackendRequest): Promise<{ choice: Omit<BackendChoice, 'reason' | 'skipped'> } | { skip: string; fix: string }> {
+  if (!probe.ok) {
+    const fix = !probe.installed ? message.INSTALL_WEBGPU : probe.vulkan?.problem ? 'Run tfexp doctor for the Vulkan details.' : 'Update the GPU driver, or run tfexp doctor.';
+    return { skip: probe.reason, fix };
+  }
+  const software = probe.info.kind === 'software';
+  if (software && request === 'auto') return { skip: message.softwareAdapterSkipped(probe.info), fix: '' };
+  try {
+    await startWebGpu(probe.gpu, probe.adapter);
+  } catch (error) {
+    return { skip: message.webgpuDeviceFailed(String((error as Error).message ?? error).split('\n')[0]!), fix: 'Update the GPU driver, or run tfexp doctor.' };
+  }
+  const version = probe.version === null ? WEBGPU_PACKAGE : `${WEBGPU_PACKAGE} ${probe.version}`;
+  return {
+    choice: {
+      name: 'webgpu',
+      package: `@tensorflow/tfjs-backend-webgpu on ${version}`,
+      device: software ? 'cpu' : 'gpu',
+      threads: null,
+      adapter: probe.info,
+      warnings: software ? [message.softwareAdapterWarning(probe.info)] : [],
+    },
+  };
 }

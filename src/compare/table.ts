@@ -1,5 +1,6 @@
 /** The comparison table: one row per run, the differing settings, then the metrics. */
 import { stringify } from 'csv-stringify/sync';
+import * as message from '../log/message.js';
 import type { ComparedRun } from './load.js';
 import { paramColumns } from './params.js';
 
@@ -39,7 +40,7 @@ export function buildTable(runs: readonly ComparedRun[], allParams = false): Com
   const rows = runs.map((run, i) => {
     const final = last(run.metrics?.history ?? []);
     const [bestVal, bestEpoch] = bestValAccuracy(run);
-    const backend = run.info.backend as { name?: string; threads?: number | null } | null;
+    const backend = run.info.backend as Parameters<typeof message.backendCell>[0] | null;
     return [
       run.info.id ?? run.dir,
       run.problem === null ? run.info.status : `${run.info.status} (${run.problem})`,
@@ -53,7 +54,7 @@ export function buildTable(runs: readonly ComparedRun[], allParams = false): Com
       round(run.metrics?.test?.loss),
       run.info.params?.total ?? null,
       run.info.duration_seconds === null || run.info.duration_seconds === undefined ? null : Math.round(run.info.duration_seconds),
-      backend?.name === undefined ? null : `${backend.name}${backend.threads ? `/${backend.threads}t` : ''}`,
+      backend === null ? null : message.backendCell(backend),
     ] as Cell[];
   });
   return { columns, rows, params: paths };

@@ -40,6 +40,43 @@ export function gatherBatch(split: DataSplit, indices: ArrayLike<number>, sample
 }
 
 /**
+ * Kernel name: uint8 pixels to float32 on the device. Inputs { packed: int32 [ceil(n / 4)], the
+ * pixels four to a word, little-endian; table: float32 [256], pixel value -> input value },
+ * attrs { shape: the output shape, n elements }. Backends that register it (webgpu) get
+ * batches uploaded as bytes; the others get float32 made on the host.
+ */
+export const DECODE_PIXELS = 'TfexpDecodePixels';
+
+/** float32 input values of the 256 pixel values, exactly as gatherBatch computes them. */
+function pixelTable(normalize: boolean): Float32Array {
+  const scale = normalize ? 1 / 255 : 1;
+  return Float32Array.from({ length: 256 }, (_, pixel) => pixel * scale);
+}
+
+/** Each backend instance's tables, by `normalize` (a backend restarted anew gets its own). */
+const tables = new WeakMap<object, Map<boolean, tf.Tensor1D>>();
+
+/**
+ * The samples at `indices` as one float32 tensor [batch, height, width, channels], decoded on
+ * the device from uint8 where the backend has DECODE_PIXELS (a quarter of the upload).
+ */
+function pixelsTensor(split: DataSplit, indices: ArrayLike<number>, shape: [number, number, number, number], normalize: boolean): tf.Tensor4D {
+  const sampleSize = shape[1] * shape[2] * shape[3];
+  const bytes = new Uint8Array(Math.ceil((indices.length * sampleSize) / 4) * 4);
+  for (let b = 0; b < indices.length; b++) bytes.set(split.images.subarray(indices[b]! * sampleSize, (indices[b]! + 1) * sampleSize), b * sampleSize);
+  const backendTables = tables.get(tf.backend()) ?? new Map<boolean, tf.Tensor1D>();
+  tables.set(tf.backend(), backendTables);
+  let table = backendTables.get(normalize);
+  if (table === undefined || table.isDisposed) backendTables.set(normalize, (table = tf.keep(tf.tensor1d(pixelTable(normalize), 'float32'))));
+  const packed = tf.tensor1d(new Int32Array(bytes.buffer), 'int32');
+  try {
+    return tf.engine().runKernel(DECODE_PIXELS, { packed, table }, { shape } as never) as tf.Tensor4D;
+  } finally {
+    packed.dispose();
+  }
+}
+
+/**
  * Yields the samples at `indices`, in that order, as tensors, one batch at a time.
  * @param split the loaded images and labels.
  * @param indices which samples (e.g. from `splitIndices`); values must be < split.count.
@@ -52,6 +89,11 @@ export function* batches(split: DataSplit, indices: Uint32Array, options: BatchO
   const sampleSize = h * w * c;
   for (let start = 0; start < indices.length; start += batchSize) {
     const chosen = indices.subarray(start, Math.min(indices.length, start + batchSize));
+    if (tf.getKernel(DECODE_PIXELS, tf.getBackend()) !== undefined) {
+      const ys = Float32Array.from(chosen, (i) => split.labels[i]!);
+      yield { xs: pixelsTensor(split, chosen, [chosen.length, h, w, c], options.normalize ?? true), ys: tf.tensor1d(ys, 'float32') };
+      continue;
+    }
     const { xs, ys } = gatherBatch(split, chosen, sampleSize, options.normalize ?? true);
     yield { xs: tf.tensor4d(xs, [chosen.length, h, w, c], 'float32'), ys: tf.tensor1d(ys, 'float32') };
   }

@@ -394,6 +394,47 @@ export function wasmSingleThreaded(reason: string) {
 export const CPU_BACKEND_SLOW =
   'the pure-JavaScript cpu backend is a last resort: it takes minutes per training step of a convolutional model. Use --backend wasm.';
 
+// BACKEND: WebGPU (Dawn)
+
+export const INSTALL_WEBGPU = 'npm install webgpu (Dawn\'s Node bindings; the package carries its own binary, so it installs offline from a registry mirror)';
+
+export const VULKAN_LOADER_MISSING =
+  'the Vulkan loader libvulkan.so.1 is not installed (Debian/Ubuntu: apt-get install libvulkan1; Fedora: dnf install vulkan-loader)';
+
+export function vulkanOverrideMissing(override: string, missing: readonly string[]) {
+  return `${override} names ${missing.join(', ')}, which does not exist; fix the path or unset the variable`;
+}
+
+export function vulkanNoDriver(folders: readonly string[]) {
+  return `no Vulkan driver is installed (no driver manifest in ${folders.join(', ')}): install your GPU driver with its Vulkan part (NVIDIA's driver writes nvidia_icd.json). For a CPU emulation, for testing only: VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json (Debian's chromium package)`;
+}
+
+/** One line naming the adapter: "NVIDIA H200 (nvidia hopper), hardware". */
+export function adapterLine(adapter: { vendor: string; architecture: string; description: string; device: string; kind: string }) {
+  const name = adapter.description || adapter.device || 'unnamed adapter';
+  const detail = [adapter.vendor, adapter.architecture].filter((part) => part !== '').join(' ');
+  return `${name}${detail ? ` (${detail})` : ''}, ${adapter.kind}`;
+}
+
+export function softwareAdapterSkipped(adapter: { vendor: string; architecture: string; description: string; device: string; kind: string }) {
+  return `only a software adapter: ${adapterLine(adapter)}, a CPU emulation that auto never picks (ask for it with --backend webgpu)`;
+}
+
+export function softwareAdapterWarning(adapter: { vendor: string; architecture: string; description: string; device: string; kind: string }) {
+  return `WebGPU adapter ${adapterLine(adapter)} emulates a GPU on the CPU: fine for checking correctness, far slower than --backend wasm for training`;
+}
+
+export function webgpuSoftwareOnly(adapter: { vendor: string; architecture: string; description: string; device: string; kind: string }) {
+  return `available, software adapter ${adapterLine(adapter).replace(/, software$/, '')}: a CPU emulation, used only with --backend webgpu`;
+}
+
+export const WEBGPU_NO_HARDWARE =
+  'no hardware adapter: for a GPU, install its driver with Vulkan support (Linux), or run on macOS (Metal) or Windows (D3D12); the software adapter is for correctness checks';
+
+export function webgpuDeviceFailed(reason: string) {
+  return `the adapter was found but its device did not start: ${reason}`;
+}
+
 export function badThreads(value: unknown, fromEnv: boolean) {
   return `${fromEnv ? 'TFEXP_THREADS' : '--threads'} must be a positive integer, got ${JSON.stringify(value)}`;
 }
@@ -451,7 +492,83 @@ export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
-/** "@tensorflow/tfjs-backend-wasm, 2 threads" (the package alone where tfexp does not set threads). */
-export function packageAndThreads(choice: { readonly package: string; readonly threads: number | null }): string {
-  return `${choice.package}${choice.threads !== null ? `, ${plural(choice.threads, 'thread')}` : ''}`;
+/**
+ * "@tensorflow/tfjs-backend-wasm, 2 threads" (the package alone where tfexp does not set threads);
+ * on webgpu the adapter instead: "..., adapter NVIDIA H200 (nvidia hopper), hardware".
+ */
+export function packageAndThreads(choice: {
+  readonly package: string;
+  readonly threads: number | null;
+  readonly adapter?: { vendor: string; architecture: string; description: string; device: string; kind: string } | null;
+}): string {
+  const adapter = choice.adapter ? `, adapter ${adapterLine(choice.adapter)}` : '';
+  return `${choice.package}${choice.threads !== null ? `, ${plural(choice.threads, 'thread')}` : ''}${adapter}`;
+}
+
+/** A backend in one short table cell: "wasm/2t", "webgpu/NVIDIA H200", "webgpu/SwiftShader driver 5.0.0 (software)". */
+export function backendCell(backend: {
+  readonly name?: string;
+  readonly threads?: number | null;
+  readonly adapter?: { vendor?: string; architecture?: string; description?: string; kind?: string } | null;
+}): string | null {
+  if (backend.name === undefined) return null;
+  const a = backend.adapter;
+  if (a) return `${backend.name}/${a.description || a.architecture || a.vendor || 'adapter'}${a.kind === 'software' ? ' (software)' : ''}`;
+  return `${backend.name}${backend.threads ? `/${backend.threads}t` : ''}`;
+}
+
+// BACKEND: CUDA libraries (tfjs-node-gpu)
+
+/** tfjs-node-gpu 4.22 runs libtensorflow 2.9, built against CUDA 11.2 and cuDNN 8.1 (TensorFlow's tested build configurations). */
+const NODE_GPU_NEEDS = '@tensorflow/tfjs-node-gpu 4.22 (libtensorflow 2.9) needs CUDA 11.2 and cuDNN 8.1';
+
+/** "CUDA 12" for a CUDA runtime (libcudart), "cuDNN 9" for cuDNN. */
+export function cudaLibraryLabel(library: 'cudart' | 'cudnn', major: number) {
+  return `${library === 'cudart' ? 'CUDA' : 'cuDNN'} ${major}`;
+}
+
+export function cudaLibrariesOk(sonames: readonly string[]) {
+  return `the dynamic loader finds ${sonames.join(' and ')}, the CUDA 11.2 and cuDNN 8.1 libraries @tensorflow/tfjs-node-gpu 4.22 needs`;
+}
+
+/** `offLoaderPath`: the missing ones that are installed in a folder the loader does not search; `instead`: e.g. "CUDA 12". */
+export function cudaLibrariesMissing(missing: readonly string[], offLoaderPath: readonly string[], instead: readonly string[]) {
+  const off = offLoaderPath.length > 0 ? `; ${offLoaderPath.join(' and ')} present but not on the loader path` : '';
+  const other = instead.length > 0 ? `; found ${instead.join(', ')} instead` : '';
+  return `${NODE_GPU_NEEDS}, but the dynamic loader cannot find ${missing.join(' or ')}${off}${other}`;
+}
+
+export function cudaLibraryLoadable(soname: string, release: string, path: string, source: 'LD_LIBRARY_PATH' | 'ldconfig') {
+  return `${soname} (${release}): ${path}, via ${source === 'ldconfig' ? 'the ldconfig cache' : 'LD_LIBRARY_PATH'}`;
+}
+
+export function cudaLibraryOffLoaderPath(soname: string, release: string, dirs: readonly string[]) {
+  return `${soname} (${release}): present in ${dirs.join(', ')}, but not on the loader path (neither LD_LIBRARY_PATH nor the ldconfig cache)`;
+}
+
+export function cudaLibraryAbsent(soname: string, release: string) {
+  return `${soname} (${release}): not found`;
+}
+
+/** Another CUDA runtime / cuDNN major version, e.g. "CUDA 12 at /usr/local/cuda-12.4/lib64/libcudart.so.12, not on the loader path". */
+export function cudaOtherVersion(label: string, path: string, onLoaderPath: boolean) {
+  return `${label} at ${path}${onLoaderPath ? '' : ', not on the loader path'} (not usable by libtensorflow 2.9)`;
+}
+
+export const CUDA_LDCONFIG_UNAVAILABLE = 'ldconfig -p could not run, so the ldconfig cache was not searched (only LD_LIBRARY_PATH)';
+
+/**
+ * How to give tfjs-node-gpu its libraries. `offLoaderDirs`: folders that hold a
+ * missing library but are off the loader path; `install`: some library is not
+ * installed at all; `instead`: the versions present, e.g. ["CUDA 12", "cuDNN 9"].
+ */
+export function cudaFix(offLoaderDirs: readonly string[], install: boolean, instead: readonly string[]) {
+  const steps: string[] = [];
+  if (offLoaderDirs.length > 0) steps.push(`put ${offLoaderDirs.join(', ')} on the loader path: export LD_LIBRARY_PATH=${offLoaderDirs.join(':')}:$LD_LIBRARY_PATH`);
+  if (install) {
+    const beside = instead.length > 0 ? `side by side with ${instead.join(' and ')} ` : '';
+    steps.push(`install CUDA 11.2 and cuDNN 8.1 ${beside}(e.g. CUDA in /usr/local/cuda-11.2, cuDNN 8.1's libraries copied into its lib64) and put that lib64 folder on LD_LIBRARY_PATH`);
+  }
+  steps.push('or use --backend webgpu instead (WebGPU through Dawn: installs from npm and works with any CUDA version)');
+  return steps.join('; ');
 }

@@ -41,8 +41,9 @@ describe('selectBackend', () => {
     assert.equal(choice.name, 'wasm');
     assert.equal(tf.getBackend(), 'wasm');
     assert.equal(choice.reason, 'fastest available');
-    assert.deepEqual(choice.skipped.map((s) => s.backend), ['tensorflow (@tensorflow/tfjs-node-gpu)', 'tensorflow (@tensorflow/tfjs-node)']);
-    assert.ok(choice.skipped.every((s) => s.reason.startsWith('installed, but its native binding failed to load')));
+    assert.deepEqual(choice.skipped.map((s) => s.backend), ['tensorflow (@tensorflow/tfjs-node-gpu)', 'tensorflow (@tensorflow/tfjs-node)', 'webgpu']);
+    assert.ok(choice.skipped.slice(0, 2).every((s) => s.reason.startsWith('installed, but its native binding failed to load')));
+    assert.match(choice.skipped[2]!.reason, /^installed, but dawn\.node failed to load: The specified module could not be found\.$/);
     assert.equal(choice.threads, 2);
   });
 
@@ -72,7 +73,7 @@ describe('resolveRequest', () => {
   });
 
   it('rejects unknown backends and bad thread counts', () => {
-    assert.throws(() => resolveRequest({}, { TFEXP_BACKEND: 'webgpu' }), /backend "webgpu" cannot be used here: unknown backend\. Use one of: auto, tensorflow, wasm, cpu\./);
+    assert.throws(() => resolveRequest({}, { TFEXP_BACKEND: 'vulkan' }), /backend "vulkan" cannot be used here: unknown backend\. Use one of: auto, tensorflow, webgpu, wasm, cpu\./);
     assert.throws(() => resolveRequest({ threads: 0 }, {}), (e: unknown) => e instanceof BackendError && e.message === message.badThreads(0, false));
   });
 });

@@ -1,0 +1,174 @@
+/**
+ * Finding a WebGPU adapter through Dawn's Node bindings (the npm package `webgpu`,
+ * an optional dependency: its `dawn.node` ships inside the package for Linux,
+ * macOS and Windows, so installing it downloads nothing else). On Linux Dawn
+ * drives Vulkan, on macOS Metal, on Windows D3D12.
+ *
+ * An adapter is "software" when it emulates a GPU on the CPU (SwiftShader,
+ * llvmpipe/lavapipe, WARP): WebGPU marks those `isFallbackAdapter`, and tfexp
+ * also matches their names, since some drivers do not set the flag. `auto`
+ * never picks a software adapter; `--backend webgpu` uses one with a warning.
+ */
+import { createRequire } from 'node:module';
+import type { Importer } from '../native.js';
+import { vulkanStatus, type VulkanStatus } from './vulkan.js';
+
+/** The npm package of Dawn's Node bindings. */
+export const WEBGPU_PACKAGE = 'webgpu';
+
+/** What run.json, the run header, report.html and compare record about the adapter in use. */
+export interface GpuAdapterInfo {
+  /** e.g. "nvidia", "google" (WebGPU GPUAdapterInfo.vendor; may be empty). */
+  readonly vendor: string;
+  /** e.g. "hopper", "swiftshader" (may be empty). */
+  readonly architecture: string;
+  /** Driver's device string (may be empty). */
+  readonly device: string;
+  /** e.g. "NVIDIA H200", "SwiftShader driver 5.0.0" (may be empty). */
+  readonly description: string;
+  /** `software`: a CPU emulation of a GPU, for correctness only. */
+  readonly kind: 'hardware' | 'software';
+}
+
+/** The parts of WebGPU's GPUAdapter tfexp uses. */
+export interface GpuAdapterLike {
+  readonly info?: { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean };
+  readonly isFallbackAdapter?: boolean;
+  readonly features: ReadonlySet<string>;
+  readonly limits: Record<string, number>;
+  requestDevice(descriptor?: object): Promise<unknown>;
+}
+
+/** The parts of WebGPU's GPU (navigator.gpu) tfexp uses. */
+export interface GpuLike {
+  requestAdapter(options?: { powerPreference?: 'high-performance' | 'low-power'; forceFallbackAdapter?: boolean }): Promise<GpuAdapterLike | null>;
+}
+
+/** The `webgpu` package's exports. */
+export interface DawnModule {
+  /** Makes a GPU object; `flags` are Dawn options such as `backend=vulkan`. Keeping it referenced keeps Node alive. */
+  create(flags: string[]): GpuLike;
+  /** WebGPU's global constants and classes (GPUBufferUsage, GPUMapMode, ...), which tfjs-backend-webgpu reads from globalThis. */
+  readonly globals: Record<string, unknown>;
+}
+
+/** The adapter found, or why there is none. */
+export type WebGpuProbe =
+  | {
+      readonly ok: true;
+      readonly gpu: GpuLike;
+      readonly adapter: GpuAdapterLike;
+      readonly info: GpuAdapterInfo;
+      /** The `webgpu` package's version. */
+      readonly version: string | null;
+      readonly vulkan: VulkanStatus | null;
+    }
+  | { readonly ok: false; readonly installed: boolean; readonly reason: string; readonly vulkan: VulkanStatus | null };
+
+/** Names of adapters that emulate a GPU on the CPU. */
+const SOFTWARE_NAMES = /swiftshader|llvmpipe|lavapipe|softpipe|\bwarp\b|basic render|software/i;
+
+/**
+ * Whether an adapter is a CPU emulation of a GPU: WebGPU's `isFallbackAdapter`
+ * (GPUAdapterInfo in current Dawn, GPUAdapter in older builds), or a known
+ * software driver's name in vendor, architecture, device or description.
+ */
+export function isSoftwareAdapter(adapter: GpuAdapterLike): boolean {
+  const info = adapter.info ?? {};
+  if (info.isFallbackAdapter === true || adapter.isFallbackAdapter === true) return true;
+  return [info.vendor, info.architecture, info.device, info.description].some((text) => text !== undefined && SOFTWARE_NAMES.test(text));
+}
+
+/** The adapter's description for run.json (empty strings where the driver says nothing). */
+export function describeAdapter(adapter: GpuAdapterLike): GpuAdapterInfo {
+  const info = adapter.info ?? {};
+  return {
+    vendor: info.vendor ?? '',
+    architecture: info.architecture ?? '',
+    device: info.device ?? '',
+    description: info.description ?? '',
+    kind: isSoftwareAdapter(adapter) ? 'software' : 'hardware',
+  };
+}
+
+/** Seconds to wait for an adapter before treating the driver as broken. */
+const ADAPTER_TIMEOUT_MS = 30_000;
+
+/** Imports Dawn's bindings, or says why they cannot be used. */
+async function importDawn(importer: Importer): Promise<{ ok: true; dawn: DawnModule } | { ok: false; installed: boolean; reason: string }> {
+  try {
+    return { ok: true, dawn: (await importer(WEBGPU_PACKAGE)) as DawnModule };
+  } catch (error) {
+    const err = error as NodeJS.ErrnoException;
+    const missing = (err.code === 'ERR_MODULE_NOT_FOUND' || err.code === 'MODULE_NOT_FOUND') && String(err.message).includes(WEBGPU_PACKAGE);
+    if (missing) return { ok: false, installed: false, reason: 'not installed' };
+    return { ok: false, installed: true, reason: `installed, but dawn.node failed to load: ${String(err.message ?? err).split('\n')[0]}` };
+  }
+}
+
+/** Gives tfjs-backend-webgpu the WebGPU globals it reads (GPUBufferUsage, GPUMapMode, ...), keeping any already there. */
+function installGlobals(globals: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(globals)) {
+    if (!(name in globalThis)) Object.defineProperty(globalThis, name, { value, writable: true, configurable: true });
+  }
+}
+
+/** How the probe checks the platform's GPU API before asking Dawn (see probeWebGpu). */
+export type Preflight = (env: NodeJS.ProcessEnv) => VulkanStatus | null;
+
+/** On Linux, the Vulkan loader and drivers; elsewhere (Metal, D3D12) nothing to check. */
+export const platformPreflight: Preflight = (env) => (process.platform === 'linux' ? vulkanStatus(env) : null);
+
+/**
+ * Looks for a WebGPU adapter (high-performance preference: a discrete GPU over an integrated one).
+ * On Linux it first checks the Vulkan loader and drivers: when either is missing it does
+ * not start Dawn at all (which would only print Vulkan warnings) and says what to install.
+ * Never throws: a missing package, a binding that fails to load, no adapter, a failing
+ * or hanging adapter request all come back as `ok: false` with the reason.
+ * @param importer how the `webgpu` package is imported (tests inject fakes).
+ * @param env where VK_ICD_FILENAMES / VK_DRIVER_FILES / LD_LIBRARY_PATH are read.
+ * @param preflight the platform check (tests whose importer fakes the whole GPU stack pass `() => null`).
+ */
+export async function probeWebGpu(importer: Importer, env: NodeJS.ProcessEnv = process.env, preflight: Preflight = platformPreflight): Promise<WebGpuProbe> {
+  const imported = await importDawn(importer);
+  if (!imported.ok) return { ...imported, vulkan: null };
+  const vulkan = preflight(env);
+  if (vulkan?.problem) return { ok: false, installed: true, reason: `no WebGPU adapter: ${vulkan.problem}`, vulkan };
+  const { dawn } = imported;
+  let gpu: GpuLike;
+  let adapter: GpuAdapterLike | null;
+  try {
+    installGlobals(dawn.globals ?? {});
+    gpu = dawn.create([]);
+    adapter = await withTimeout(gpu.requestAdapter({ powerPreference: 'high-performance' }), ADAPTER_TIMEOUT_MS);
+  } catch (error) {
+    return { ok: false, installed: true, reason: `the adapter request failed: ${String((error as Error).message ?? error).split('\n')[0]}`, vulkan };
+  }
+  if (adapter === null) {
+    const drivers = vulkan === null ? '' : ` (Vulkan drivers: ${vulkan.drivers.join(', ')})`;
+    return { ok: false, installed: true, reason: `no WebGPU adapter: the GPU driver offers no device Dawn can use${drivers}`, vulkan };
+  }
+  return { ok: true, gpu, adapter, info: describeAdapter(adapter), version: dawnVersion(), vulkan };
+}
+
+/** The installed `webgpu` package's version, or null when it cannot be read. */
+export function dawnVersion(): string | null {
+  try {
+    return (createRequire(import.meta.url)(`${WEBGPU_PACKAGE}/package.json`) as { version: string }).version;
+  } catch {
+    return null;
+  }
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${ms / 1000} s (a hung GPU driver?)`)), ms);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
