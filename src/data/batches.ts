@@ -53,9 +53,6 @@ function pixelTable(normalize: boolean): Float32Array {
   return Float32Array.from({ length: 256 }, (_, pixel) => pixel * scale);
 }
 
-/** Each backend instance's tables, by `normalize` (a backend restarted anew gets its own). */
-const tables = new WeakMap<object, Map<boolean, tf.Tensor1D>>();
-
 /**
  * The samples at `indices` as one float32 tensor [batch, height, width, channels], decoded on
  * the device from uint8 where the backend has DECODE_PIXELS (a quarter of the upload).
@@ -64,15 +61,13 @@ function pixelsTensor(split: DataSplit, indices: ArrayLike<number>, shape: [numb
   const sampleSize = shape[1] * shape[2] * shape[3];
   const bytes = new Uint8Array(Math.ceil((indices.length * sampleSize) / 4) * 4);
   for (let b = 0; b < indices.length; b++) bytes.set(split.images.subarray(indices[b]! * sampleSize, (indices[b]! + 1) * sampleSize), b * sampleSize);
-  const backendTables = tables.get(tf.backend()) ?? new Map<boolean, tf.Tensor1D>();
-  tables.set(tf.backend(), backendTables);
-  let table = backendTables.get(normalize);
-  if (table === undefined || table.isDisposed) backendTables.set(normalize, (table = tf.keep(tf.tensor1d(pixelTable(normalize), 'float32'))));
+  // The table (1 KB) travels with every batch: nothing outlives the batch, whichever backend runs.
+  const table = tf.tensor1d(pixelTable(normalize), 'float32');
   const packed = tf.tensor1d(new Int32Array(bytes.buffer), 'int32');
   try {
     return tf.engine().runKernel(DECODE_PIXELS, { packed, table }, { shape } as never) as tf.Tensor4D;
   } finally {
-    packed.dispose();
+    tf.dispose([packed, table]);
   }
 }
 

@@ -11,6 +11,7 @@ import { loadModel } from '../../src/runs/model-io.js';
 import { resumeRun, runExperiment } from '../../src/train/run.js';
 import { REPO_ROOT, tempDir } from '../helpers.js';
 import { writeRunFixture } from './fixtures.js';
+import { tfexp } from './spawn.js';
 
 const quiet = { quiet: true, backend: 'wasm' as const, threads: 2, write: () => {} };
 const json = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
@@ -90,14 +91,6 @@ describe('run directories', () => {
 });
 
 /** Spawns `tfexp` with args; resolves with its exit code once it ends. */
-function tfexp(args: string[], onOutput?: (text: string) => void) {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/tfexp.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.on('data', (d: Buffer) => onOutput?.(d.toString()));
-  child.stderr.on('data', (d: Buffer) => onOutput?.(d.toString()));
-  const done = new Promise<number>((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal === null ? -1 : 128))));
-  return { child, done };
-}
-
 describe('interrupt and resume', () => {
   it('SIGINT stops after the current batch (status interrupted, exit 130); resume finishes with the right epoch numbers', async () => {
     const runsDir = tempDir();

@@ -25,6 +25,8 @@ const WANTED_FEATURES = ['timestamp-query', 'bgra8unorm-storage'] as const;
 
 /** The GPU object of the running backend: held while it runs (it keeps Node's event loop alive), dropped by stopWebGpu. */
 let held: GpuLike | null = null;
+/** The adapter the running backend uses (its info as JSON). */
+let heldKey = '';
 
 /**
  * Requests a device on `adapter` and makes `webgpu` the active tfjs backend on it.
@@ -32,9 +34,17 @@ let held: GpuLike | null = null;
  * @throws Error when the device cannot be created or the backend does not start; the message says why.
  */
 export async function startWebGpu(gpu: GpuLike, adapter: GpuAdapterLike): Promise<void> {
+  // One device per adapter and process: a second run in the same process (sweeps, tests) reuses it.
+  const key = JSON.stringify(adapter.info ?? {});
+  if (held !== null && heldKey === key && tf.findBackend('webgpu') !== null) {
+    if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs could not switch back to its webgpu backend');
+    return;
+  }
   const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
   const { registerDecodePixels } = await import('./decode-pixels.js');
+  const { registerDeterministicMatMul } = await import('./deterministic-matmul.js');
   registerDecodePixels();
+  registerDeterministicMatMul();
   const requiredLimits = Object.fromEntries(RAISED_LIMITS.filter((name) => adapter.limits[name] !== undefined).map((name) => [name, adapter.limits[name]]));
   const requiredFeatures = WANTED_FEATURES.filter((name) => adapter.features.has(name));
   const device = await adapter.requestDevice({ requiredFeatures, requiredLimits });
@@ -44,6 +54,7 @@ export async function startWebGpu(gpu: GpuLike, adapter: GpuAdapterLike): Promis
   tf.registerBackend('webgpu', () => new WebGPUBackend(device as ConstructorParameters<typeof WebGPUBackend>[0], adapter.info as never), 0);
   if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs could not start its webgpu backend on this device');
   held = gpu;
+  heldKey = key;
 }
 
 /**
@@ -64,7 +75,3 @@ function setNavigatorGpu(gpu: GpuLike | undefined): void {
   else Object.defineProperty(scope.navigator, 'gpu', { value: gpu, writable: true, configurable: true });
 }
 
-/** Whether tfexp holds a running webgpu backend. */
-export function webGpuRunning(): boolean {
-  return held !== null;
-}
