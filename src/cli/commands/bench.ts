@@ -1,7 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { BACKEND_REQUESTS, selectBackend, type BackendChoice, type BackendRequest } from '../../backend/select.js';
 import { loadExperiment } from '../../config/index.js';
-import { NATIVE_PACKAGES, loadNative } from '../../backend/native.js';
+import { defaultImporter, NATIVE_PACKAGES, loadNative } from '../../backend/native.js';
+import { probeWebGpu } from '../../backend/webgpu/adapter.js';
 import { benchmark, type BenchResult } from '../../train/bench.js';
 import { UsageError } from '../../errors.js';
 import * as message from '../../log/message.js';
@@ -22,11 +23,15 @@ interface BenchArgs {
   out?: string;
 }
 
-/** Backends to measure: the one asked for, else every fast one that works here (never `cpu` unless asked). */
+/**
+ * Backends to measure: the one asked for, else every fast one that works here: tensorflow,
+ * webgpu on a hardware adapter, wasm (never `cpu` or a software adapter unless asked).
+ */
 async function backendsToMeasure(requested: BackendRequest | undefined): Promise<BackendRequest[]> {
   if (requested !== undefined && requested !== 'auto') return [requested];
   const native = await Promise.all(NATIVE_PACKAGES.map((pkg) => loadNative(pkg)));
-  return native.some((n) => n.ok) ? ['tensorflow', 'wasm'] : ['wasm'];
+  const webgpu = await probeWebGpu(defaultImporter);
+  return [...(native.some((n) => n.ok) ? ['tensorflow' as const] : []), ...(webgpu.ok && webgpu.info.kind === 'hardware' ? ['webgpu' as const] : []), 'wasm'];
 }
 
 /** The results table, one row per backend. */
@@ -79,7 +84,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
   describe: 'Measure forward and training speed of an experiment\'s model on each fast backend (synthetic data); print a table and write JSON.',
   builder: (y) =>
     withSet(y.positional('file', { type: 'string', demandOption: true, describe: 'Experiment YAML file' }))
-      .option('backend', { choices: BACKEND_REQUESTS, describe: 'Measure only this backend (cpu only when asked; use --steps 1 with it)' })
+      .option('backend', { choices: BACKEND_REQUESTS, describe: 'Measure only this backend (cpu, and webgpu on a software adapter, only when asked; use --steps 1 with cpu)' })
       .option('batch-size', { type: 'number', describe: 'Samples per batch (default: the experiment\'s train.batch_size)' })
       .option('steps', { type: 'number', default: 10, describe: 'Timed steps per backend' })
       .option('warmup', { type: 'number', default: 2, describe: 'Untimed steps first (0 for the slow cpu backend)' })
