@@ -354,6 +354,15 @@ export function unknownDataTarget(target: string, known: readonly string[]) {
     : `"${target}" is neither a dataset (${known.join(', ')}) nor an experiment file. Name a dataset, or give the path of a .yaml experiment.`;
 }
 
+export function normalizationWithout(layer: string, key: 'center' | 'scale') {
+  const weight = key === 'center' ? 'beta' : 'gamma';
+  return `${layer}: ${key}: false cannot be trained with TensorFlow.js 4.22 (its normalization layers fail without ${weight}, on every backend). Remove ${key}: false (a learned ${weight} starts at ${key === 'center' ? '0' : '1'}, the same as none).`;
+}
+
+export function batchNormAxisNotLast(layer: string, axis: number, rank: number) {
+  return `${layer}: axis ${axis} is not the last axis of its rank-${rank} input [batch, ...]; TensorFlow.js 4.22 cannot train BatchNormalization over another axis (its gradient assumes the last). Use axis: -1 (channels, the Keras default).`;
+}
+
 export function dilationNotTrainable(layer: string) {
   return `${layer}: dilation_rate > 1 cannot be trained with TensorFlow.js 4.22, which has no gradient for dilated convolutions on any backend. Use dilation_rate: 1 (a larger kernel_size or an extra layer widens the receptive field instead).`;
 }

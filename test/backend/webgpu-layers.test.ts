@@ -20,7 +20,8 @@
  * validation, src/model/checks/dilation.ts); BatchNormalization / LayerNormalization
  * with `center: false` or `scale: false` (BatchNormalization throws in training mode;
  * LayerNormalization's gradient throws); BatchNormalization on an axis other than the last
- * (its training gradient throws in FusedBatchNorm_grad).
+ * (its training gradient throws in FusedBatchNorm_grad); validate rejects all three
+ * (src/model/checks/normalization.ts).
  *
  * On a machine without a GPU, Dawn runs on SwiftShader (CPU Vulkan): slow, so every
  * tensor here is tiny. Never dataSync()/arraySync() on webgpu (they need OffscreenCanvas).

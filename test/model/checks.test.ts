@@ -126,6 +126,15 @@ describe('cross-field checks', () => {
     assert.equal(problem?.at.col, colOf(experimentYaml(`[{type: Conv2D, filters: 4, kernel_size: 3, dilation_rate: 2}, ${HEAD}]`), '2}'));
   });
 
+  it('normalization layers tfjs cannot train: without beta or gamma, BatchNormalization off the last axis', () => {
+    const ref = (i: number, name: string, type: string) => message.layerRef(i, name, type);
+    const bn = problemsOf(`[{type: BatchNormalization, center: false, axis: 1}, ${HEAD}]`);
+    assert.deepEqual(bn.map((p) => p.message), [message.normalizationWithout(ref(0, 'batch_normalization', 'BatchNormalization'), 'center'), message.batchNormAxisNotLast(ref(0, 'batch_normalization', 'BatchNormalization'), 1, 4)]);
+    const ln = problemsOf(`[{type: LayerNormalization, scale: false, axis: 1}, ${HEAD}]`);
+    assert.deepEqual(ln.map((p) => p.message), [message.normalizationWithout(ref(0, 'layer_normalization', 'LayerNormalization'), 'scale')]);
+    assert.deepEqual(problemsOf(`[{type: BatchNormalization, axis: 3}, {type: LayerNormalization, axis: 1}, ${HEAD}]`), []);
+  });
+
   it('a learning-rate schedule together with reduce_lr_on_plateau', () => {
     const [problem] = problemsOf(`[${HEAD}]`, '  learning_rate_schedule: {type: cosine_decay, decay_steps: 100}\n  reduce_lr_on_plateau: {}');
     assert.equal(problem?.message, message.SCHEDULE_WITH_REDUCE_LR);

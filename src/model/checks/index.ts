@@ -6,12 +6,13 @@ import { dilationTrainable } from './dilation.js';
 import { inputShapeMatchesDataset } from './input-shape.js';
 import { labelsMatchLoss, logitsMatchActivation } from './losses.js';
 import { monitorsLogged } from './monitors.js';
+import { normalizationTrainable } from './normalization.js';
 import { outputMatchesClasses } from './output-classes.js';
 import { oneLearningRatePolicy } from './schedules.js';
 import { sweepPathsExist } from './sweep.js';
 import type { ModelCheck } from './types.js';
 
-export const MODEL_CHECKS: readonly ModelCheck[] = [inputShapeMatchesDataset, outputMatchesClasses, logitsMatchActivation, labelsMatchLoss, dilationTrainable, oneLearningRatePolicy, monitorsLogged, sweepPathsExist];
+export const MODEL_CHECKS: readonly ModelCheck[] = [inputShapeMatchesDataset, outputMatchesClasses, logitsMatchActivation, labelsMatchLoss, dilationTrainable, normalizationTrainable, oneLearningRatePolicy, monitorsLogged, sweepPathsExist];
 
 /**
  * Runs every model check.
