@@ -3,6 +3,8 @@
  * `commands/`; this is the one place where errors become exit codes:
  * 0 ok, 1 run failed or unexpected error, 2 bad input, 130 interrupted.
  */
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import yargs from 'yargs';
 import { ExitCode, TfexpError, UsageError } from '../errors.js';
 import { benchCommand } from './commands/bench.js';
@@ -62,6 +64,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 // Run when executed directly (`tsx src/cli/main.ts ...`), not when imported by bin/tfexp.js or tests.
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Compared as resolved file URLs, so paths with spaces or symlinks (a bundle's launcher) match too.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -106,6 +106,19 @@ async function importDawn(importer: Importer): Promise<{ ok: true; dawn: DawnMod
   }
 }
 
+/**
+ * One GPU object per Dawn module, never released: dawn.node 0.6.2 crashes (SIGSEGV or SIGABRT
+ * in InstanceBase::ProcessEvents) when a GPU object it made is garbage-collected while the
+ * process runs on. A Map, not a WeakMap, so wrapped modules (tests) keep theirs too.
+ */
+const gpuObjects = new Map<DawnModule, GpuLike>();
+
+function gpuObject(dawn: DawnModule): GpuLike {
+  let gpu = gpuObjects.get(dawn);
+  if (gpu === undefined) gpuObjects.set(dawn, (gpu = dawn.create([])));
+  return gpu;
+}
+
 /** Gives tfjs-backend-webgpu the WebGPU globals it reads (GPUBufferUsage, GPUMapMode, ...), keeping any already there. */
 function installGlobals(globals: Record<string, unknown>): void {
   for (const [name, value] of Object.entries(globals)) {
@@ -139,7 +152,7 @@ export async function probeWebGpu(importer: Importer, env: NodeJS.ProcessEnv = p
   let adapter: GpuAdapterLike | null;
   try {
     installGlobals(dawn.globals ?? {});
-    gpu = dawn.create([]);
+    gpu = gpuObject(dawn);
     adapter = await withTimeout(gpu.requestAdapter({ powerPreference: 'high-performance' }), ADAPTER_TIMEOUT_MS);
   } catch (error) {
     return { ok: false, installed: true, reason: `the adapter request failed: ${String((error as Error).message ?? error).split('\n')[0]}`, vulkan };
