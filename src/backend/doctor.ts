@@ -133,7 +133,7 @@ async function webgpuStatus(importer: Importer): Promise<BackendStatus> {
   const notes = probe.vulkan === null ? [] : vulkanNotes(probe.vulkan);
   if (!probe.ok) {
     const fix = !probe.installed ? message.INSTALL_WEBGPU : (probe.vulkan?.problem ?? undefined);
-    return { backend: 'webgpu', package: pkg, available: false, detail: probe.reason.replace(probe.vulkan?.problem ?? '\0', 'see below'), notes, ...(fix ? { fix } : {}) };
+    return { backend: 'webgpu', package: pkg, available: false, detail: probe.reason, notes, ...(fix ? { fix } : {}) };
   }
   const adapters: GpuAdapterInfo[] = [probe.info];
   const fallback = await probe.gpu.requestAdapter({ forceFallbackAdapter: true }).catch(() => null);

@@ -104,7 +104,7 @@ export async function selectBackend(options: SelectOptions = {}): Promise<Backen
     const started = await tryWebGpu(probe, request);
     if ('choice' in started) return { ...started.choice, reason, skipped };
     skipped.push({ backend: 'webgpu', reason: started.skip });
-    if (request === 'webgpu') throw new BackendError(message.backendUnavailable('webgpu', [started.skip], started.fix));
+    if (request === 'webgpu') throw new BackendError(message.backendUnavailable('webgpu', [started.detail ?? started.skip], started.fix));
   }
 
   if (tensorflowOnCpu !== null && (await tf.setBackend('tensorflow'))) {
@@ -142,10 +142,11 @@ export async function selectBackend(options: SelectOptions = {}): Promise<Backen
  * hardware adapter; an explicit `webgpu` also takes a software one, with a warning.
  * @returns the choice (reason and skipped filled in by the caller), or why not and the fix.
  */
-async function tryWebGpu(probe: WebGpuProbe, request: BackendRequest): Promise<{ choice: Omit<BackendChoice, 'reason' | 'skipped'> } | { skip: string; fix: string }> {
+async function tryWebGpu(probe: WebGpuProbe, request: BackendRequest): Promise<{ choice: Omit<BackendChoice, 'reason' | 'skipped'> } | { skip: string; detail?: string; fix: string }> {
   if (!probe.ok) {
-    const fix = !probe.installed ? message.INSTALL_WEBGPU : probe.vulkan?.problem ? 'Run tfexp doctor for the Vulkan details.' : 'Update the GPU driver, or run tfexp doctor.';
-    return { skip: probe.reason, fix };
+    // The run header lists the short reason; an explicit request gets the whole story.
+    if (probe.vulkan?.problem) return { skip: probe.reason, detail: `no WebGPU adapter: ${probe.vulkan.problem}`, fix: 'Run tfexp doctor for details.' };
+    return { skip: probe.reason, fix: probe.installed ? 'Update the GPU driver, or run tfexp doctor.' : message.INSTALL_WEBGPU };
   }
   const software = probe.info.kind === 'software';
   if (software && request === 'auto') return { skip: message.softwareAdapterSkipped(probe.info), fix: '' };

@@ -410,6 +410,12 @@ export const INSTALL_WEBGPU = 'npm install webgpu (Dawn\'s Node bindings; the pa
 export const VULKAN_LOADER_MISSING =
   'the Vulkan loader libvulkan.so.1 is not installed (Debian/Ubuntu: apt-get install libvulkan1; Fedora: dnf install vulkan-loader)';
 
+export const VULKAN_LOADER_MISSING_SHORT = 'the Vulkan loader libvulkan.so.1 is not installed';
+export const VULKAN_NO_DRIVER_SHORT = 'no Vulkan driver is installed';
+export function vulkanOverrideMissingShort(name: string) {
+  return `${name} names a file that does not exist`;
+}
+
 export function vulkanOverrideMissing(override: string, missing: readonly string[]) {
   return `${override} names ${missing.join(', ')}, which does not exist; fix the path or unset the variable`;
 }

@@ -134,11 +134,12 @@ describe('Vulkan diagnosis', () => {
     const icd = join(dir, 'icd.d');
     mkdirSync(icd);
     assert.equal(vulkanStatus({}, [icd], null).problem, message.VULKAN_LOADER_MISSING);
+    assert.equal(vulkanStatus({}, [icd], null).summary, message.VULKAN_LOADER_MISSING_SHORT);
     assert.equal(vulkanStatus({ LD_LIBRARY_PATH: dir }, [icd], null).loader, loader);
     assert.equal(vulkanStatus({}, [icd], ldconfig(loader)).problem, message.vulkanNoDriver([icd]));
     assert.equal(vulkanStatus({ VK_ICD_FILENAMES: '/nowhere/icd.json' }, [icd], ldconfig(loader)).problem, message.vulkanOverrideMissing('VK_ICD_FILENAMES=/nowhere/icd.json', ['/nowhere/icd.json']));
     writeFileSync(join(icd, 'nvidia_icd.json'), '{}');
-    assert.deepEqual(vulkanStatus({}, [icd], ldconfig(loader)), { loader, drivers: [join(icd, 'nvidia_icd.json')], override: null, problem: null });
+    assert.deepEqual(vulkanStatus({}, [icd], ldconfig(loader)), { loader, drivers: [join(icd, 'nvidia_icd.json')], override: null, problem: null, summary: null });
     assert.equal(vulkanStatus({ VK_ICD_FILENAMES: SWIFTSHADER_ICD }, [], ldconfig(loader)).override, `VK_ICD_FILENAMES=${SWIFTSHADER_ICD}`);
   });
 });

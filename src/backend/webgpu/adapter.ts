@@ -146,7 +146,7 @@ export async function probeWebGpu(importer: Importer, env: NodeJS.ProcessEnv = p
   const imported = await importDawn(importer);
   if (!imported.ok) return { ...imported, vulkan: null };
   const vulkan = preflight(env);
-  if (vulkan?.problem) return { ok: false, installed: true, reason: `no WebGPU adapter: ${vulkan.problem}`, vulkan };
+  if (vulkan?.problem) return { ok: false, installed: true, reason: `no WebGPU adapter: ${vulkan.summary}`, vulkan };
   const { dawn } = imported;
   let gpu: GpuLike;
   let adapter: GpuAdapterLike | null;

@@ -20,6 +20,8 @@ export interface VulkanStatus {
   readonly override: string | null;
   /** Why Vulkan cannot work, with the fix; null when a loader and a driver are there. */
   readonly problem: string | null;
+  /** The problem in a few words (for run headers' lists of skipped backends); null with it. */
+  readonly summary: string | null;
 }
 
 /** Folders the Vulkan loader searches for driver manifests on Linux, in its order. */
@@ -51,9 +53,9 @@ export function vulkanStatus(env: NodeJS.ProcessEnv = process.env, folders: read
   const overrideName = env.VK_DRIVER_FILES ? 'VK_DRIVER_FILES' : env.VK_ICD_FILENAMES ? 'VK_ICD_FILENAMES' : null;
   const override = overrideName === null ? null : `${overrideName}=${env[overrideName]}`;
   const drivers = overrideName === null ? [...new Set(folders.flatMap(manifestsIn))] : env[overrideName]!.split(':').filter((f) => f !== '');
-  let problem: string | null = null;
-  if (loader === null) problem = message.VULKAN_LOADER_MISSING;
-  else if (overrideName !== null && drivers.some((f) => !existsSync(f))) problem = message.vulkanOverrideMissing(override!, drivers.filter((f) => !existsSync(f)));
-  else if (drivers.length === 0) problem = message.vulkanNoDriver(folders);
-  return { loader, drivers, override, problem };
+  const missing = drivers.filter((f) => !existsSync(f));
+  if (loader === null) return { loader, drivers, override, problem: message.VULKAN_LOADER_MISSING, summary: message.VULKAN_LOADER_MISSING_SHORT };
+  if (overrideName !== null && missing.length > 0) return { loader, drivers, override, problem: message.vulkanOverrideMissing(override!, missing), summary: message.vulkanOverrideMissingShort(overrideName) };
+  if (drivers.length === 0) return { loader, drivers, override, problem: message.vulkanNoDriver(folders), summary: message.VULKAN_NO_DRIVER_SHORT };
+  return { loader, drivers, override, problem: null, summary: null };
 }
