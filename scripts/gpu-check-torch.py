@@ -13,9 +13,10 @@ object (and writes it to --out when given).
 
 Figures per batch size:
   train_step_ms        median of synchronised single steps (zero_grad, forward, loss,
-                       backward, optimizer step, then torch.cuda.synchronize): the
-                       closest to tfexp's bench, which reads the loss back every step
-  train_step_ms_pipelined  total time of `steps` back-to-back steps / steps (one sync at the end)
+                       backward, optimizer step, then torch.cuda.synchronize): the peer of
+                       tfexp's bench on CPU backends, which read the loss back every step
+  train_step_ms_pipelined  total time of `steps` back-to-back steps / steps (one sync at the
+                       end): the peer of tfexp's bench on webgpu, which reads back late
   forward_ms           median of synchronised forward passes in eval mode (no dropout,
                        no autograd), like tfexp bench's model.predict on one batch
   samples_per_second   batch / train_step_ms * 1000

@@ -5,7 +5,7 @@
 #
 # Run from the repo root, with .gpu-check carried along:
 #     bash scripts/gpu-check.sh
-# Dry run here, on SwiftShader, with a tiny model (about two minutes):
+# Dry run here, on SwiftShader, with a tiny model (about a minute):
 #     GPU_CHECK_PRESET=tiny OUT=/tmp/gpu-check-out bash scripts/gpu-check.sh
 #
 # What it does, each step time-limited, a failing step recorded and the rest still run,
@@ -223,7 +223,7 @@ step() {
 }
 TFEXP=("$NODE" "$APP/dist/tfexp.mjs")
 
-# Most telling figures first; doctor last (dawn.node may crash or hang in it, see the report).
+# Most telling figures first; doctor last (it only describes the setup).
 # ---------------------------------------------------------------- bench
 : > "$OUT/bench.log"
 for batch in $BATCHES; do

@@ -65,6 +65,15 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 // Run when executed directly (`tsx src/cli/main.ts ...`), not when imported by bin/tfexp.js or tests.
 // Compared as resolved file URLs, so paths with spaces or symlinks (a bundle's launcher) match too.
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+if (import.meta.url === scriptUrl(process.argv[1])) {
   process.exitCode = await main(process.argv.slice(2));
+}
+
+/** The file URL of the script node was started with, or null (none, or not a file: `node -e`). */
+function scriptUrl(script: string | undefined): string | null {
+  try {
+    return script === undefined ? null : pathToFileURL(realpathSync(script)).href;
+  } catch {
+    return null;
+  }
 }

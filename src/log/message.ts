@@ -377,6 +377,10 @@ export function runAlreadyCompleted(dir: string, epochs: number) {
   return `${dir} already completed its ${epochs} epoch(s); nothing to resume. To train longer, run its experiment.yaml with --set train.epochs=N.`;
 }
 
+export function resumingOnBackend(backend: string) {
+  return `Resuming on ${backend}, the backend this run trained on (--backend to choose another).`;
+}
+
 export function runWithoutCheckpoint(dir: string, epochs: number) {
   return `${dir} finished ${epochs} epoch(s) but has no checkpoint/ to continue from. Start a new run with its experiment.yaml.`;
 }
@@ -436,7 +440,7 @@ export function softwareAdapterSkipped(adapter: { vendor: string; architecture: 
 }
 
 export function softwareAdapterWarning(adapter: { vendor: string; architecture: string; description: string; device: string; kind: string }) {
-  return `WebGPU adapter ${adapterLine(adapter)} emulates a GPU on the CPU: fine for checking correctness, far slower than --backend wasm for training`;
+  return `WebGPU adapter ${adapterLine(adapter).replace(/, software$/, '')} is a software adapter: it emulates a GPU on the CPU, fine for checking correctness, far slower than --backend wasm for training`;
 }
 
 export function webgpuSoftwareOnly(adapter: { vendor: string; architecture: string; description: string; device: string; kind: string }) {

@@ -147,7 +147,8 @@ export async function trainLoop(inputs: LoopInputs): Promise<LoopResult> {
       for (const cb of callbacks) cb.onEpochEnd?.(epoch, logs, state);
       await inputs.onEpochSaved(record, step);
       if (stopReason !== undefined) break;
-      if (inputs.interrupted()) return { interrupted: true, lastEpoch };
+      // Ctrl-C during the last epoch's end: the training is done, so finish the run (test, model).
+      if (inputs.interrupted() && epoch < inputs.epochs) return { interrupted: true, lastEpoch };
     }
     for (const cb of callbacks) cb.onTrainEnd?.(state);
     return { interrupted: false, lastEpoch, ...(stopReason !== undefined ? { stoppedBy: stopReason } : {}) };

@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { selectBackend, type BackendChoice, type BackendRequest } from '../backend/select.js';
+import { BACKEND_REQUESTS, selectBackend, type BackendChoice, type BackendRequest } from '../backend/select.js';
 import { cpuModel } from '../backend/cores.js';
 import { loadExperiment, type LoadedExperiment } from '../config/index.js';
 import { experimentToYaml } from '../config/render.js';
@@ -298,7 +298,8 @@ export async function runExperiment(file: string, options: RunOptions = {}): Pro
 /**
  * Continues an interrupted or failed run in its own directory, from its last
  * checkpoint to its planned epochs, appending to the same metrics. A run that
- * stopped before its first checkpoint starts again from epoch 1.
+ * stopped before its first checkpoint starts again from epoch 1. It runs on the backend
+ * run.json records unless `options.backend` or TFEXP_BACKEND says otherwise.
  * @throws UsageError (exit 2) when `dir` is not a run directory, is already completed,
  *   or has finished epochs but no checkpoint; otherwise as runExperiment.
  */
@@ -309,7 +310,11 @@ export async function resumeRun(dir: string, options: RunOptions = {}): Promise<
   const info = store.readRun();
   if (info.status === 'completed') throw new UsageError(message.runAlreadyCompleted(dir, info.epochs_completed));
   if (info.epochs_completed > 0 && !store.hasCheckpoint()) throw new UsageError(message.runWithoutCheckpoint(dir, info.epochs_completed));
-  const p = await prepare(resolve(dir, 'experiment.yaml'), options.sets ?? [], options, say);
+  // Same backend as before unless told otherwise (--backend, TFEXP_BACKEND): another backend computes other digits.
+  const recorded = (info.backend as { name?: string } | null)?.name;
+  const sameBackend = options.backend === undefined && !process.env.TFEXP_BACKEND && BACKEND_REQUESTS.includes(recorded as BackendRequest) ? (recorded as BackendRequest) : undefined;
+  if (sameBackend !== undefined) say(message.resumingOnBackend(sameBackend));
+  const p = await prepare(resolve(dir, 'experiment.yaml'), options.sets ?? [], sameBackend === undefined ? options : { ...options, backend: sameBackend }, say);
   const metrics = store.readMetrics();
   let startEpoch = 1;
   let startStep = 0;

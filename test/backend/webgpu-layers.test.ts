@@ -62,7 +62,7 @@ const skip = typeof webgpu === 'string' ? webgpu : false;
 
 after(async () => {
   await tf.setBackend('cpu');
-  // The GPU object keeps Node's event loop alive: drop it so the test process can exit.
+  // Frees the device's buffers; later test files start their own.
   stopWebGpu();
 });
 

@@ -13,7 +13,8 @@ import { loadExperiment } from '../../src/config/index.js';
 import { gatherBatch } from '../../src/data/batches.js';
 import { batches, type DataSplit } from '../../src/data/index.js';
 import { compileExperiment } from '../../src/model/index.js';
-import { resumeRun, runExperiment } from '../../src/train/run.js';
+import * as message from '../../src/log/message.js';
+import { runExperiment } from '../../src/train/run.js';
 import { ResultQueue, trainStep } from '../../src/train/step.js';
 import { tempDir } from '../helpers.js';
 import { writeRunFixture } from './fixtures.js';
@@ -46,7 +47,12 @@ describe('tfexp run --backend webgpu', { skip }, () => {
     assert.equal(json(join(dir, 'run.json')).status, 'interrupted');
     assert.ok(existsSync(join(dir, 'checkpoint', 'state.json')), 'checkpoint of epoch 1');
 
-    const resumed = await resumeRun(dir, quiet);
+    // `tfexp resume` as the hint says, no --backend: it continues on the backend the run used.
+    let resumedOutput = '';
+    const resume = tfexp(['resume', dir], (text) => void (resumedOutput += text), env);
+    assert.equal(await resume.done, 0, resumedOutput);
+    assert.ok(resumedOutput.includes(message.resumingOnBackend('webgpu')), resumedOutput);
+    const resumed = { info: json(join(dir, 'run.json')), metrics: json(join(dir, 'metrics.json')) as { history: { epoch: number }[]; test: Record<string, number> | null } };
     assert.equal(resumed.info.status, 'completed');
     assert.deepEqual(readdirSync(dir).sort(), ['checkpoint', 'experiment.yaml', 'metrics.json', 'model', 'plots', 'report.html', 'run.json', 'summary.txt']);
     const run = json(join(dir, 'run.json'));

@@ -46,7 +46,7 @@ export interface GpuLike {
 
 /** The `webgpu` package's exports. */
 export interface DawnModule {
-  /** Makes a GPU object; `flags` are Dawn options such as `backend=vulkan`. Keeping it referenced keeps Node alive. */
+  /** Makes a GPU object; `flags` are Dawn options such as `backend=vulkan`. (dawn.node 0.6.2 must never garbage-collect one: see gpuObject). */
   create(flags: string[]): GpuLike;
   /** WebGPU's global constants and classes (GPUBufferUsage, GPUMapMode, ...), which tfjs-backend-webgpu reads from globalThis. */
   readonly globals: Record<string, unknown>;
@@ -100,7 +100,8 @@ async function importDawn(importer: Importer): Promise<{ ok: true; dawn: DawnMod
     return { ok: true, dawn: (await importer(WEBGPU_PACKAGE)) as DawnModule };
   } catch (error) {
     const err = error as NodeJS.ErrnoException;
-    const missing = (err.code === 'ERR_MODULE_NOT_FOUND' || err.code === 'MODULE_NOT_FOUND') && String(err.message).includes(WEBGPU_PACKAGE);
+    // The package itself missing, not a file inside it (a dawn.node for another platform only).
+    const missing = (err.code === 'ERR_MODULE_NOT_FOUND' || err.code === 'MODULE_NOT_FOUND') && new RegExp(`Cannot find (package|module) '${WEBGPU_PACKAGE}'`).test(String(err.message));
     if (missing) return { ok: false, installed: false, reason: 'not installed' };
     return { ok: false, installed: true, reason: `installed, but dawn.node failed to load: ${String(err.message ?? err).split('\n')[0]}` };
   }

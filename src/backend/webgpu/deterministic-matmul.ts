@@ -7,8 +7,9 @@
  *
  * tfexp wraps BatchMatMul and _FusedMatMul so those calls run the tiled MatMulPackedProgram
  * instead (no atomics; one fixed summation order). Other calls are untouched. Porting Note:
- * Conv2D's 1x1 fast path calls the same implementation internally and is not covered; no
- * layer tfexp builds has 1x1 convolutions over 2,000 or more channels.
+ * Conv2D's 1x1 fast path (a 1x1 Conv2D, SeparableConv2D's pointwise step) calls the same
+ * implementation inside the kernel and is not covered: such a convolution over 2,000 or
+ * more input channels on a single image may still use split-K.
  */
 import * as tf from '@tensorflow/tfjs';
 

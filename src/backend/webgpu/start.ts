@@ -8,7 +8,7 @@
  * its adapter came from (Node 21+ has a `navigator` without `gpu`; Node 20 has none).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { GpuAdapterLike, GpuLike } from './adapter.js';
+import { describeAdapter, type GpuAdapterLike, type GpuLike } from './adapter.js';
 
 /** Device limits tfjs-backend-webgpu raises to the adapter's maximum (its base.ts does the same). */
 const RAISED_LIMITS = [
@@ -23,7 +23,7 @@ const RAISED_LIMITS = [
 /** Optional features tfjs-backend-webgpu uses when present (timestamps for its profiler). */
 const WANTED_FEATURES = ['timestamp-query', 'bgra8unorm-storage'] as const;
 
-/** The GPU object of the running backend: held while it runs (it keeps Node's event loop alive), dropped by stopWebGpu. */
+/** The GPU object of the running backend, held while it runs. */
 let held: GpuLike | null = null;
 /** The adapter the running backend uses (its info as JSON). */
 let heldKey = '';
@@ -35,7 +35,7 @@ let heldKey = '';
  */
 export async function startWebGpu(gpu: GpuLike, adapter: GpuAdapterLike): Promise<void> {
   // One device per adapter and process: a second run in the same process (sweeps, tests) reuses it.
-  const key = JSON.stringify(adapter.info ?? {});
+  const key = JSON.stringify(describeAdapter(adapter));
   if (held !== null && heldKey === key && tf.findBackend('webgpu') !== null) {
     if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs could not switch back to its webgpu backend');
     return;
@@ -58,8 +58,9 @@ export async function startWebGpu(gpu: GpuLike, adapter: GpuAdapterLike): Promis
 }
 
 /**
- * Stops the webgpu backend (its buffers and device are freed) and drops the GPU object,
- * so Node can exit. tfjs falls back to its default backend. A no-op when webgpu is not running.
+ * Stops the webgpu backend (its buffers and device are freed) and removes `navigator.gpu`;
+ * tfjs falls back to its default backend. A no-op when webgpu is not running. (Node exits
+ * with a running backend too; this is for code that wants the GPU memory back.)
  */
 export function stopWebGpu(): void {
   if (tf.findBackend('webgpu') !== null) tf.removeBackend('webgpu');

@@ -3,7 +3,7 @@
  * Dawn opens `libvulkan.so.1` (the Khronos loader, Debian package libvulkan1), which
  * reads driver manifests (ICD JSON files) from the folders of the Vulkan loader spec
  * (LoaderInterfaceArchitecture.md, "Linux Driver Discovery"), or only those named by
- * VK_DRIVER_FILES / VK_ICD_FILENAMES when set.
+ * VK_DRIVER_FILES / VK_ICD_FILENAMES when set, plus any VK_ADD_DRIVER_FILES.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -24,13 +24,18 @@ export interface VulkanStatus {
   readonly summary: string | null;
 }
 
-/** Folders the Vulkan loader searches for driver manifests on Linux, in its order. */
+/** Folders the Vulkan loader searches for driver manifests on Linux, in its order (XDG config, /etc, XDG data). */
 export function driverFolders(env: NodeJS.ProcessEnv): string[] {
-  const configDirs = (env.XDG_CONFIG_DIRS || '/etc/xdg').split(':');
-  const dataDirs = (env.XDG_DATA_DIRS || '/usr/local/share:/usr/share').split(':');
   const home = env.HOME ?? homedir();
-  return [...configDirs.map((d) => join(d, 'vulkan/icd.d')), '/etc/vulkan/icd.d', ...dataDirs.map((d) => join(d, 'vulkan/icd.d')), join(home, '.local/share/vulkan/icd.d')];
+  const configHome = env.XDG_CONFIG_HOME || join(home, '.config');
+  const configDirs = (env.XDG_CONFIG_DIRS || '/etc/xdg').split(':');
+  const dataHome = env.XDG_DATA_HOME || join(home, '.local/share');
+  const dataDirs = (env.XDG_DATA_DIRS || '/usr/local/share:/usr/share').split(':');
+  return [configHome, ...configDirs, '/etc', dataHome, ...dataDirs].map((d) => join(d, 'vulkan/icd.d'));
 }
+
+/** Folders dlopen(3) searches after LD_LIBRARY_PATH and the ldconfig cache (ld.so(8)'s trusted directories). */
+const TRUSTED_LIBRARY_DIRS = ['/lib', '/usr/lib', '/lib64', '/usr/lib64'];
 
 function manifestsIn(folder: string): string[] {
   try {
@@ -49,10 +54,12 @@ function manifestsIn(folder: string): string[] {
  * @param cache `ldconfig -p` text (default: this machine's; null for none).
  */
 export function vulkanStatus(env: NodeJS.ProcessEnv = process.env, folders: readonly string[] = driverFolders(env), cache: string | null = ldconfigCache()): VulkanStatus {
-  const loader = findLibrary('libvulkan.so.1', env, cache)?.path ?? null;
+  const loader =
+    findLibrary('libvulkan.so.1', env, cache)?.path ?? TRUSTED_LIBRARY_DIRS.map((d) => join(d, 'libvulkan.so.1')).find((path) => existsSync(path)) ?? null;
   const overrideName = env.VK_DRIVER_FILES ? 'VK_DRIVER_FILES' : env.VK_ICD_FILENAMES ? 'VK_ICD_FILENAMES' : null;
   const override = overrideName === null ? null : `${overrideName}=${env[overrideName]}`;
-  const drivers = overrideName === null ? [...new Set(folders.flatMap(manifestsIn))] : env[overrideName]!.split(':').filter((f) => f !== '');
+  const added = (env.VK_ADD_DRIVER_FILES ?? '').split(':').filter((f) => f !== '');
+  const drivers = [...(overrideName === null ? [...new Set(folders.flatMap(manifestsIn))] : env[overrideName]!.split(':').filter((f) => f !== '')), ...added];
   const missing = drivers.filter((f) => !existsSync(f));
   if (loader === null) return { loader, drivers, override, problem: message.VULKAN_LOADER_MISSING, summary: message.VULKAN_LOADER_MISSING_SHORT };
   if (overrideName !== null && missing.length > 0) return { loader, drivers, override, problem: message.vulkanOverrideMissing(override!, missing), summary: message.vulkanOverrideMissingShort(overrideName) };

@@ -5,7 +5,9 @@
  * Porting Notes:
  * - Keras sets `stop_training` and the loop breaks after the batch. tfexp's
  *   `TrainingState.stop` waits for the end of the epoch, so this callback also
- *   throws a `TrainingError` carrying the same reason, which ends the loop at once.
+ *   throws a `TrainingError` carrying the same reason, which ends the loop at once. On webgpu
+ *   a batch's loss arrives up to 4 batches after it ran (src/train/step.ts), so up to 4 more
+ *   batches may have run; the reason still names the batch whose loss was not finite.
  * - On by default (`train.terminate_on_nan: true`); in Keras it is opt-in.
  * - Batches with no `loss` in their logs are skipped, as in Keras.
  */
