@@ -377,6 +377,19 @@ export function runAlreadyCompleted(dir: string, epochs: number) {
   return `${dir} already completed its ${epochs} epoch(s); nothing to resume. To train longer, run its experiment.yaml with --set train.epochs=N.`;
 }
 
+export function runStillRunning(dir: string, pid: number, host: string, heartbeat: string | null) {
+  return `${dir} is still running (process ${pid} on ${host}${heartbeat ? `, last heartbeat ${heartbeat}` : ''}); stop it first (Ctrl-C), or wait for it.`;
+}
+
+export function checkpointMismatch(dir: string, changes: readonly { path: string; checkpoint: string; now: string }[]) {
+  const list = changes.map((c) => `${c.path}: ${c.checkpoint} -> ${c.now}`).join('; ');
+  return `${dir}/experiment.yaml no longer matches its checkpoint (${list}); the checkpoint's weights and optimizer state belong to the other settings. Put the settings back to resume, or start a new run: npx tfexp run ${dir}/experiment.yaml`;
+}
+
+export function continuingToEpochs(planned: number, before: number) {
+  return `Continuing to ${plural(planned, 'epoch')}, planned ${before}.`;
+}
+
 export function resumingOnBackend(backend: string) {
   return `Resuming on ${backend}, the backend this run trained on (--backend to choose another).`;
 }

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic, writeJsonAtomic } from './atomic.js';
 import { loadModel, loadOptimizer, saveModel, saveOptimizer } from './model-io.js';
+import type { Fingerprint } from './fingerprint.js';
 
 export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted';
 
@@ -40,6 +41,11 @@ export interface RunInfo {
   params: { total: number; trainable: number; non_trainable: number };
   flops_per_sample: number;
   dataset: { name: string; train: number; validation: number; test: number; validation_from: string };
+  /** The machine and process training it (src/runs/liveness.ts tells a live run from a dead one). */
+  host?: string;
+  pid?: number;
+  /** ISO 8601; rewritten every HEARTBEAT_SECONDS while training. */
+  heartbeat_at?: string | null;
 }
 
 /** metrics.json. */
@@ -55,6 +61,8 @@ export interface CheckpointState {
   step: number;
   learning_rate: number;
   callbacks: unknown[];
+  /** What the checkpoint is valid for (absent in checkpoints written before tfexp recorded it). */
+  fingerprint?: Fingerprint;
 }
 
 export class RunStore {
@@ -134,6 +142,12 @@ export class RunStore {
 
   hasCheckpoint(): boolean {
     return this.checkpointDir() !== undefined;
+  }
+
+  /** The newest checkpoint's loop state (state.json) without loading its weights, or null when there is none. */
+  checkpointState(): CheckpointState | null {
+    const dir = this.checkpointDir();
+    return dir === undefined ? null : (JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as CheckpointState);
   }
 
   /** Loads the checkpointed weights into `model` and optimizer; returns the loop state. */

@@ -9,6 +9,7 @@
  * `interrupted` (exit 130). Either way every finished epoch stays in metrics.json.
  */
 import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { BACKEND_REQUESTS, selectBackend, type BackendChoice, type BackendRequest } from '../backend/select.js';
@@ -18,11 +19,13 @@ import { experimentToYaml } from '../config/render.js';
 import { loadExperimentData, splitIndices, type LoadedDataset, type SplitIndices } from '../data/index.js';
 import { RunFailed, RunInterrupted, TfexpError, UsageError } from '../errors.js';
 import * as message from '../log/message.js';
-import { compileExperiment, type CompiledExperiment } from '../model/index.js';
+import { compileExperiment, planExperiment, type CompiledExperiment } from '../model/index.js';
 import { formatSummary } from '../model/summary.js';
 import { updateRunPlots } from '../plots/index.js';
 import { runReportHtml } from '../plots/report.js';
 import { createRunDir } from '../runs/dir.js';
+import { fingerprint, fingerprintChanges } from '../runs/fingerprint.js';
+import { HEARTBEAT_SECONDS, liveStatus } from '../runs/liveness.js';
 import { RunStore, type Metrics, type RunInfo } from '../runs/store.js';
 import { versions } from '../version.js';
 import { buildCallbacks } from './callbacks/index.js';
@@ -73,9 +76,17 @@ export function sayer(options: RunOptions): (line: string) => void {
   return (line) => write(`${line}\n`);
 }
 
-async function prepare(file: string, sets: readonly string[], options: RunOptions, say: (line: string) => void): Promise<Prepared> {
+/**
+ * Loads and checks the experiment, then the backend and the data, then builds the model.
+ * @param check more checks of the loaded experiment (resume: the checkpoint's fingerprint),
+ *   run with the model checks before any backend starts or data loads, so a bad experiment
+ *   costs no download.
+ */
+async function prepare(file: string, sets: readonly string[], options: RunOptions, say: (line: string) => void, check?: (loaded: LoadedExperiment) => void): Promise<Prepared> {
   const loaded = loadExperiment(file, sets);
   const { experiment } = loaded;
+  planExperiment(loaded);
+  check?.(loaded);
   const choice = await selectBackend({
     ...(options.backend !== undefined ? { request: options.backend } : {}),
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
@@ -191,6 +202,13 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
     );
   };
   const watch = watchInterrupts(say, () => finish('interrupted', 'interrupted by the user (second Ctrl-C, mid-epoch)'));
+  // The heartbeat tells compare and resume this run is alive (src/runs/liveness.ts).
+  const beat = () => {
+    info.heartbeat_at = new Date().toISOString();
+    if (info.status === 'running') store.writeRun(info);
+  };
+  const heartbeat = setInterval(beat, HEARTBEAT_SECONDS * 1000);
+  heartbeat.unref();
   try {
     const result = await trainLoop({
       model,
@@ -208,6 +226,7 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
       onEpochRecord: (record: EpochRecord) => {
         metrics.history.push({ ...record });
         info.epochs_completed = record.epoch;
+        info.heartbeat_at = new Date().toISOString();
         metrics.best = bestEpoch(metrics.history, monitor, mode);
         store.writeMetrics(metrics);
         store.writeRun(info);
@@ -218,6 +237,7 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
           step,
           learning_rate: getLearningRate(model.optimizer),
           callbacks: p.callbacks.map((cb) => cb.saveState?.() ?? null),
+          fingerprint: fingerprint(experiment),
         });
         await refreshReport();
       },
@@ -242,6 +262,7 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
     await refreshReport().catch(() => {});
     throw error instanceof TfexpError ? error : new RunFailed(`run failed: ${reason} (details in ${store.dir}/run.json)`);
   } finally {
+    clearInterval(heartbeat);
     watch.dispose();
     model.optimizer.dispose();
     model.dispose();
@@ -287,6 +308,9 @@ export async function runExperiment(file: string, options: RunOptions = {}): Pro
     params: { total: plan.trainableParams + plan.nonTrainableParams, trainable: plan.trainableParams, non_trainable: plan.nonTrainableParams },
     flops_per_sample: plan.flops,
     dataset: { name: p.data.name, train: p.split.train.length, validation: p.validationFrom === 'split' ? p.split.validation.length : p.validationFrom === 'test' ? p.split.test.length : 0, test: p.split.test.length, validation_from: p.validationFrom },
+    host: hostname(),
+    pid: process.pid,
+    heartbeat_at: new Date().toISOString(),
   };
   const metrics: Metrics = { history: [], test: null, best: null };
   store.writeRun(info);
@@ -309,12 +333,20 @@ export async function resumeRun(dir: string, options: RunOptions = {}): Promise<
   if (!store.isRun()) throw new UsageError(message.notARunDir(dir));
   const info = store.readRun();
   if (info.status === 'completed') throw new UsageError(message.runAlreadyCompleted(dir, info.epochs_completed));
+  if (liveStatus(info) === 'running') throw new UsageError(message.runStillRunning(dir, info.pid!, info.host ?? '?', info.heartbeat_at ?? null));
   if (info.epochs_completed > 0 && !store.hasCheckpoint()) throw new UsageError(message.runWithoutCheckpoint(dir, info.epochs_completed));
   // Same backend as before unless told otherwise (--backend, TFEXP_BACKEND): another backend computes other digits.
   const recorded = (info.backend as { name?: string } | null)?.name;
   const sameBackend = options.backend === undefined && !process.env.TFEXP_BACKEND && BACKEND_REQUESTS.includes(recorded as BackendRequest) ? (recorded as BackendRequest) : undefined;
   if (sameBackend !== undefined) say(message.resumingOnBackend(sameBackend));
-  const p = await prepare(resolve(dir, 'experiment.yaml'), options.sets ?? [], sameBackend === undefined ? options : { ...options, backend: sameBackend }, say);
+  const saved = store.checkpointState();
+  const matchesCheckpoint = (loaded: LoadedExperiment) => {
+    const changes = saved?.fingerprint === undefined ? [] : fingerprintChanges(saved.fingerprint, fingerprint(loaded.experiment));
+    if (changes.length > 0) throw new UsageError(message.checkpointMismatch(dir, changes));
+  };
+  const p = await prepare(resolve(dir, 'experiment.yaml'), options.sets ?? [], sameBackend === undefined ? options : { ...options, backend: sameBackend }, say, matchesCheckpoint);
+  const planned = p.loaded.experiment.train.epochs;
+  if (planned !== info.epochs_planned) say(message.continuingToEpochs(planned, info.epochs_planned));
   const metrics = store.readMetrics();
   let startEpoch = 1;
   let startStep = 0;
@@ -334,6 +366,10 @@ export async function resumeRun(dir: string, options: RunOptions = {}): Promise<
     command: invocation(),
     backend: p.choice,
     epochs_completed: startEpoch - 1,
+    epochs_planned: planned,
+    host: hostname(),
+    pid: process.pid,
+    heartbeat_at: new Date().toISOString(),
   } satisfies Partial<RunInfo>);
   store.writeRun(info);
   say(header(p, info.id, dir, startEpoch));

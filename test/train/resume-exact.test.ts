@@ -11,28 +11,14 @@ import { describe, it } from 'node:test';
 import { resumeRun, runExperiment, type RunOptions } from '../../src/train/run.js';
 import { tempDir } from '../helpers.js';
 import { writeRunFixture } from './fixtures.js';
+import { interruptingAt } from './interrupting.js';
 
 const EPOCHS = 4;
 /** The history's numbers, without the timings. */
 const numbers = (history: Record<string, number>[]) => history.map(({ seconds: _s, ...rest }) => rest);
 
-/** Options that press Ctrl-C (SIGINT) as soon as epoch `at` starts, so the run keeps epochs 1..at-1. */
-function stoppingAt(at: number, sets: string[], runsDir: string): RunOptions {
-  let sent = false;
-  return {
-    backend: 'cpu',
-    runsDir,
-    sets,
-    live: false,
-    write: (text) => {
-      if (!sent && text.includes(`Epoch ${at}/${EPOCHS}`)) {
-        sent = true;
-        // The run's own SIGINT handler asks the loop to stop after the current batch.
-        setImmediate(() => process.emit('SIGINT'));
-      }
-    },
-  };
-}
+/** Options that press Ctrl-C as soon as epoch `at` starts, so the run keeps epochs 1..at-1. */
+const stoppingAt = (at: number, sets: string[], runsDir: string): RunOptions => interruptingAt(`Epoch ${at}/${EPOCHS}`, { backend: 'cpu', runsDir, sets });
 
 for (const optimizer of ['{type: rmsprop, learning_rate: 0.01}', '{type: adam, learning_rate: 0.01}', '{type: adamax, learning_rate: 0.01}']) {
   describe(`resume with ${optimizer}, dropout and exponential_decay`, () => {
