@@ -1,12 +1,16 @@
 /**
  * Reading run directories for `tfexp compare`, robustly: a folder that is not
  * a run is skipped with a warning; a failed, interrupted or running run is
- * kept with whatever metrics it has; a corrupt metrics.json is reported, not fatal.
+ * kept with whatever metrics it has. A broken run (run.json unreadable, or
+ * metrics.json corrupt or missing) is reported as broken: its status cell says
+ * so in a few words, the detail goes to a warning, and the command exits 2
+ * after printing the table of the others.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { glob } from 'tinyglobby';
+import * as message from '../log/message.js';
 import type { Metrics, RunInfo } from '../runs/store.js';
 
 /** A run as compare sees it. */
@@ -17,8 +21,22 @@ export interface ComparedRun {
   readonly metrics: Metrics | null;
   /** The resolved experiment (experiment.yaml), or null when unreadable. */
   readonly experiment: Record<string, unknown> | null;
-  /** What was wrong with this run's files, if anything. */
+  /**
+   * What is wrong with this run's files, in a few words for its status cell
+   * (`corrupt metrics.json`), or null; the detail went to a warning.
+   */
   readonly problem: string | null;
+}
+
+/** A run folder among the inputs whose files are broken: an invalid input (exit 2). */
+export interface BrokenRun {
+  readonly dir: string;
+  /** The broken file: run.json (the run is skipped) or metrics.json (the run is listed without metrics). */
+  readonly file: 'run.json' | 'metrics.json';
+  /** What is wrong, in a few words: `corrupt run.json`, `corrupt metrics.json`, `missing metrics.json`. */
+  readonly what: string;
+  /** What is wrong with it, one printable line (control characters escaped, cut). */
+  readonly detail: string;
 }
 
 /**
@@ -48,30 +66,91 @@ function readJson(path: string): unknown {
   return JSON.parse(readFileSync(path, 'utf8'));
 }
 
-/** Reads one run; undefined (with a warning) when run.json itself is unreadable. */
-export function readRun(dir: string, warn: (line: string) => void): ComparedRun | undefined {
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Longest detail a warning quotes; JSON.parse quotes the text around the error, which can be anything. */
+const DETAIL_LIMIT = 200;
+
+const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * `text` as one printable line: newline, CR and tab as `\n`, `\r`, `\t`; other
+ * C0 and C1 control characters (ESC...) and DEL as `\xNN`; line separators and
+ * bidirectional overrides (which reorder what a terminal shows) as `\uNNNN`;
+ * the rest cut to `limit` characters (code points) with `...`.
+ */
+export function printable(text: string, limit = DETAIL_LIMIT): string {
+  const hex = (c: string, digits: number) => c.charCodeAt(0).toString(16).padStart(digits, '0');
+  const escaped = text.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (c) => NAMED_ESCAPES[c] ?? (c.charCodeAt(0) < 0x100 ? `\\x${hex(c, 2)}` : `\\u${hex(c, 4)}`),
+  );
+  const chars = [...escaped];
+  return chars.length <= limit ? escaped : `${chars.slice(0, limit).join('')}...`;
+}
+
+/** Why `value` is not a metrics.json, or null when it is one. */
+function metricsShapeProblem(value: unknown): string | null {
+  if (!isObject(value)) return 'not a JSON object';
+  if (!Array.isArray(value.history)) return 'no "history" list';
+  if (!value.history.every(isObject)) return '"history" holds something other than objects';
+  if (value.test !== undefined && value.test !== null && !isObject(value.test)) return '"test" is not an object';
+  return null;
+}
+
+/** One run as read: the run, when run.json is readable, and what is broken, if anything. */
+export interface ReadRun {
+  readonly run: ComparedRun | undefined;
+  readonly broken: BrokenRun | undefined;
+}
+
+/**
+ * Reads one run. run.json unreadable: no run, broken (a warning, the run is skipped).
+ * metrics.json unparsable, not a metrics file, or missing from a run that is not
+ * running: the run without metrics, status `corrupt metrics.json` or `missing
+ * metrics.json`, broken (a warning with the detail). A running run may not have
+ * written metrics.json yet: not broken.
+ */
+export function readRun(dir: string, warn: (line: string) => void): ReadRun {
   let info: RunInfo;
   try {
-    info = readJson(join(dir, 'run.json')) as RunInfo;
+    const value = readJson(join(dir, 'run.json'));
+    if (!isObject(value)) throw new Error('not a JSON object');
+    info = value as unknown as RunInfo;
   } catch (error) {
-    warn(`${dir}: run.json is unreadable (${(error as Error).message}); skipped`);
-    return undefined;
+    const broken: BrokenRun = { dir, file: 'run.json', what: 'corrupt run.json', detail: printable((error as Error).message) };
+    warn(message.corruptRunJson(printable(dir, Infinity), broken.detail));
+    return { run: undefined, broken };
   }
   let metrics: Metrics | null = null;
   let problem: string | null = null;
-  try {
-    metrics = readJson(join(dir, 'metrics.json')) as Metrics;
-    if (!Array.isArray(metrics.history)) throw new Error('no "history" list');
-  } catch (error) {
-    metrics = null;
-    problem = `metrics.json is unreadable: ${(error as Error).message.split('\n')[0]}`;
-    warn(`${dir}: ${problem}`);
+  let broken: BrokenRun | undefined;
+  const path = join(dir, 'metrics.json');
+  if (!existsSync(path)) {
+    if (info.status !== 'running') {
+      problem = message.MISSING_METRICS_STATUS;
+      broken = { dir, file: 'metrics.json', what: problem, detail: 'no such file' };
+      warn(message.missingMetrics(printable(dir, Infinity), printable(String(info.status))));
+    }
+  } else {
+    try {
+      const value = readJson(path);
+      const shape = metricsShapeProblem(value);
+      if (shape !== null) throw new Error(shape);
+      metrics = value as Metrics;
+    } catch (error) {
+      problem = message.CORRUPT_METRICS_STATUS;
+      broken = { dir, file: 'metrics.json', what: problem, detail: printable((error as Error).message) };
+      warn(message.corruptMetrics(printable(dir, Infinity), printable(String(info.status)), broken.detail));
+    }
   }
   let experiment: Record<string, unknown> | null = null;
   try {
-    experiment = parseYaml(readFileSync(join(dir, 'experiment.yaml'), 'utf8')) as Record<string, unknown>;
+    const value: unknown = parseYaml(readFileSync(join(dir, 'experiment.yaml'), 'utf8'));
+    experiment = isObject(value) ? value : null;
   } catch {
     experiment = null;
   }
-  return { dir, info, metrics, experiment, problem };
+  return { run: { dir, info, metrics, experiment, problem }, broken };
 }

@@ -1,7 +1,9 @@
 /** The comparison table: one row per run, the differing settings, then the metrics. */
 import { stringify } from 'csv-stringify/sync';
+import stringWidth from 'string-width';
 import * as message from '../log/message.js';
-import type { ComparedRun } from './load.js';
+import { liveStatus, type LivenessFields } from '../runs/liveness.js';
+import { printable, type ComparedRun } from './load.js';
 import { paramColumns } from './params.js';
 
 export const FORMATS = ['table', 'markdown', 'csv', 'json'] as const;
@@ -43,7 +45,7 @@ export function buildTable(runs: readonly ComparedRun[], allParams = false): Com
     const backend = run.info.backend as Parameters<typeof message.backendCell>[0] | null;
     return [
       run.info.id ?? run.dir,
-      run.problem === null ? run.info.status : `${run.info.status} (${run.problem})`,
+      run.problem ?? (run.info.status === undefined ? null : message.statusCell(liveStatus(run.info as LivenessFields))),
       ...values[i]!,
       run.metrics?.history.length ?? null,
       round(final?.loss),
@@ -75,7 +77,17 @@ export function sortTable(table: CompareTable, column: string): CompareTable {
   return { ...table, rows };
 }
 
-const text = (cell: Cell) => (cell === null ? '-' : String(cell));
+/** A cell as text for the terminal formats: "-" for null; control characters (a newline in a description) escaped. */
+const text = (cell: Cell) => (cell === null ? '-' : printable(String(cell), Infinity));
+
+/**
+ * Pads `cell` to `width` terminal columns: by display width (string-width), so
+ * wide characters (CJK: two columns each) and combining marks line up.
+ */
+function pad(cell: string, width: number, right: boolean): string {
+  const fill = ' '.repeat(Math.max(0, width - stringWidth(cell)));
+  return right ? fill + cell : cell + fill;
+}
 
 /** The table in one of the formats. */
 export function formatTable(table: CompareTable, format: Format): string {
@@ -89,9 +101,10 @@ export function formatTable(table: CompareTable, format: Format): string {
       return [line(table.columns), line(table.columns.map(() => '---')), ...table.rows.map((r) => line(r.map(text)))].join('\n') + '\n';
     }
     case 'table': {
-      const cells = [table.columns, ...table.rows.map((r) => r.map(text))];
-      const widths = table.columns.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
-      return cells.map((r) => r.map((c, i) => (typeof table.rows[0]?.[i] === 'number' ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n') + '\n';
+      const cells = [table.columns.map((c) => text(c)), ...table.rows.map((r) => r.map(text))];
+      const widths = table.columns.map((_, i) => Math.max(...cells.map((r) => stringWidth(r[i]!))));
+      const numeric = table.columns.map((_, i) => table.rows.some((r) => typeof r[i] === 'number'));
+      return cells.map((r) => r.map((c, i) => pad(c, widths[i]!, numeric[i]!)).join('  ').trimEnd()).join('\n') + '\n';
     }
   }
 }

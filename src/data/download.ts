@@ -2,12 +2,15 @@
  * Downloads one dataset file into the cache, safely: the bytes go to a temporary file in the
  * target folder, are verified by SHA-256, and only then renamed to their final name (rename is
  * atomic within one file system), so an interrupted or corrupt download never looks complete.
+ * The target folder (and any missing parents) is created only once the server has answered with
+ * the file, and removed again, with the parents it created, if the download then fails and leaves it
+ * empty: a failed download never leaves an empty dataset folder in the cache.
  * Uses Node's built-in fetch; a progress bar (cli-progress) is drawn only on a terminal.
  */
 import { SingleBar } from 'cli-progress';
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, readFile, rename, rm, rmdir } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { DataError } from '../errors.js';
 import * as message from '../log/message.js';
 import { checkFile, type FileCheck } from './checksum.js';
@@ -28,6 +31,8 @@ export interface DownloadOptions {
   readonly checksums: ChecksumTable;
   /** Draw a progress bar on stderr. Default: whether stderr is a terminal. */
   readonly progress?: boolean;
+  /** Replaces Node's global `fetch` (tests inject failures with it). */
+  readonly fetch?: (url: string) => Promise<Response>;
 }
 
 /**
@@ -35,23 +40,27 @@ export interface DownloadOptions {
  * @param name canonical name for the checksum lookup (without `.gz`).
  * @returns the checksum outcome of the saved file.
  * @throws DownloadFailure when the request fails, the server answers an HTTP error, or the connection
- *   ends early (the temporary file is removed in every case).
+ *   ends early (the temporary file is removed in every case, and so are the folders this call created
+ *   when they are left empty).
  * @throws DataError when the downloaded bytes do not match the known SHA-256 (removed as well).
  */
 export async function downloadFile(url: string, dir: string, fileName: string, name: string, options: DownloadOptions): Promise<FileCheck> {
-  await mkdir(dir, { recursive: true });
   const target = join(dir, fileName);
   const temp = join(dir, `.${fileName}.${process.pid}-${randomBytes(4).toString('hex')}.part`);
   const showBar = options.progress ?? process.stderr.isTTY === true;
+  const get = options.fetch ?? fetch;
   let bar: SingleBar | undefined;
+  let created: string | undefined;
+  let saved = false;
   try {
     let response: Response;
     try {
-      response = await fetch(url);
+      response = await get(url);
     } catch (error) {
       throw new DownloadFailure(url, describeFetchError(error));
     }
     if (!response.ok || response.body === null) throw new DownloadFailure(url, message.downloadHttp(response.status, response.statusText));
+    created = await mkdir(dir, { recursive: true });
     const total = Number(response.headers.get('content-length') ?? 0);
     if (showBar) {
       bar = new SingleBar({ format: `${fileName} [{bar}] {percentage}% {value}/{total} bytes`, stream: process.stderr, hideCursor: true });
@@ -75,10 +84,30 @@ export async function downloadFile(url: string, dir: string, fileName: string, n
     const check = checkFile(target, bytes, name, options.checksums);
     if (check.checksum === 'mismatch') throw new DataError(message.checksumMismatch(url, check.expected!, check.actual!, check.compared!), url);
     await rename(temp, target);
+    saved = true;
     return check;
   } finally {
     bar?.stop();
     await rm(temp, { force: true });
+    if (!saved && created !== undefined) await removeEmptyFolders(dir, created);
+  }
+}
+
+/**
+ * Removes `dir` and its parents up to and including `top` (the first folder `mkdir` created), deepest
+ * first, stopping at the first one that is not empty (another process may be downloading into it).
+ */
+async function removeEmptyFolders(dir: string, top: string): Promise<void> {
+  const last = resolve(top);
+  for (let at = resolve(dir); ; at = dirname(at)) {
+    const rel = relative(last, at);
+    if (rel.startsWith('..') || isAbsolute(rel)) return; // not inside what mkdir created
+    try {
+      await rmdir(at);
+    } catch {
+      return;
+    }
+    if (at === last) return;
   }
 }
 

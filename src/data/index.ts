@@ -6,7 +6,8 @@
  *   load.ts      find/download, verify, parse and check a dataset
  *   random.ts, split.ts  seeded shuffle, limits, validation split
  *   batches.ts   uint8 -> float32 tensors, one batch at a time
- *   stats.ts     class balance and pixel statistics
+ *   stats.ts     label histograms, class balance and pixel statistics
+ *   labels.ts    do the labels fit the model's classes (checkLabels)
  */
 import { dirname, resolve, sep } from 'node:path';
 import type { DataConfig } from '../config/index.js';
@@ -39,3 +40,4 @@ export { BUILTIN_DATASETS, DATASETS, builtinDataset } from './datasets.js';
 export { loadDataset, loadIdxDataset, type DataSplit, type LoadedDataset, type LoadOptions } from './load.js';
 export { batches, type Batch } from './batches.js';
 export { splitIndices, type SplitIndices } from './split.js';
+export { checkLabels } from './labels.js';

@@ -24,6 +24,8 @@ export interface DataSplit {
   /** Shape [count]; class indices 0..numClasses-1, dtype uint8. */
   readonly labels: Uint8Array;
   readonly count: number;
+  /** The labels file, as messages name it (for .npz `archive.npz:y_train.npy`); unset for splits built in memory. */
+  readonly labelsFile?: string;
 }
 
 /** A dataset in memory, with where it came from. */
@@ -59,6 +61,8 @@ export interface LoadOptions {
   readonly progress?: boolean;
   /** Receives one line per download ("downloading URL -> file"). Default: silent. */
   readonly log?: (line: string) => void;
+  /** Replaces Node's global `fetch` for downloads (tests only). */
+  readonly fetch?: (url: string) => Promise<Response>;
 }
 
 /**
@@ -186,7 +190,7 @@ function assemble(set: ParsedSet, numClasses: number): [DataSplit, DataSplit, [n
     for (let i = 0; i < data.length; i++) {
       if (data[i]! >= numClasses) throw new DataError(message.labelOutOfRange(labels.path, i, data[i]!, numClasses), labels.path);
     }
-    return [{ images: images.array.data, labels: data, count }, [s[1]!, s[2]!, s[3] ?? 1]];
+    return [{ images: images.array.data, labels: data, count, labelsFile: labels.path }, [s[1]!, s[2]!, s[3] ?? 1]];
   };
   const [train, trainShape] = split(set.trainImages, set.trainLabels);
   const [test, testShape] = split(set.testImages, set.testLabels);
@@ -209,7 +213,7 @@ async function download(name: BuiltinDatasetName, dir: string, checksums: Checks
     const url = `${base}/${file}`;
     options.log?.(message.downloading(url, join(dir, file)));
     try {
-      await downloadFile(url, dir, file, canonical, { checksums, progress: options.progress });
+      await downloadFile(url, dir, file, canonical, { checksums, progress: options.progress, ...(options.fetch ? { fetch: options.fetch } : {}) });
     } catch (error) {
       if (!(error instanceof DownloadFailure)) throw error;
       const npz = DATASETS[name].download === 'npz' ? `${name}.npz` : undefined;

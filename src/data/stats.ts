@@ -1,14 +1,30 @@
-/** Summary statistics of a loaded split, for `tfexp data`. */
+/** Summary statistics of a loaded split, for `tfexp data` and the label check (`labels.ts`). */
 import type { DataSplit } from './load.js';
 
 /**
+ * How many samples carry each label value, in one pass over the uint8 labels.
+ * @returns 256 counts; entry v counts labels equal to v.
+ */
+export function labelHistogram(labels: Uint8Array): Uint32Array {
+  const counts = new Uint32Array(256);
+  for (let i = 0; i < labels.length; i++) counts[labels[i]!]!++;
+  return counts;
+}
+
+/** The label values that occur in any of `histograms` (from `labelHistogram`), ascending. */
+export function presentLabels(...histograms: readonly Uint32Array[]): number[] {
+  const present: number[] = [];
+  for (let v = 0; v < 256; v++) if (histograms.some((h) => h[v]! > 0)) present.push(v);
+  return present;
+}
+
+/**
  * Samples per class.
- * @returns an array of length numClasses; entry k counts labels equal to k.
+ * @returns an array of length numClasses; entry k counts labels equal to k (labels >= numClasses are not counted).
  */
 export function classCounts(split: DataSplit, numClasses: number): number[] {
-  const counts = new Array<number>(numClasses).fill(0);
-  for (const label of split.labels) counts[label]!++;
-  return counts;
+  const histogram = labelHistogram(split.labels);
+  return Array.from({ length: numClasses }, (_, k) => histogram[k] ?? 0);
 }
 
 /**

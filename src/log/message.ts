@@ -386,6 +386,15 @@ export function checkpointMismatch(dir: string, changes: readonly { path: string
   return `${dir}/experiment.yaml no longer matches its checkpoint (${list}); the checkpoint's weights and optimizer state belong to the other settings. Put the settings back to resume, or start a new run: npx tfexp run ${dir}/experiment.yaml`;
 }
 
+/** A run's status for tables: `stale (process gone)` for a running run whose process died (src/runs/liveness.ts). */
+export function statusCell(status: string) {
+  return status === 'stale' ? 'stale (process gone)' : status;
+}
+
+export function runningAsOf(time: string) {
+  return `running as of ${time.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} (tfexp compare tells whether it still is)`;
+}
+
 export function continuingToEpochs(planned: number, before: number) {
   return `Continuing to ${plural(planned, 'epoch')}, planned ${before}.`;
 }
@@ -473,6 +482,200 @@ export function badThreads(value: unknown, fromEnv: boolean) {
 
 export function badCount(flag: string, value: unknown, min: number) {
   return `${flag} must be an integer >= ${min}, got ${JSON.stringify(value)}`;
+}
+
+// DATA: labels
+
+/** One label value and how many samples carry it, in a split. */
+export interface LabelCount {
+  readonly label: number;
+  readonly count: number;
+}
+
+/** Labels of one split that the model cannot output. */
+export interface SplitLabelsOutside {
+  readonly split: 'train' | 'test';
+  /** The labels file (for .npz, `archive.npz:y_train.npy`); undefined when unknown. */
+  readonly file: string | undefined;
+  /** Ascending by label. */
+  readonly outside: readonly LabelCount[];
+}
+
+/** Label values listed before the rest is summed up as "N other values". */
+const LABELS_LISTED = 8;
+
+/** "a", "a and b", "a, b and c". */
+const andList = (items: readonly string[]) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
+
+/** "42 (3 samples) and 255 (1 sample)"; past 8 values: "..., 17 (2 samples) and 30 other values (95 samples)". */
+export function labelCounts(values: readonly LabelCount[]) {
+  const shown = values.length > LABELS_LISTED ? values.slice(0, LABELS_LISTED - 1) : values;
+  const items = shown.map((v) => `${v.label} (${plural(v.count, 'sample')})`);
+  const rest = values.slice(shown.length);
+  if (rest.length > 0) items.push(`${rest.length} other values (${plural(rest.reduce((n, v) => n + v.count, 0), 'sample')})`);
+  return andList(items);
+}
+
+/** "labels 42 (3 samples) and 255 (1 sample) in train labels FILE are outside 0..9 for the 10 units of LAYER" */
+export function splitLabelsOutside(p: SplitLabelsOutside, units: number, layer: string) {
+  const one = p.outside.length === 1;
+  const where = p.file === undefined ? `the ${p.split} split` : `${p.split} labels ${p.file}`;
+  return `${one ? 'label' : 'labels'} ${labelCounts(p.outside)} in ${where} ${one ? 'is' : 'are'} outside 0..${units - 1} for the ${plural(units, 'unit')} of ${layer}.`;
+}
+
+/**
+ * Labels that the final layer has no unit for (they would train silently: a one-hot of an index past the
+ * last unit is all zeros). One line per split, then the fix.
+ * @param needed the largest label + 1.
+ */
+export function labelsOutsideModel(splits: readonly SplitLabelsOutside[], units: number, layer: string, needed: number) {
+  return [
+    ...splits.map((s) => splitLabelsOutside(s, units, layer)),
+    `Labels are class indices into the model's output, so they must lie in 0..${units - 1}. Set units: ${needed} on the final Dense layer if these are real classes, or fix the labels.`,
+  ].join('\n');
+}
+
+/** "0..9, 42, 255": ascending distinct labels as runs; past 8 runs, "..., 40..41, (+5 more), 255". */
+export function labelRuns(labels: readonly number[]) {
+  const runs: string[] = [];
+  for (let i = 0; i < labels.length; ) {
+    let j = i;
+    while (j + 1 < labels.length && labels[j + 1] === labels[j]! + 1) j++;
+    runs.push(i === j ? String(labels[i]) : `${labels[i]}..${labels[j]}`);
+    i = j + 1;
+  }
+  if (runs.length <= LABELS_LISTED) return runs.join(', ');
+  return [...runs.slice(0, LABELS_LISTED - 1), `(+${runs.length - LABELS_LISTED} more)`, runs[runs.length - 1]].join(', ');
+}
+
+/**
+ * The classes a loaded dataset actually holds (distinct labels in train and test), for `tfexp data`:
+ * "10 classes present (labels 0..9)", "12 classes present (labels 0..9, 42, 255; range 0..255)", and for a
+ * built-in dataset missing some of its classes "9 classes present (...) of mnist's 10".
+ * @param present ascending distinct labels; `declared` the built-in dataset's class count (undefined for `idx`).
+ */
+export function classesPresent(present: readonly number[], dataset: string, declared: number | undefined) {
+  if (present.length === 0) return 'no labels';
+  const first = present[0]!;
+  const last = present[present.length - 1]!;
+  const contiguous = last - first + 1 === present.length;
+  const text = `${present.length} ${present.length === 1 ? 'class' : 'classes'} present (labels ${labelRuns(present)}${contiguous ? '' : `; range ${first}..${last}`})`;
+  return declared !== undefined && (present.length !== declared || last >= declared) ? `${text} of ${dataset}'s ${declared}` : text;
+}
+
+/** The `tfexp data` counts line, with the classes present (`classesPresent`). */
+export function dataCountsPresent(train: number, test: number, shape: readonly number[], classes: string) {
+  return `train: ${thousands(train)} samples, test: ${thousands(test)} samples; sample shape ${shape.join('x')}; ${classes}`;
+}
+
+/** `tfexp data <experiment>`: the data does not fit the experiment's model (run refuses it). */
+export function dataDoesNotFitModel(file: string, detail: string) {
+  return `warning: ${file}: tfexp run would refuse this data:\n${detail}`;
+}
+
+// COMPARE: broken runs
+
+/** The status cell of a run whose metrics.json does not parse or is not a metrics file (the detail goes to a warning). */
+export const CORRUPT_METRICS_STATUS = 'corrupt metrics.json';
+
+/** The status cell of a run that is not running and has no metrics.json. */
+export const MISSING_METRICS_STATUS = 'missing metrics.json';
+
+export function corruptMetrics(dir: string, status: string, detail: string) {
+  return `${dir}: corrupt metrics.json: ${detail}; listed without metrics (run.json says ${status})`;
+}
+
+export function missingMetrics(dir: string, status: string) {
+  return `${dir}: no metrics.json; listed without metrics (run.json says ${status})`;
+}
+
+export function corruptRunJson(dir: string, detail: string) {
+  return `${dir}: corrupt run.json: ${detail}; skipped`;
+}
+
+/**
+ * After the table: the broken run folders among the inputs (exit 2).
+ * @param broken each folder, what is wrong in a few words (`corrupt metrics.json`), and whether the table lists it.
+ * @param shown how many runs the table shows (0: no table, nothing was readable).
+ */
+export function brokenRuns(broken: readonly { dir: string; what: string; listed: boolean }[], shown: number) {
+  const list = broken.map((b) => `${b.dir} (${b.what}${b.listed || shown === 0 ? '' : ', not in the table'})`).join(', ');
+  const count = broken.length === 1 ? '1 broken run folder' : `${broken.length} broken run folders`;
+  const table = shown === 0 ? 'No run is readable' : 'The table shows the readable runs';
+  return `${count} among the inputs (details in the warnings above): ${list}. ${table}; repair or remove the broken folder(s), or leave them out of the arguments.`;
+}
+
+// RUNS: write errors
+
+/** Why a write failed, in words: from its errno code, else the operating system's message (`detail`). */
+export function writeCause(code: string | undefined, detail: string) {
+  switch (code) {
+    case 'ENOSPC':
+      return 'the disk is full (ENOSPC: no space left on device)';
+    case 'EDQUOT':
+      return 'the disk is full for your user: its quota is used up (EDQUOT: disk quota exceeded)';
+    case 'EROFS':
+      return 'the file system is read-only (EROFS)';
+    case 'EACCES':
+      return 'permission denied (EACCES)';
+    case 'EPERM':
+      return 'permission denied (EPERM: operation not permitted)';
+    default:
+      return detail;
+  }
+}
+
+/** A file tfexp writes (outside a run's own bookkeeping) could not be written. */
+export function writeFailed(file: string, cause: string) {
+  return `cannot write ${file}: ${cause}`;
+}
+
+/** "epochs 1-3", "epoch 1", "epochs 1, 2, 4". */
+function epochList(epochs: readonly number[]) {
+  if (epochs.length === 1) return `epoch ${epochs[0]}`;
+  const contiguous = epochs.every((e, i) => i === 0 || e === epochs[i - 1]! + 1);
+  return `epochs ${contiguous ? `${epochs[0]}-${epochs[epochs.length - 1]}` : epochs.join(', ')}`;
+}
+
+/**
+ * A file of a run directory could not be written during a run: which file, why, what the run
+ * kept on disk, and how to go on once the cause is fixed.
+ * @param w.metricsEpochs the epochs metrics.json holds (null: no readable metrics.json);
+ *   w.checkpoint the newest complete checkpoint folder (`checkpoint/` or `checkpoint.old/`) and its epoch;
+ *   w.resumable false when the run has no run.json, experiment.yaml or metrics.json yet;
+ *   w.finished true when the checkpoint holds the last planned epoch (only the test and model/ are left).
+ */
+export function runWriteFailed(w: {
+  readonly dir: string;
+  readonly file: string;
+  readonly what?: string | undefined;
+  readonly cause: string;
+  readonly kind: 'disk-full' | 'quota' | 'read-only' | 'permission' | 'other';
+  readonly removed: readonly string[];
+  readonly metricsEpochs: readonly number[] | null;
+  readonly checkpoint: { readonly folder: string; readonly epoch: number } | null;
+  readonly resumable: boolean;
+  readonly finished: boolean;
+}) {
+  const metrics =
+    w.metricsEpochs === null ? 'no readable metrics.json' : w.metricsEpochs.length === 0 ? 'no completed epoch in metrics.json' : `${epochList(w.metricsEpochs)} in metrics.json`;
+  const checkpoint = w.checkpoint === null ? 'no checkpoint yet' : `the checkpoint of epoch ${w.checkpoint.epoch} in ${w.checkpoint.folder}/`;
+  const removed = w.removed.length > 0 ? `; the partial ${w.removed.join(', ')} was removed` : '';
+  const fix = {
+    'disk-full': 'Free some space on that disk',
+    quota: 'Free some space (or have your disk quota raised)',
+    'read-only': `Make that file system writable (or copy ${w.dir} to a writable disk and resume the copy)`,
+    permission: `Give your user write access to ${w.dir} (e.g. chmod -R u+w ${w.dir})`,
+    other: 'Fix that',
+  }[w.kind];
+  const next = !w.resumable
+    ? `then delete ${w.dir} and run the experiment again (training had not started, so there is nothing to resume)`
+    : w.checkpoint === null
+      ? `then start it again from epoch 1 with: npx tfexp resume ${w.dir}`
+      : w.finished
+        ? `then finish it (test evaluation and model/) with: npx tfexp resume ${w.dir}`
+        : `then continue from epoch ${w.checkpoint.epoch + 1} with: npx tfexp resume ${w.dir}`;
+  return `cannot write ${w.file}${w.what ? ` (${w.what})` : ''}: ${w.cause}. Kept: ${metrics} and ${checkpoint}${removed}. ${fix}, ${next}`;
 }
 
 // CLI

@@ -16,10 +16,11 @@ import { BACKEND_REQUESTS, selectBackend, type BackendChoice, type BackendReques
 import { cpuModel } from '../backend/cores.js';
 import { loadExperiment, type LoadedExperiment } from '../config/index.js';
 import { experimentToYaml } from '../config/render.js';
-import { loadExperimentData, splitIndices, type LoadedDataset, type SplitIndices } from '../data/index.js';
+import { checkLabels, loadExperimentData, splitIndices, type LoadedDataset, type SplitIndices } from '../data/index.js';
 import { RunFailed, RunInterrupted, TfexpError, UsageError } from '../errors.js';
 import * as message from '../log/message.js';
 import { compileExperiment, planExperiment, type CompiledExperiment } from '../model/index.js';
+import { layerRef } from '../model/plan.js';
 import { formatSummary } from '../model/summary.js';
 import { updateRunPlots } from '../plots/index.js';
 import { runReportHtml } from '../plots/report.js';
@@ -85,7 +86,7 @@ export function sayer(options: RunOptions): (line: string) => void {
 async function prepare(file: string, sets: readonly string[], options: RunOptions, say: (line: string) => void, check?: (loaded: LoadedExperiment) => void): Promise<Prepared> {
   const loaded = loadExperiment(file, sets);
   const { experiment } = loaded;
-  planExperiment(loaded);
+  const plan = planExperiment(loaded);
   check?.(loaded);
   const choice = await selectBackend({
     ...(options.backend !== undefined ? { request: options.backend } : {}),
@@ -93,6 +94,8 @@ async function prepare(file: string, sets: readonly string[], options: RunOption
   });
   for (const warning of choice.warnings) say(`warning: ${warning}`);
   const data = await loadExperimentData(experiment.data, file, { ...(options.dataDir ? { dataDir: options.dataDir } : {}), log: say });
+  const misfit = checkLabels(data, plan.output[plan.output.length - 1]!, layerRef(plan.layers[plan.layers.length - 1]!.layer));
+  if (misfit !== null) throw misfit;
   const validationFrom = experiment.data.validation === 'test' ? 'test' : experiment.data.validation_split > 0 ? 'split' : 'none';
   const split = splitIndices(data.train.count, data.test.count, {
     seed: experiment.seed,
@@ -183,7 +186,8 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
       runReportHtml({
         title: `${experiment.name} (${info.id})`,
         description: experiment.description,
-        status: info.status + (info.failure_reason ? `: ${info.failure_reason}` : ''),
+        // A static page cannot know when the process dies: a running status says as of when.
+        status: info.status === 'running' ? message.runningAsOf(new Date().toISOString()) : info.status + (info.failure_reason ? `: ${info.failure_reason}` : ''),
         facts: {
           backend: `${p.choice.name} (${message.packageAndThreads(p.choice)}, ${p.choice.device})`,
           parameters: (plan.trainableParams + plan.nonTrainableParams).toLocaleString('en-US'),

@@ -1,12 +1,16 @@
 /** tfexp compare: differing settings, formats, sorting, robustness, overlay plots. */
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import stringWidth from 'string-width';
 import { compareRuns } from '../../src/compare/index.js';
 import { paramColumns } from '../../src/compare/params.js';
 import { buildTable, formatTable, sortTable } from '../../src/compare/table.js';
 import { overlayRows } from '../../src/plots/compare-spec.js';
+import * as message from '../../src/log/message.js';
+import { createRunDir } from '../../src/runs/dir.js';
 import { runCli, tempDir } from '../helpers.js';
 
 /** Writes a fake run directory with the given experiment, status and metrics. */
@@ -80,16 +84,131 @@ describe('compare runs', () => {
     const status = Object.fromEntries(result.table.rows.map((r) => [r[0], r[1]]));
     assert.equal(status.failed, 'failed');
     assert.equal(status.stopped, 'interrupted');
-    assert.match(String(status.corrupt), /^completed \(metrics\.json is unreadable: /);
+    assert.equal(status.corrupt, message.CORRUPT_METRICS_STATUS);
     assert.equal(result.table.rows.length, 4);
     assert.ok(warnings.some((w) => /missing: no such file or folder; skipped/.test(w)), warnings.join('\n'));
-    assert.ok(warnings.some((w) => /corrupt: metrics\.json is unreadable/.test(w)));
+    assert.ok(warnings.some((w) => /corrupt: corrupt metrics\.json: Unexpected end of JSON input/.test(w)), warnings.join('\n'));
+    assert.deepEqual(result.broken.map((b) => [b.dir, b.file]), [[join(root, 'corrupt'), 'metrics.json']]);
   });
 
   it('exits 2 when no run is found', async () => {
     const { code, stderr } = await runCli(['compare', tempDir()]);
     assert.equal(code, 2);
     assert.match(stderr, /no run directories found/);
+  });
+});
+
+/** Lines of the table: stdout without the `plots:` line. */
+const tableLines = (stdout: string) => stdout.split('\n').filter((l) => l !== '' && !l.startsWith('plots: '));
+
+describe('running runs', () => {
+  it('a running run whose process is gone shows as "stale (process gone)"; a live one as running', async () => {
+    const root = tempDir();
+    const dead = fakeRun(root, 'dead', exp(0.001), 'running', hist(0.9, 1), null);
+    const live = fakeRun(root, 'live', exp(0.002), 'running', hist(0.9, 1), null);
+    const mark = (dir: string, pid: number) => {
+      const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+      writeFileSync(join(dir, 'run.json'), JSON.stringify({ ...run, host: hostname(), pid, heartbeat_at: new Date().toISOString() }));
+    };
+    mark(dead, 2 ** 22 + 12345); // above Linux's pid_max default: no such process
+    mark(live, process.pid);
+    const { code, stdout } = await runCli(['compare', root, '--out', join(root, 'cmp')]);
+    assert.equal(code, 0);
+    assert.match(tableLines(stdout).find((l) => l.startsWith('dead '))!, /^dead +stale \(process gone\) /);
+    assert.match(tableLines(stdout).find((l) => l.startsWith('live '))!, /^live +running /);
+  });
+});
+
+describe('broken run folders', () => {
+  /** A metrics.json that JSON.parse quotes at length in its error, with an ESC in it. */
+  const CORRUPT = `{"history": [1, 2, \x1b[31mred, ${'x'.repeat(300)}]}`;
+  it('a corrupt metrics.json: status "corrupt metrics.json", the parse error in a warning, the good runs in the table, exit 2', async () => {
+    const root = tempDir();
+    fakeRun(root, 'good', exp(0.001), 'completed', hist(0.9), { accuracy: 0.9, loss: 0.3 });
+    fakeRun(root, 'failed', exp(0.1), 'failed', hist(0.5, 1), null);
+    fakeRun(root, 'bad', exp(0.02), 'completed', [], null, CORRUPT);
+    const { code, stdout, stderr } = await runCli(['compare', root, '--out', join(root, 'cmp')]);
+    assert.equal(code, 2, stderr);
+    const lines = tableLines(stdout);
+    assert.match(lines[0]!, /^run +status +/);
+    const row = (id: string) => lines.find((l) => l.startsWith(`${id} `));
+    assert.match(row('good')!, /^good +completed +0\.001 +2 /, 'the good runs are in the table');
+    assert.match(row('failed')!, /^failed +failed /);
+    assert.match(row('bad')!, /^bad +corrupt metrics\.json +0\.02 +- /);
+    assert.ok(!/JSON input|not valid JSON|xxxx/.test(stdout), `the parse error stays out of the table:\n${stdout}`);
+    assert.ok(Math.max(...lines.map((l) => stringWidth(l))) < 200, 'no 100-character status column');
+    assert.match(stdout, /^plots: /m, 'the plots are still written');
+    const warning = stderr.split('\n').find((l) => l.startsWith(`warning: ${join(root, 'bad')}: corrupt metrics.json: `));
+    assert.ok(warning, stderr);
+    assert.match(warning, /is not valid JSON|Unexpected token/, 'the detail is in the warning');
+    assert.ok(warning.includes('\\x1b[31mred'), 'ESC is escaped');
+    assert.ok(!stderr.includes('\x1b'), 'no raw control character reaches the terminal');
+    assert.ok(warning.length < 400, 'the detail is cut');
+    assert.ok(stderr.trimEnd().endsWith(message.brokenRuns([{ dir: join(root, 'bad'), what: 'corrupt metrics.json', listed: true }], 3)), stderr);
+  });
+
+  it('other broken files: metrics.json that is not a metrics file, or missing from a finished run; run.json corrupt (skipped)', async () => {
+    const root = tempDir();
+    fakeRun(root, 'good', exp(0.001), 'completed', hist(0.9), { accuracy: 0.9, loss: 0.3 });
+    fakeRun(root, 'shape', exp(0.002), 'completed', [], null, '{"history": [null]}');
+    rmSync(join(fakeRun(root, 'gone', exp(0.003), 'completed', [], null), 'metrics.json'));
+    writeFileSync(join(fakeRun(root, 'norun', exp(0.004), 'completed', hist(0.9), null), 'run.json'), '{"id": ');
+    const warnings: string[] = [];
+    const result = await compareRuns([root], { out: join(root, 'cmp'), warn: (w) => warnings.push(w) });
+    const status = Object.fromEntries(result.table.rows.map((r) => [r[0], r[1]]));
+    assert.deepEqual(status, { good: 'completed', shape: message.CORRUPT_METRICS_STATUS, gone: message.MISSING_METRICS_STATUS });
+    assert.deepEqual(result.broken.map((b) => b.what).sort(), ['corrupt metrics.json', 'corrupt run.json', 'missing metrics.json']);
+    assert.ok(warnings.some((w) => w.includes('shape: corrupt metrics.json: "history" holds something other than objects')), warnings.join('\n'));
+    assert.ok(warnings.some((w) => /norun: corrupt run\.json: .*; skipped$/.test(w)), warnings.join('\n'));
+    const cli = await runCli(['compare', root, '--out', join(root, 'cmp2')]);
+    assert.equal(cli.code, 2);
+    assert.match(cli.stderr, /3 broken run folders among the inputs .*norun \(corrupt run\.json, not in the table\)/);
+  });
+
+  it('exits 0 when no run is broken: failed and interrupted runs, and a running run without metrics.json yet, are valid', async () => {
+    const root = tempDir();
+    fakeRun(root, 'good', exp(0.001), 'completed', hist(0.9), { accuracy: 0.9, loss: 0.3 });
+    fakeRun(root, 'failed', exp(0.1), 'failed', hist(0.5, 1), null);
+    fakeRun(root, 'stopped', exp(0.01), 'interrupted', [], null);
+    rmSync(join(fakeRun(root, 'starting', exp(0.03), 'running', [], null), 'metrics.json'));
+    const { code, stdout, stderr } = await runCli(['compare', root, '--out', join(root, 'cmp')]);
+    assert.equal(code, 0, stderr);
+    assert.equal(stderr, '');
+    assert.match(stdout, /^starting +running /m);
+  });
+
+  it('only broken runs: exit 2 saying none is readable', async () => {
+    const root = tempDir();
+    writeFileSync(join(fakeRun(root, 'norun', exp(0.004), 'completed', hist(0.9), null), 'run.json'), 'null');
+    const { code, stdout, stderr } = await runCli(['compare', root, '--out', join(root, 'cmp')]);
+    assert.equal(code, 2);
+    assert.equal(stdout, '');
+    assert.match(stderr, /1 broken run folder among the inputs .*norun \(corrupt run\.json\)\. No run is readable/);
+  });
+});
+
+describe('wide characters', () => {
+  it('runs named in CJK and Greek keep their names in their folders, and the table aligns by display width', async () => {
+    const root = tempDir();
+    const now = new Date('2026-11-29T12:00:00Z');
+    const runs: [string, number, object][] = [['実験-1', 0.001, {}], ['πείραμα', 0.002, {}], ['baseline', 0.003, { description: 'two\nlines' }]];
+    const ids: string[] = [];
+    for (const [name, lr, extra] of runs) {
+      const { id } = createRunDir(root, name, now);
+      ids.push(id);
+      fakeRun(root, id, exp(lr, { name, ...extra }), 'completed', hist(0.9), { accuracy: 0.9 + lr, loss: 0.3 });
+    }
+    assert.deepEqual(ids, ['20261129-120000-実験-1', '20261129-120000-πείραμα', '20261129-120000-baseline']);
+    assert.deepEqual(readdirSync(root).sort(), [...ids].sort());
+    const { code, stdout, stderr } = await runCli(['compare', root, '--out', join(root, 'cmp')]);
+    assert.equal(code, 0, stderr);
+    const lines = tableLines(stdout);
+    assert.equal(lines.length, 4, `one line per run (a newline in a cell is escaped):\n${stdout}`);
+    assert.ok(lines.some((l) => l.includes('two\\nlines')), 'the newline is shown escaped');
+    assert.deepEqual(lines.map((l) => stringWidth(l)), lines.map(() => stringWidth(lines[0]!)), `every line is as wide:\n${stdout}`);
+    // The column after the wide run ids starts at the same display column in every line.
+    const at = (line: string, text: string) => stringWidth(line.slice(0, line.indexOf(text)));
+    for (const line of lines.slice(1)) assert.equal(at(line, 'completed'), at(lines[0]!, 'status'), line);
   });
 });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -58,10 +58,11 @@ test('download: fetched into the cache, verified by SHA-256, then found there wi
   assert.equal(again.source.origin, 'cache');
 });
 
-test('download: a connection dropped halfway leaves nothing that looks complete in the cache', async () => {
-  const { datasetDir, env } = envFor('cut');
+test('download: a connection dropped halfway leaves nothing in the cache, not even the folders it created', async () => {
+  const { cache, datasetDir, env } = envFor('cut');
   await assert.rejects(loadDataset('mnist', { env, checksums, progress: false }), (e: unknown) => e instanceof DataError && e.message.includes(`${base}/cut/mnist.npz failed`));
-  assert.deepEqual(readdirSync(datasetDir), []);
+  assert.equal(existsSync(datasetDir), false);
+  assert.deepEqual(readdirSync(cache), []); // tfexp/datasets/ were created by this download: removed too
 });
 
 test('download: bytes whose SHA-256 differs from the known one are rejected and removed', async () => {
@@ -70,7 +71,7 @@ test('download: bytes whose SHA-256 differs from the known one are rejected and 
     loadDataset('mnist', { env, checksums: { 'mnist.npz': '0'.repeat(64) }, progress: false }),
     (e: unknown) => e instanceof DataError && e.file === `${base}/ok/mnist.npz` && e.message.includes('expected 0000'),
   );
-  assert.deepEqual(readdirSync(datasetDir), []);
+  assert.equal(existsSync(datasetDir), false);
 });
 
 test('download: offline, the error lists the folders searched, the URL, the reason and the files to provide', async () => {
@@ -99,4 +100,72 @@ test('download: offline, the error lists the folders searched, the URL, the reas
 test('download: an HTTP error status is reported as such', async () => {
   const { env } = envFor('missing');
   await assert.rejects(loadDataset('mnist', { env, progress: false }), (e: unknown) => e instanceof DataError && e.message.includes('HTTP 404 Not Found'));
+});
+
+/** A fetch that fails as Node's does when the network is down (TypeError "fetch failed" with the cause). */
+const failingFetch = async (): Promise<Response> => {
+  throw Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('getaddrinfo ENOTFOUND storage.googleapis.com'), { code: 'ENOTFOUND' }) });
+};
+
+/** A fetch whose response sends `bytes` of a promised `total`, then fails (a reset connection). */
+const resetAfter = (bytes: Uint8Array, total: number) => async (): Promise<Response> => {
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(bytes);
+      controller.error(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+    },
+  });
+  return new Response(body, { status: 200, headers: { 'content-length': String(total) } });
+};
+
+test('download: a failed fetch (injected) leaves no dataset folder, nor the cache folders above it', async () => {
+  const cache = tempDir();
+  const calls: string[] = [];
+  const fetch = async (url: string) => {
+    calls.push(url);
+    return failingFetch();
+  };
+  const error = await loadDataset('mnist', { env: { XDG_CACHE_HOME: cache }, progress: false, fetch }).then(
+    () => assert.fail('expected a DataError'),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof DataError && error.exitCode === 2);
+  assert.deepEqual(calls, ['https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz']);
+  assert.match(error.message, /mnist\.npz failed: fetch failed: getaddrinfo ENOTFOUND/);
+  assert.deepEqual(readdirSync(cache), []);
+});
+
+test('download: a connection reset mid-file (injected) removes the temporary file and the folders it created', async () => {
+  for (const dataset of ['mnist', 'fashion-mnist'] as const) {
+    const cache = tempDir();
+    const fetch = resetAfter(npz.subarray(0, 100), npz.length);
+    await assert.rejects(loadDataset(dataset, { env: { XDG_CACHE_HOME: cache }, checksums: {}, progress: false, fetch }), (e: unknown) => e instanceof DataError && /ECONNRESET/.test(e.message));
+    assert.deepEqual(readdirSync(cache), [], dataset);
+  }
+});
+
+test('download: folders that existed before the download are kept, even empty; files already downloaded are kept', async () => {
+  // An empty dataset folder the user made: not ours to remove.
+  const cache = tempDir();
+  const datasetDir = join(cache, 'tfexp', 'datasets', 'mnist');
+  mkdirSync(datasetDir, { recursive: true });
+  await assert.rejects(loadDataset('mnist', { env: { XDG_CACHE_HOME: cache }, progress: false, fetch: resetAfter(npz.subarray(0, 10), npz.length) }), DataError);
+  assert.deepEqual(readdirSync(datasetDir), []);
+
+  // fashion-mnist comes as four files: the first arrives, the second fails. The folder holds a verified
+  // file (not empty), so it stays, and the next run downloads only what is missing.
+  const cache2 = tempDir();
+  const idx = new Uint8Array(64);
+  let served = 0;
+  const fetch = async (url: string): Promise<Response> => {
+    if (served++ === 0) return new Response(idx, { status: 200, headers: { 'content-length': String(idx.length) } });
+    return resetAfter(idx.subarray(0, 8), idx.length)();
+  };
+  const urls: string[] = [];
+  await assert.rejects(
+    loadDataset('fashion-mnist', { env: { XDG_CACHE_HOME: cache2 }, checksums: {}, progress: false, fetch, log: (l) => urls.push(l) }),
+    (e: unknown) => e instanceof DataError && /train-labels-idx1-ubyte\.gz failed/.test(e.message),
+  );
+  assert.equal(urls.length, 2);
+  assert.deepEqual(readdirSync(join(cache2, 'tfexp', 'datasets', 'fashion-mnist')), ['train-images-idx3-ubyte.gz']);
 });

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { compareRuns } from '../../compare/index.js';
+import { UsageError } from '../../errors.js';
+import { brokenRunsMessage, compareRuns } from '../../compare/index.js';
 import { FORMATS, type Format } from '../../compare/table.js';
 import { output } from '../output.js';
 
@@ -37,5 +38,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     });
     output.out(result.text);
     if (args.format === 'table') output.out(`plots: ${result.out}\n`);
+    // Broken run folders are invalid inputs: exit 2, after the table of the readable runs.
+    if (result.broken.length > 0) throw new UsageError(brokenRunsMessage(result.broken, result.runs.length));
   },
 };

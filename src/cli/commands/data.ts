@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
-import { loadExperiment } from '../../config/index.js';
-import { BUILTIN_DATASETS, isBuiltinDataset } from '../../data/datasets.js';
+import { loadExperiment, type LoadedExperiment } from '../../config/index.js';
+import { BUILTIN_DATASETS, builtinDataset, isBuiltinDataset } from '../../data/datasets.js';
 import { loadExperimentData } from '../../data/index.js';
+import { checkLabels } from '../../data/labels.js';
 import { loadDataset, type LoadedDataset } from '../../data/load.js';
-import { classCounts, pixelStats } from '../../data/stats.js';
-import { UsageError } from '../../errors.js';
+import { labelHistogram, pixelStats, presentLabels } from '../../data/stats.js';
+import { ConfigError, UsageError } from '../../errors.js';
 import * as message from '../../log/message.js';
+import { layerRef, planModel } from '../../model/plan.js';
 import { output } from '../output.js';
 
 interface DataArgs {
@@ -24,27 +26,55 @@ interface DataArgs {
 export async function printDataReport(target: string, dataDir: string | undefined): Promise<void> {
   const options = { dataDir, log: (line: string) => output.err(`${line}\n`) };
   let data: LoadedDataset;
+  let loaded: LoadedExperiment | undefined;
   if (isBuiltinDataset(target)) data = await loadDataset(target, options);
   else if (/\.ya?ml$/i.test(target) || (existsSync(target) && !/(idx\d-ubyte|\.gz|\.npz)$/i.test(target))) {
-    const loaded = loadExperiment(target);
+    loaded = loadExperiment(target);
     data = await loadExperimentData(loaded.experiment.data, target, options);
   } else throw new UsageError(message.unknownDataTarget(target, BUILTIN_DATASETS));
   output.out(`${formatDataReport(data)}\n`);
+  if (loaded !== undefined) {
+    const misfit = labelsMisfit(loaded, data);
+    if (misfit !== undefined) output.err(`${message.dataDoesNotFitModel(target, misfit)}\n`);
+  }
 }
 
-/** The report text of `printDataReport` (pure). */
+/**
+ * What `tfexp run` would refuse about this data for the experiment's model (labels past the final
+ * layer's units), or undefined. A model that does not plan is `validate`'s business: not reported here.
+ */
+function labelsMisfit(loaded: LoadedExperiment, data: LoadedDataset): string | undefined {
+  let plan;
+  try {
+    plan = planModel(loaded);
+  } catch (error) {
+    if (error instanceof ConfigError) return undefined;
+    throw error;
+  }
+  const last = plan.layers[plan.layers.length - 1];
+  if (last === undefined || plan.output.length !== 1) return undefined;
+  return checkLabels(data, plan.output[0]!, layerRef(last.layer))?.message;
+}
+
+/**
+ * The report text of `printDataReport` (pure). Classes are those actually present in train or test
+ * (distinct labels and their range), plus, for a built-in dataset, any of its classes that are absent.
+ */
 export function formatDataReport(data: LoadedDataset): string {
-  const trainCounts = classCounts(data.train, data.numClasses);
-  const testCounts = classCounts(data.test, data.numClasses);
+  const trainCounts = labelHistogram(data.train.labels);
+  const testCounts = labelHistogram(data.test.labels);
+  const present = presentLabels(trainCounts, testCounts);
+  const declared = builtinDataset(data.name)?.numClasses;
+  const rows = [...new Set([...Array.from({ length: declared ?? 0 }, (_, k) => k), ...present])].sort((a, b) => a - b);
   const { mean, std } = pixelStats(data.train);
   const first = data.train.labels[0];
   return [
     message.dataSource(data.name, data.source.dir, data.source.origin, data.source.format, data.source.downloaded),
     ...data.source.files.map((f) => message.dataFileLine(f.path, f.checksum, f.compared)),
-    message.dataCounts(data.train.count, data.test.count, data.sampleShape, data.numClasses),
+    message.dataCountsPresent(data.train.count, data.test.count, data.sampleShape, message.classesPresent(present, data.name, declared)),
     ...(first === undefined ? [] : [message.dataFirstLabel(first, data.classNames[first] ?? String(first))]),
     message.DATA_CLASS_BALANCE,
-    ...trainCounts.map((n, k) => message.dataClassLine(k, data.classNames[k] ?? String(k), n, testCounts[k]!, data.train.count)),
+    ...rows.map((k) => message.dataClassLine(k, data.classNames[k] ?? String(k), trainCounts[k]!, testCounts[k]!, data.train.count)),
     message.dataPixels(mean, std),
   ].join('\n');
 }
