@@ -2,9 +2,13 @@
  * Rewrites shorthand forms to their full object form before validation, as
  * Keras accepts `optimizer='adam'` and `loss='mse'` for the objects:
  *   train.optimizer: adam  ->  {type: adam}
- *   train.loss: mse        ->  {type: mse}
- * Then ajv fills the object's defaults, and code sees one form only.
+ *   train.loss: mse        ->  {type: mean_squared_error}
+ * Keras's own spellings are first rewritten to tfexp's names (keras-names.ts:
+ * `RMSprop` -> `rmsprop`, `mse` -> `mean_squared_error`, `acc` -> `accuracy`,
+ * `padding: SAME` -> `same`, ...). Then ajv fills the object's defaults, and code
+ * sees one form and one spelling only.
  */
+import { normalizeKerasNames } from './keras-names.js';
 import { isPlainObject } from './pointer.js';
 
 const SHORTHAND_PATHS = [
@@ -12,8 +16,9 @@ const SHORTHAND_PATHS = [
   ['train', 'loss'],
 ] as const;
 
-/** Expands shorthands in place. Values of other types are left for validation to report. */
+/** Expands shorthands and Keras spellings in place. Values of other types are left for validation to report. */
 export function expandShorthands(data: Record<string, unknown>): void {
+  normalizeKerasNames(data);
   for (const [section, key] of SHORTHAND_PATHS) {
     const parent = data[section];
     if (isPlainObject(parent) && typeof parent[key] === 'string') {

@@ -9,6 +9,7 @@ import { getIn, parsePointer, type Path } from './pointer.js';
 import { ExperimentSchema, type Experiment } from './schema/index.js';
 import { knownKeys } from './schema-walk.js';
 import type { Locator } from './source.js';
+import { kerasSpellingsAt } from './keras-names.js';
 import { closestMatch } from './suggest.js';
 
 let compiled: ReturnType<Ajv['compile']> | undefined;
@@ -131,7 +132,7 @@ function describe(error: ErrorObject, path: Path, data: unknown): Described {
       const known = ((schema.oneOf as { properties: { type: { const: string } } }[]) ?? []).map((v) => v.properties.type.const);
       const kind = taggedKind(path);
       if (params.error === 'mapping' && typeof params.tagValue === 'string') {
-        return { text: message.unknownType(kind, params.tagValue, closestMatch(params.tagValue, known), known), at: [...path, 'type'] };
+        return { text: message.unknownType(kind, params.tagValue, closestMatch(params.tagValue, [...known, ...kerasSpellingsAt([...path, 'type'])]), known), at: [...path, 'type'] };
       }
       if (params.error === 'mapping') {
         return { text: message.wrongType('type', `one of ${known.join(', ')}`, params.tagValue), at: [...path, 'type'] };
@@ -144,7 +145,7 @@ function describe(error: ErrorObject, path: Path, data: unknown): Described {
       return { text: message.wrongType(name, typeWord(String(params.type)), error.data) };
     case 'enum': {
       const allowed = params.allowedValues as unknown[];
-      const suggestion = typeof error.data === 'string' ? closestMatch(error.data, allowed.map(String)) : undefined;
+      const suggestion = typeof error.data === 'string' ? closestMatch(error.data, [...allowed.map(String), ...kerasSpellingsAt(path)]) : undefined;
       if (name === 'type' && typeof error.data === 'string') {
         return { text: message.unknownType(taggedKind(path.slice(0, -1)), error.data, suggestion, allowed.map(String)) };
       }

@@ -20,7 +20,7 @@ describe('tfexp validate', () => {
     const dir = writeFiles({
       'base.yaml': GOOD,
       'typo.yaml': 'extends: base.yaml\nmodel:\n  layers:\n    - {type: Conv2D, filters: 8, kernal_size: 3}\n',
-      'type.yaml': 'extends: base.yaml\nmodel:\n  layers:\n    - {type: MaxPool2D}\n',
+      'type.yaml': 'extends: base.yaml\nmodel:\n  layers:\n    - {type: MaxPoolin2D}\n',
       'value.yaml': 'extends: base.yaml\ntrain:\n  epochs: many\n',
       'path.yaml': 'extends: bse.yaml\nname: p\n',
       'cycle-a.yaml': 'extends: cycle-b.yaml\n',
@@ -33,7 +33,7 @@ describe('tfexp validate', () => {
     const lines = stderr.trim().split('\n');
     const expected = [
       new RegExp(`^${files[0]}:4:34: unknown key "kernal_size" in Conv2D layer; did you mean "kernel_size"\\?$`),
-      new RegExp(`^${files[1]}:4:14: unknown layer type "MaxPool2D"; did you mean "MaxPooling2D"\\?$`),
+      new RegExp(`^${files[1]}:4:14: unknown layer type "MaxPoolin2D"; did you mean "MaxPooling2D"\\?$`),
       new RegExp(`^${files[2]}:3:11: "epochs" must be an integer, got the string "many"$`),
       new RegExp(`^${files[3]}:1:10: extends: cannot find "bse.yaml" .* Did you mean "base.yaml"\\?$`),
       /cycle-b\.yaml:1:10: extends: cycle .*cycle-a\.yaml -> .*cycle-b\.yaml -> .*cycle-a\.yaml/,

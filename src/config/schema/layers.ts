@@ -23,9 +23,9 @@ import {
   Tagged,
 } from './common.js';
 
-const PADDINGS = ['valid', 'same'] as const;
+export const PADDINGS = ['valid', 'same'] as const;
 const Padding = () =>
-  Defaulted(StringEnum(PADDINGS, { description: '`valid` (no padding) or `same` (output size = ceil(input / stride)). Keras default: valid.' }), 'valid');
+  Defaulted(StringEnum(PADDINGS, { description: '`valid` (no padding) or `same` (output size = ceil(input / stride)), in any case as Keras lowercases it. Keras default: valid.' }), 'valid');
 
 const closed = { additionalProperties: false } as const;
 

@@ -78,7 +78,8 @@ const OptimizerUnion = Tagged([SGD, RMSprop, Adam, Adamax, Adagrad, Adadelta]);
 export const OPTIMIZER_TYPES = ['sgd', 'rmsprop', 'adam', 'adamax', 'adagrad', 'adadelta'] as const;
 
 export const Optimizer = Shorthand(OPTIMIZER_TYPES, OptimizerUnion, {
-  description: 'Optimizer: a name (`adam`) or an object with `type` and its arguments.',
+  description:
+    'Optimizer: a name (`adam`) or an object with `type` and its arguments. Keras class names in any case (`RMSprop`, `Adam`, `SGD`) are read as these names.',
 });
 
 export type OptimizerConfig = Static<typeof Optimizer>;

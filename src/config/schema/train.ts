@@ -44,7 +44,10 @@ export const Loss = Shorthand(
     },
     { additionalProperties: false },
   ),
-  { description: 'Loss: a name (`sparse_categorical_crossentropy`) or {type, from_logits}.' },
+  {
+    description:
+      'Loss: a name (`sparse_categorical_crossentropy`) or {type, from_logits}. Keras class names and aliases (`SparseCategoricalCrossentropy`, `mse`, `mae`, `mape`, `msle`, `bce`, `kld`) are read as these names.',
+  },
 );
 
 /** Metrics by their Keras names; `accuracy` is reported as `accuracy` / `val_accuracy`. */
@@ -64,7 +67,8 @@ export const Train = Type.Object(
     metrics: Defaulted(
       Type.Array(StringEnum(METRICS), {
         uniqueItems: true,
-        description: 'Metrics to report each epoch (sparse_top_k_categorical_accuracy uses k = 5, the Keras default).',
+        description:
+          'Metrics to report each epoch (sparse_top_k_categorical_accuracy uses k = 5, the Keras default). Keras spellings (`acc`, `SparseCategoricalAccuracy`, ...) are read as these names.',
       }),
       ['accuracy'],
     ),
