@@ -26,6 +26,7 @@ import { updateRunPlots } from '../plots/index.js';
 import { runReportHtml } from '../plots/report.js';
 import { createRunDir } from '../runs/dir.js';
 import { fingerprint, fingerprintChanges } from '../runs/fingerprint.js';
+import { writeErrorOf } from '../runs/write-error.js';
 import { HEARTBEAT_SECONDS, liveStatus } from '../runs/liveness.js';
 import { RunStore, type Metrics, type RunInfo } from '../runs/store.js';
 import { versions } from '../version.js';
@@ -205,11 +206,22 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
       }),
     );
   };
-  const watch = watchInterrupts(say, () => finish('interrupted', 'interrupted by the user (second Ctrl-C, mid-epoch)'));
+  const watch = watchInterrupts(say, () => {
+    try {
+      finish('interrupted', 'interrupted by the user (second Ctrl-C, mid-epoch)');
+    } catch {
+      // Quitting at once all the same: run.json's heartbeat goes stale.
+    }
+  });
   // The heartbeat tells compare and resume this run is alive (src/runs/liveness.ts).
   const beat = () => {
     info.heartbeat_at = new Date().toISOString();
-    if (info.status === 'running') store.writeRun(info);
+    if (info.status !== 'running') return;
+    try {
+      store.writeRun(info);
+    } catch {
+      // A full disk: the next epoch's writes report it, with what was kept.
+    }
   };
   const heartbeat = setInterval(beat, HEARTBEAT_SECONDS * 1000);
   heartbeat.unref();
@@ -261,10 +273,18 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
     return { dir: store.dir, info, metrics };
   } catch (error) {
     if (error instanceof RunInterrupted) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    finish('failed', reason);
+    // A failed write anywhere in the run folder (checkpoint, metrics.json, plots/, report.html): which file, why, what is kept, how to resume.
+    const failure = store.writeFailure(error) ?? error;
+    const reason = failure instanceof Error ? failure.message : String(failure);
+    try {
+      finish('failed', reason);
+    } catch {
+      // The disk may still be full: run.json keeps status running, and its heartbeat goes stale.
+    }
     await refreshReport().catch(() => {});
-    throw error instanceof TfexpError ? error : new RunFailed(`run failed: ${reason} (details in ${store.dir}/run.json)`);
+    // Described again: finish may have written metrics.json after all.
+    const final = store.writeFailure(failure) ?? failure;
+    throw final instanceof TfexpError ? final : new RunFailed(`run failed: ${reason} (details in ${store.dir}/run.json)`);
   } finally {
     clearInterval(heartbeat);
     watch.dispose();
@@ -282,10 +302,21 @@ export async function runExperiment(file: string, options: RunOptions = {}): Pro
   const say = sayer(options);
   const p = await prepare(file, options.sets ?? [], options, say);
   const { experiment } = p.loaded;
-  const { id, dir } = createRunDir(options.runsDir ?? 'runs', options.name ?? experiment.name);
+  const runsDir = options.runsDir ?? 'runs';
+  let created: { id: string; dir: string };
+  try {
+    created = createRunDir(runsDir, options.name ?? experiment.name);
+  } catch (error) {
+    throw writeErrorOf(error, runsDir) ?? error;
+  }
+  const { id, dir } = created;
   options.onRunDir?.(dir);
   const store = new RunStore(dir);
-  mkdirSync(store.plotsDir);
+  try {
+    mkdirSync(store.plotsDir);
+  } catch (error) {
+    throw store.writeFailure(error) ?? error;
+  }
   const plan = p.compiled.plan;
   // A run is one point: its experiment.yaml must not sweep again.
   const { sweep: _sweep, seeds: _seeds, ...single } = experiment;
@@ -338,7 +369,10 @@ export async function resumeRun(dir: string, options: RunOptions = {}): Promise<
   const info = store.readRun();
   if (info.status === 'completed') throw new UsageError(message.runAlreadyCompleted(dir, info.epochs_completed));
   if (liveStatus(info) === 'running') throw new UsageError(message.runStillRunning(dir, info.pid!, info.host ?? '?', info.heartbeat_at ?? null));
-  if (info.epochs_completed > 0 && !store.hasCheckpoint()) throw new UsageError(message.runWithoutCheckpoint(dir, info.epochs_completed));
+  // Epochs finished but no checkpoint (its write failed, or the process died first): a failed or dead
+  // run starts again from epoch 1 (the history filter below drops those epochs); others are refused.
+  const restartable = info.status === 'failed' || liveStatus(info) === 'stale';
+  if (info.epochs_completed > 0 && !store.hasCheckpoint() && !restartable) throw new UsageError(message.runWithoutCheckpoint(dir, info.epochs_completed));
   // Same backend as before unless told otherwise (--backend, TFEXP_BACKEND): another backend computes other digits.
   const recorded = (info.backend as { name?: string } | null)?.name;
   const sameBackend = options.backend === undefined && !process.env.TFEXP_BACKEND && BACKEND_REQUESTS.includes(recorded as BackendRequest) ? (recorded as BackendRequest) : undefined;

@@ -1,6 +1,6 @@
 /** What resume accepts: a killed run (stale), more epochs; what it refuses: a changed experiment, a live run. */
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -90,6 +90,17 @@ describe('tfexp resume', () => {
     assert.ok(out.includes(message.continuingToEpochs(4, 3)), out);
     assert.deepEqual(resumed.metrics.history.map((r) => r.epoch), [1, 2, 3, 4]);
     assert.equal(resumed.info.epochs_planned, 4);
+  });
+
+  it('a failed run whose first checkpoint was never written starts again from epoch 1', async () => {
+    const file = writeRunFixture();
+    const { dir } = await runExperiment(file, { ...quiet, runsDir: tempDir(), sets: ['train.epochs=2'] });
+    const run = json(join(dir, 'run.json'));
+    writeFileSync(join(dir, 'run.json'), JSON.stringify({ ...run, status: 'failed', epochs_completed: 1 }));
+    rmSync(join(dir, 'checkpoint'), { recursive: true });
+    const resumed = await resumeRun(dir, quiet);
+    assert.equal(resumed.info.status, 'completed');
+    assert.deepEqual(resumed.metrics.history.map((r) => r.epoch), [1, 2]);
   });
 
   it('refuses a run whose process is alive', async () => {
