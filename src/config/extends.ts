@@ -4,11 +4,13 @@
  * Merge rule (as in Hydra, DVC params and Ludwig configs): mappings merge key
  * by key, recursively; lists and scalars in the derived file replace the base's.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
-import { ConfigError, type SourceLocation } from '../errors.js';
+import type { SourceLocation } from '../errors.js';
 import * as message from '../log/message.js';
 import { isPlainObject } from './pointer.js';
+import { configError, decodeYamlBytes, readBounded, shortValue, type BoundedRead } from './hostile.js';
+import { MAX_EXPERIMENT_FILE_BYTES } from './limits.js';
 import { expandShorthands } from './shorthand.js';
 import { YamlSource } from './source.js';
 import { closestMatch } from './suggest.js';
@@ -58,7 +60,7 @@ function readChain(absolute: string, shown: string, stack: readonly string[], fr
   const source = YamlSource.parse(readText(absolute, shown, from), shown);
   const data = source.toJS();
   if (!isPlainObject(data)) {
-    throw new ConfigError([{ at: source.start, message: message.notAMapping(data) }]);
+    throw configError([{ at: source.start, message: message.notAMapping(shortValue(data)) }]);
   }
   expandShorthands(data);
   const { extends: target, ...own } = data;
@@ -72,27 +74,43 @@ function readChain(absolute: string, shown: string, stack: readonly string[], fr
   const chain = [...stack, absolute];
   if (chain.includes(baseAbsolute)) {
     const cycle = [...chain.slice(chain.indexOf(baseAbsolute)), baseAbsolute].map(displayPath);
-    throw new ConfigError([{ at, message: message.extendsCycle(cycle) }]);
+    throw configError([{ at, message: message.extendsCycle(cycle) }]);
   }
   const base = readChain(baseAbsolute, displayPath(baseAbsolute), chain, { at, target });
   return { data: deepMerge(base.data, own) as Record<string, unknown>, sources: [source, ...base.sources] };
 }
 
+/**
+ * The text of an experiment file, read with the limits of src/config/limits.ts:
+ * at most MAX_EXPERIMENT_FILE_BYTES, and text (UTF-8, or UTF-16 with a
+ * byte-order mark), not a binary file.
+ * @throws ConfigError when the file is missing, unreadable, too large or not text.
+ */
 function readText(absolute: string, shown: string, from: ExtendsRef | undefined): string {
+  let read: BoundedRead;
   try {
-    return readFileSync(absolute, 'utf8');
+    read = readBounded(absolute, MAX_EXPERIMENT_FILE_BYTES);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const missing = code === 'ENOENT' || code === 'ENOTDIR';
     if (from === undefined) {
       const text = missing ? message.fileNotFound(shown) : message.fileUnreadable(shown, (error as Error).message);
-      throw new ConfigError([{ at: { file: shown, line: 0, col: 0 }, message: text }]);
+      throw configError([{ at: { file: shown, line: 0, col: 0 }, message: text }]);
     }
     const text = missing
-      ? message.extendsNotFound(from.target, shown, suggestSibling(absolute))
+      ? message.extendsNotFound(message.excerpt(from.target), shown, suggestSibling(absolute))
       : message.fileUnreadable(shown, (error as Error).message);
-    throw new ConfigError([{ at: from.at, message: text }]);
+    throw configError([{ at: from.at, message: text }]);
   }
+  const whole = { file: shown, line: 0, col: 0 };
+  if ('tooLarge' in read) throw configError([{ at: whole, message: message.fileTooLarge(read.size, MAX_EXPERIMENT_FILE_BYTES) }]);
+  const decoded = decodeYamlBytes(read.bytes);
+  if ('problem' in decoded) {
+    // Located at the first byte that is not UTF-8, if that is the problem (a text file saved in another encoding).
+    const at = decoded.problem.at === undefined ? whole : { file: shown, ...decoded.problem.at };
+    throw configError([{ at, message: decoded.problem.message }]);
+  }
+  return decoded.text;
 }
 
 /** A YAML file next to `missing` whose name is close to its name. */

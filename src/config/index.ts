@@ -5,11 +5,14 @@
  *   3. expand shorthands such as `loss: mse` (shorthand.ts)
  *   4. validate against the schema, filling Keras defaults (validate.ts)
  *   5. make data file paths absolute, relative to the file that set them (paths.ts)
- *   6. flatten `repeat` blocks and name the layers (layers.ts)
+ *   6. flatten `repeat` blocks and name the layers (layers.ts), at most MAX_LAYERS
+ * Hostile input (alias bombs, binary or huge files, unknown tags, keys such as
+ * `__proto__`) is refused in steps 1 and 2, before anything expensive; see
+ * limits.ts and hostile.ts.
  * Cross-field and shape checks need the model plan and live in `src/model/checks/`.
  */
-import { ConfigError } from '../errors.js';
 import { readWithExtends } from './extends.js';
+import { configError } from './hostile.js';
 import { expandLayers, type ResolvedLayer } from './layers.js';
 import { applyOverrides, parseOverrides } from './overrides.js';
 import { resolveDataPaths } from './paths.js';
@@ -43,7 +46,7 @@ export function loadExperiment(file: string, sets: readonly string[] = []): Load
   applyOverrides(data, overrides);
   expandShorthands(data);
   const problems = validateSchema(data, locator);
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw configError(problems);
   const experiment = asExperiment(data);
   resolveDataPaths(experiment, locator);
   return { file, experiment, layers: expandLayers(experiment.model.layers, locator), locator };

@@ -1,6 +1,8 @@
 /** Expanding `repeat` blocks into the flat layer list a Sequential model has, with Keras-style names. */
-import { ConfigError, type Problem } from '../errors.js';
+import type { Problem } from '../errors.js';
 import * as message from '../log/message.js';
+import { configError } from './hostile.js';
+import { MAX_LAYERS } from './limits.js';
 import type { Path } from './pointer.js';
 import type { LayerConfig, LayerEntryConfig } from './schema/index.js';
 import type { Locator } from './source.js';
@@ -25,10 +27,39 @@ export function snakeCase(type: string): string {
 }
 
 /**
+ * How many layers `entries` make once their `repeat` blocks are expanded,
+ * multiplied out without expanding anything (so it costs one step per entry
+ * as written, whatever the counts).
+ * @throws ConfigError when a repeat block, or the whole list, makes more than MAX_LAYERS.
+ */
+export function countLayers(entries: readonly LayerEntryConfig[], locator: Locator, base: Path = ['model', 'layers']): number {
+  let total = 0;
+  entries.forEach((entry, i) => {
+    if (!('repeat' in entry)) {
+      total += 1;
+      return;
+    }
+    const path = [...base, i];
+    const each = countLayers(entry.layers, locator, [...path, 'layers']);
+    const made = entry.repeat * each;
+    if (made > MAX_LAYERS) {
+      throw configError([{ at: locator.locate([...path, 'repeat']), message: message.tooManyLayers(made, MAX_LAYERS, { repeat: entry.repeat, each }) }]);
+    }
+    total += made;
+  });
+  if (total > MAX_LAYERS && base.length === 2) {
+    throw configError([{ at: locator.locate(base), message: message.tooManyLayers(total, MAX_LAYERS) }]);
+  }
+  return total;
+}
+
+/**
  * Flattens `model.layers`, expanding `repeat` blocks (nested ones too), and names each layer.
- * @throws ConfigError when two layers end up with the same name.
+ * @throws ConfigError when the model would have more than MAX_LAYERS layers
+ *   (checked before expanding), or two layers end up with the same name.
  */
 export function expandLayers(entries: readonly LayerEntryConfig[], locator: Locator): ResolvedLayer[] {
+  countLayers(entries, locator);
   const flat: { config: LayerConfig; path: Path }[] = [];
   const visit = (list: readonly LayerEntryConfig[], base: Path) => {
     list.forEach((entry, i) => {
@@ -65,6 +96,6 @@ export function expandLayers(entries: readonly LayerEntryConfig[], locator: Loca
     }
     return layer;
   });
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw configError(problems);
   return layers;
 }

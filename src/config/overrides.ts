@@ -1,13 +1,15 @@
 /**
  * Command-line overrides: `--set train.epochs=5 --set train.optimizer.learning_rate=3e-4`
- * (Hydra-style). Values are parsed as YAML; the path must exist in the schema.
+ * (Hydra-style). Values are parsed as YAML, with the checks of an experiment
+ * file; the path must exist in the schema, and no segment may be `__proto__`,
+ * `constructor` or `prototype`.
  */
-import { parse as parseYaml } from 'yaml';
-import { ConfigError, type Problem } from '../errors.js';
+import type { Problem } from '../errors.js';
 import * as message from '../log/message.js';
+import { configError, isForbiddenKey, overrideLabel } from './hostile.js';
 import { isPlainObject, toDotted, type Path } from './pointer.js';
 import { resolvePath } from './schema-walk.js';
-import type { OverrideSource } from './source.js';
+import { parseYamlChecked, type OverrideSource } from './source.js';
 import { closestMatch } from './suggest.js';
 
 /** A parsed `--set` argument. */
@@ -24,7 +26,7 @@ export function parseOverrides(args: readonly string[]): Override[] {
   const problems: Problem[] = [];
   const overrides: Override[] = [];
   for (const arg of args) {
-    const at = { file: `--set ${arg}`, line: 0, col: 0 };
+    const at = { file: overrideLabel(arg), line: 0, col: 0 };
     const eq = arg.indexOf('=');
     const dotted = eq < 0 ? '' : arg.slice(0, eq).trim();
     if (eq < 0 || dotted === '' || dotted.split('.').some((s) => s === '')) {
@@ -32,6 +34,11 @@ export function parseOverrides(args: readonly string[]): Override[] {
       continue;
     }
     const path = dotted.split('.').map((s) => (/^\d+$/.test(s) ? String(Number(s)) : s));
+    const forbidden = path.find(isForbiddenKey);
+    if (forbidden !== undefined) {
+      problems.push({ at, message: message.overrideForbiddenKey(dotted, forbidden) });
+      continue;
+    }
     const found = resolvePath(path);
     if (!found.ok || path[0] === 'extends') {
       const failedAt = found.ok ? 0 : found.failedAt;
@@ -39,17 +46,24 @@ export function parseOverrides(args: readonly string[]): Override[] {
       const segment = path[failedAt]!;
       problems.push({
         at,
-        message: message.overrideUnknownPath(path.slice(0, failedAt).join('.'), segment, closestMatch(segment, known), known),
+        message: message.overrideUnknownPath(
+          message.excerpt(path.slice(0, failedAt).join('.')),
+          message.excerpt(segment),
+          closestMatch(segment, known),
+          known,
+        ),
       });
       continue;
     }
-    try {
-      overrides.push({ path, arg, value: parseYaml(arg.slice(eq + 1)) ?? null });
-    } catch (error) {
-      problems.push({ at, message: message.overrideValue((error as Error).message.split('\n')[0] ?? '') });
+    // The value is YAML, with the checks an experiment file gets (tags, keys, aliases, control characters).
+    const parsed = parseYamlChecked(arg.slice(eq + 1), path);
+    if (parsed.ok) {
+      overrides.push({ path, arg, value: parsed.value ?? null });
+    } else {
+      for (const p of parsed.problems) problems.push({ at, message: p.syntax === true ? message.overrideValue(p.text) : p.text });
     }
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw configError(problems);
   return overrides;
 }
 
@@ -95,5 +109,5 @@ function checkIndex(list: unknown[], path: Path, i: number, arg: string): void {
 }
 
 function fail(arg: string, text: string): never {
-  throw new ConfigError([{ at: { file: `--set ${arg}`, line: 0, col: 0 }, message: text }]);
+  throw configError([{ at: { file: overrideLabel(arg), line: 0, col: 0 }, message: text }]);
 }

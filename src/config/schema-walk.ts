@@ -31,7 +31,8 @@ export function alternatives(schema: JsonSchema): JsonSchema[] {
 export function childSchemas(schema: JsonSchema, segment: string): JsonSchema[] {
   return alternatives(schema).flatMap((alt) => {
     const properties = alt.properties as Record<string, JsonSchema> | undefined;
-    if (properties !== undefined && segment in properties) return [properties[segment]!];
+    // Own properties only: `constructor` or `toString` must not find Object's.
+    if (properties !== undefined && Object.hasOwn(properties, segment)) return [properties[segment]!];
     if (/^\d+$/.test(segment)) {
       if (Array.isArray(alt.items)) {
         const item = alt.items[Number(segment)] as JsonSchema | undefined;

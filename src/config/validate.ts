@@ -5,6 +5,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import type { Problem } from '../errors.js';
 import * as message from '../log/message.js';
+import { shortValue } from './hostile.js';
 import { getIn, parsePointer, type Path } from './pointer.js';
 import { ExperimentSchema, type Experiment } from './schema/index.js';
 import { knownKeys } from './schema-walk.js';
@@ -110,7 +111,9 @@ interface Described {
 
 function describe(error: ErrorObject, path: Path, data: unknown): Described {
   const last = path[path.length - 1];
-  const name = last === undefined ? 'experiment' : /^\d+$/.test(String(last)) ? `${path[path.length - 2]}[${last}]` : String(last);
+  const name = message.excerpt(last === undefined ? 'experiment' : /^\d+$/.test(String(last)) ? `${path[path.length - 2]}[${last}]` : String(last));
+  // What the user wrote, cut short for the "got ..." part (configError escapes control characters).
+  const got = shortValue(error.data);
   const params = error.params as Record<string, unknown>;
   const schema = (error.parentSchema ?? {}) as Record<string, unknown>;
   switch (error.keyword) {
@@ -118,7 +121,7 @@ function describe(error: ErrorObject, path: Path, data: unknown): Described {
       const key = String(params.additionalProperty);
       const allowed = knownKeys(schema);
       return {
-        text: message.unknownKey(key, ownerName(data, path), closestMatch(key, allowed), allowed),
+        text: message.unknownKey(message.excerpt(key), ownerName(data, path), closestMatch(key, allowed), allowed),
         at: [...path, key],
         onKey: true,
       };
@@ -132,48 +135,48 @@ function describe(error: ErrorObject, path: Path, data: unknown): Described {
       const known = ((schema.oneOf as { properties: { type: { const: string } } }[]) ?? []).map((v) => v.properties.type.const);
       const kind = taggedKind(path);
       if (params.error === 'mapping' && typeof params.tagValue === 'string') {
-        return { text: message.unknownType(kind, params.tagValue, closestMatch(params.tagValue, [...known, ...kerasSpellingsAt([...path, 'type'])]), known), at: [...path, 'type'] };
+        return { text: message.unknownType(kind, message.excerpt(params.tagValue), closestMatch(params.tagValue, [...known, ...kerasSpellingsAt([...path, 'type'])]), known), at: [...path, 'type'] };
       }
       if (params.error === 'mapping') {
-        return { text: message.wrongType('type', `one of ${known.join(', ')}`, params.tagValue), at: [...path, 'type'] };
+        return { text: message.wrongType('type', `one of ${known.join(', ')}`, shortValue(params.tagValue)), at: [...path, 'type'] };
       }
       const tag = (error.data as Record<string, unknown> | null)?.type;
-      if (tag !== undefined) return { text: message.wrongType('type', `one of ${known.join(', ')}`, tag), at: [...path, 'type'] };
+      if (tag !== undefined) return { text: message.wrongType('type', `one of ${known.join(', ')}`, shortValue(tag)), at: [...path, 'type'] };
       return { text: message.missingType(kind, known) };
     }
     case 'type':
-      return { text: message.wrongType(name, typeWord(String(params.type)), error.data) };
+      return { text: message.wrongType(name, typeWord(String(params.type)), got) };
     case 'enum': {
       const allowed = params.allowedValues as unknown[];
       const suggestion = typeof error.data === 'string' ? closestMatch(error.data, [...allowed.map(String), ...kerasSpellingsAt(path)]) : undefined;
       if (name === 'type' && typeof error.data === 'string') {
-        return { text: message.unknownType(taggedKind(path.slice(0, -1)), error.data, suggestion, allowed.map(String)) };
+        return { text: message.unknownType(taggedKind(path.slice(0, -1)), message.excerpt(error.data), suggestion, allowed.map(String)) };
       }
-      return { text: message.notInEnum(name, error.data, suggestion, allowed) };
+      return { text: message.notInEnum(name, got, suggestion, allowed) };
     }
     case 'const':
-      return { text: message.notInEnum(name, error.data, undefined, [params.allowedValue]) };
+      return { text: message.notInEnum(name, got, undefined, [params.allowedValue]) };
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return { text: message.outOfRange(name, String(params.comparison), Number(params.limit), error.data) };
+      return { text: message.outOfRange(name, String(params.comparison), Number(params.limit), got) };
     case 'minItems':
       return { text: message.itemCount(name, 'at least', Number(params.limit), (error.data as unknown[]).length) };
     case 'maxItems':
       return { text: message.itemCount(name, 'at most', Number(params.limit), (error.data as unknown[]).length) };
     case 'anyOf':
-      return { text: message.noMatchingForm(name, String(schema.title ?? schema.description ?? 'one of the allowed forms'), error.data) };
+      return { text: message.noMatchingForm(name, String(schema.title ?? schema.description ?? 'one of the allowed forms'), got) };
     case 'uniqueItems': {
       const items = error.data as unknown[];
-      return { text: message.duplicateItem(name, items[Number(params.j)]) };
+      return { text: message.duplicateItem(name, shortValue(items[Number(params.j)])) };
     }
     case 'minLength':
       return { text: message.emptyString(name) };
     case 'pattern':
-      return { text: message.badPattern(name, error.data) };
+      return { text: message.badPattern(name, got) };
     case 'not':
-      return { text: message.forbiddenValue(name, error.data) };
+      return { text: message.forbiddenValue(name, got) };
     default:
       return { text: message.schemaOther(name, error.message ?? 'is invalid') };
   }

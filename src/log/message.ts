@@ -69,6 +69,136 @@ export function overrideThroughScalar(at: string) {
   return `"${at}" is not a mapping or list, so nothing can be set inside it; set "${at}" itself`;
 }
 
+// CONFIG: hostile input
+
+/** Longest excerpt of user text (a value, key, tag or `--set` argument) quoted in a message; longer ones are cut with "…". */
+export const EXCERPT_CHARS = 80;
+
+/** Characters never printed as they are: C0 and C1 controls, DEL, bidirectional overrides and isolates, line and paragraph separators. */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** `text` with every control character written as an escape (ESC as \x1b, U+202E as \u{202e}), so no message drives the terminal. */
+export function escapeControls(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => {
+    const code = c.codePointAt(0)!;
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+  });
+}
+
+/** User text for a message: control characters escaped, cut to `max` characters with "…". */
+export function excerpt(text: string, max = EXCERPT_CHARS): string {
+  let out = '';
+  for (const c of text) {
+    const piece = escapeControls(c);
+    if (out.length + piece.length > max) return `${out}…`;
+    out += piece;
+  }
+  return out;
+}
+
+const sizeText = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${Number((bytes / (1024 * 1024)).toFixed(1))} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
+const count = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'infinitely many');
+
+/**
+ * @param format what the file's first bytes say it is ("a PNG image"), for `why` "format".
+ * @param why how it was told apart from text: a known binary format, NUL bytes, or bytes that are not UTF-8.
+ */
+export function notTextFile(format: string | undefined, why: 'format' | 'nul' | 'encoding') {
+  const what = { format: `it looks like ${format}`, nul: 'it contains NUL bytes (binary data)', encoding: 'this byte is not UTF-8 text' }[why];
+  const fix = why === 'encoding' ? 'If it is YAML, save it as UTF-8; otherwise name' : 'Name';
+  return `not a text YAML file: ${what}. ${fix} an experiment's .yaml file, e.g. experiments/baseline.yaml.`;
+}
+
+/** @param size the file's size in bytes, or undefined when it is a pipe or device read past `limit`. */
+export function fileTooLarge(size: number | undefined, limit: number) {
+  const got = size === undefined ? 'it goes on past the limit' : `${count(size)} bytes`;
+  return `too large for an experiment file: ${got}; the limit is ${sizeText(limit)} (${count(limit)} bytes), and an experiment is a few KB of settings. Check the file name; data belongs in the data files an experiment names.`;
+}
+
+export function yamlControlChar(char: string) {
+  return `control character ${escapeControls(char)} is not allowed in YAML text. Delete it; inside a "double-quoted" string it can be written as an escape (ESC as \\e).`;
+}
+
+export function yamlTooDeep(limit: number) {
+  return `nested more than ${limit} levels deep here ([ or { inside each other, or "- - -" on one line); an experiment needs far fewer. Check the brackets.`;
+}
+
+export function yamlMoreErrors(more: number) {
+  return `${plural(more, 'more YAML error')} not shown; fix the ones above first.`;
+}
+
+export function yamlInvalid(reason: string) {
+  return `invalid YAML: ${excerpt(reason, 2 * EXCERPT_CHARS)}`;
+}
+
+const CORE_TAGS = '!!str, !!int, !!float, !!bool, !!null, !!map, !!seq';
+
+/** @param tag as written in the file, e.g. "!!js/regexp" or "!foo". */
+export function unknownTag(tag: string) {
+  return `unknown YAML tag ${excerpt(tag)}: tfexp reads plain YAML values, without tags or with the standard ones (${CORE_TAGS}). Remove the tag and write the value itself.`;
+}
+
+/**
+ * @param tag a standard tag, e.g. "!!int".
+ * @param expected what it needs ("an integer").
+ * @param got the scalar it tags, as written, or the kind of collection ("a mapping").
+ */
+export function tagMismatch(tag: string, expected: string, got: string | { readonly kind: string }) {
+  const what = typeof got === 'string' ? `the value "${excerpt(got)}"` : got.kind;
+  return `${tag} needs ${expected}, but tags ${what}. Remove the tag or change the value.`;
+}
+
+/** @param kind what the key is: "a list", "a mapping", "an alias". */
+export function keyNotScalar(kind: string) {
+  return `a key cannot be ${kind}; experiment settings are named by plain words (units: 10). Write the key as text.`;
+}
+
+export function duplicateKey(key: string, firstLine: number) {
+  return `YAML syntax error: Map keys must be unique; "${excerpt(key)}" is already set on line ${firstLine}. Keep one of them.`;
+}
+
+/**
+ * @param path where the key is, dotted ("model" or "" at the top level).
+ * @param key one of "__proto__", "constructor", "prototype".
+ */
+export function forbiddenKey(path: string, key: string) {
+  const where = path === '' ? 'at the top level' : `in "${excerpt(path)}"`;
+  return `"${key}" ${where} cannot be a key: the name reaches JavaScript object internals, and no experiment setting is called that. Remove it.`;
+}
+
+/** A `--set` path with a forbidden segment. */
+export function overrideForbiddenKey(path: string, key: string) {
+  return `cannot set "${excerpt(path)}": "${key}" reaches JavaScript object internals, and no experiment setting is called that`;
+}
+
+export function aliasUnknown(name: string) {
+  return `alias *${excerpt(name)} has no anchor &${excerpt(name)} before it. Define the anchor first, or write the value out.`;
+}
+
+export function aliasCycle(name: string) {
+  return `alias *${excerpt(name)} is inside the value its anchor &${excerpt(name)} names, so that value would contain itself. Write the value out.`;
+}
+
+/**
+ * @param values how many values this alias repeats (nested aliases multiplied out).
+ * @param limit MAX_ALIAS_VALUES.
+ */
+export function aliasExpansion(name: string, values: number, limit: number) {
+  return `alias *${excerpt(name)} repeats ${count(values)} values, and aliases may add at most ${count(limit)} to a file (an alias bomb, "billion laughs", looks like this). Write the settings out, or use a repeat block for repeated layers.`;
+}
+
+/**
+ * @param total layers after expanding the repeat blocks.
+ * @param block the repeat block that alone goes past `limit`: its count and the layers in one copy.
+ */
+export function tooManyLayers(total: number, limit: number, block?: { readonly repeat: number; readonly each: number }) {
+  if (block === undefined) {
+    return `the model has ${count(total)} layers once its repeat blocks are expanded; a model may have at most ${count(limit)}. Use fewer layers or smaller repeat counts.`;
+  }
+  return `this repeat block makes ${count(total)} layers (repeat: ${count(block.repeat)} copies of ${count(block.each)} ${block.each === 1 ? 'layer' : 'layers'}); a model may have at most ${count(limit)} once repeat blocks are expanded. Lower "repeat".`;
+}
+
 // CONFIG: schema validation
 
 export function unknownKey(key: string, owner: string, suggestion: string | undefined, allowed: readonly string[]) {
@@ -676,6 +806,84 @@ export function runWriteFailed(w: {
         ? `then finish it (test evaluation and model/) with: npx tfexp resume ${w.dir}`
         : `then continue from epoch ${w.checkpoint.epoch + 1} with: npx tfexp resume ${w.dir}`;
   return `cannot write ${w.file}${w.what ? ` (${w.what})` : ''}: ${w.cause}. Kept: ${metrics} and ${checkpoint}${removed}. ${fix}, ${next}`;
+}
+
+// MODEL: memory
+
+/** Sizes already formatted (readableBytes), for the memory messages. */
+export interface MemoryFigures {
+  readonly total: string;
+  readonly weights: string;
+  readonly gradients: string;
+  readonly optimizerSlots: string;
+  readonly activations: string;
+  readonly largestTemporary: string;
+}
+
+/** Why a step takes `batch` samples: the configured batch size, or all training samples when fewer. */
+function stepSize(batch: number, configured: number | undefined): string {
+  return configured !== undefined && configured > batch
+    ? `batch size ${batch} (train.batch_size ${configured} is above the ${batch} training samples, so each step takes all of them, as Keras does)`
+    : `batch size ${batch}`;
+}
+
+/**
+ * A training step's estimate exceeds what the backend holds (validate and run refuse, exit 2).
+ * @param fits the largest batch size that fits; 0 when not even one sample does.
+ */
+export function memoryOverLimit(p: {
+  backend: string;
+  batch: number;
+  configuredBatch?: number;
+  figures: MemoryFigures;
+  limit: string;
+  limitWhy: string;
+  fits: number;
+}) {
+  const f = p.figures;
+  const parts = `weights ${f.weights}, gradients ${f.gradients}, optimizer slots ${f.optimizerSlots}, activations ${f.activations}, largest temporary ${f.largestTemporary}`;
+  const fix =
+    p.fits > 0
+      ? `Use --set train.batch_size=${p.fits} (the largest that fits) or smaller, or a smaller model`
+      : 'Not even one sample fits: the weights, gradients and optimizer slots alone are too big. Use a smaller model (fewer units or filters), or an optimizer with fewer slots (sgd keeps none)';
+  return `training needs about ${f.total} per step at ${stepSize(p.batch, p.configuredBatch)} (${parts}), more than the ${p.backend} backend holds: at most ${p.limit} (${p.limitWhy}). ${fix}; a GPU backend (TFEXP_BACKEND=tensorflow or webgpu) is limited by its device memory instead.`;
+}
+
+/** The line a run's header and `tfexp summary` give: the estimate and what the backend holds. */
+export function memoryEstimateLine(total: string, batch: number, limit: { bytes: string; backend: string } | null) {
+  return `about ${total} per training step at batch size ${batch}${limit === null ? '' : ` (the ${limit.backend} backend holds at most ${limit.bytes})`}`;
+}
+
+/**
+ * A backend crashed while training, most likely for lack of memory: one line, no stack.
+ * @param where epoch and batch (from 1), when known.
+ * @param estimate the model's estimate and the backend's limit, when known; `fits` the largest batch that fits (0: none).
+ */
+export function backendOutOfMemory(p: {
+  backend: string;
+  detail: string;
+  where: { epoch: number; batch: number } | null;
+  batchSize?: number;
+  estimate?: { total: string; limit: string | null; over: boolean; fits: number };
+}) {
+  const name = p.backend === 'wasm' ? 'the WebAssembly backend' : `the ${p.backend} backend`;
+  const at = p.where === null ? '' : ` at epoch ${p.where.epoch}, batch ${p.where.batch}`;
+  const size = p.batchSize === undefined ? '' : ` (batch size ${p.batchSize})`;
+  const e = p.estimate;
+  let advice: string;
+  if (e === undefined) {
+    advice = 'use a smaller train.batch_size (--set train.batch_size=N) or a smaller model';
+  } else {
+    const of = e.limit === null ? '' : e.over ? ` of at most ${e.limit}` : `, within the ${e.limit} it can hold`;
+    const fix =
+      e.fits === 0
+        ? 'use a smaller model'
+        : e.over || p.batchSize === undefined
+          ? `use --set train.batch_size=${e.fits} or a smaller model`
+          : `use --set train.batch_size=${Math.max(1, Math.floor(p.batchSize / 2))} or a smaller model, and report it if a smaller batch crashes too`;
+    advice = `the estimate for this model is ${e.total}${of}: ${fix}`;
+  }
+  return `${name} ran out of memory (${p.detail})${at}${size}; ${advice}`;
 }
 
 // CLI
