@@ -823,13 +823,14 @@ export interface MemoryFigures {
 /** Why a step takes `batch` samples: the configured batch size, or all training samples when fewer. */
 function stepSize(batch: number, configured: number | undefined): string {
   return configured !== undefined && configured > batch
-    ? `batch size ${batch} (train.batch_size ${configured} is above the ${batch} training samples, so each step takes all of them, as Keras does)`
+    ? `batch size ${batch} (all ${batch} training samples: train.batch_size ${configured} is larger, and a step takes at most all of them, as in Keras)`
     : `batch size ${batch}`;
 }
 
 /**
  * A training step's estimate exceeds what the backend holds (validate and run refuse, exit 2).
  * @param fits the largest batch size that fits; 0 when not even one sample does.
+ * @param fixed the part of the estimate that does not depend on the batch size (weights, gradients, slots, the update).
  */
 export function memoryOverLimit(p: {
   backend: string;
@@ -839,14 +840,15 @@ export function memoryOverLimit(p: {
   limit: string;
   limitWhy: string;
   fits: number;
+  fixed: string;
 }) {
   const f = p.figures;
-  const parts = `weights ${f.weights}, gradients ${f.gradients}, optimizer slots ${f.optimizerSlots}, activations ${f.activations}, largest temporary ${f.largestTemporary}`;
+  const parts = `activations ${f.activations}, largest temporary ${f.largestTemporary}, weights ${f.weights}, gradients ${f.gradients}, optimizer slots ${f.optimizerSlots}`;
   const fix =
     p.fits > 0
-      ? `Use --set train.batch_size=${p.fits} (the largest that fits) or smaller, or a smaller model`
-      : 'Not even one sample fits: the weights, gradients and optimizer slots alone are too big. Use a smaller model (fewer units or filters), or an optimizer with fewer slots (sgd keeps none)';
-  return `training needs about ${f.total} per step at ${stepSize(p.batch, p.configuredBatch)} (${parts}), more than the ${p.backend} backend holds: at most ${p.limit} (${p.limitWhy}). ${fix}; a GPU backend (TFEXP_BACKEND=tensorflow or webgpu) is limited by its device memory instead.`;
+      ? `Use --set train.batch_size=${p.fits} or less, or a smaller model`
+      : `Not even batch size 1 fits: the parts that do not depend on it (weights, gradients, optimizer slots and the optimizer's update) take ${p.fixed}. Use a smaller model (fewer units or filters), or an optimizer with fewer slots (sgd keeps none)`;
+  return `training needs about ${f.total} per step at ${stepSize(p.batch, p.configuredBatch)}, more than the ${p.backend} backend can hold (${p.limit}: ${p.limitWhy}): ${parts}. ${fix}; on a GPU backend (TFEXP_BACKEND=tensorflow or webgpu) the limit is the device's memory.`;
 }
 
 /** The line a run's header and `tfexp summary` give: the estimate and what the backend holds. */

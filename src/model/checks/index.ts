@@ -5,6 +5,7 @@ import type { ModelPlan } from '../plan.js';
 import { dilationTrainable } from './dilation.js';
 import { inputShapeMatchesDataset } from './input-shape.js';
 import { labelsMatchLoss, logitsMatchActivation } from './losses.js';
+import { memoryFitsBackend } from './memory.js';
 import { monitorsLogged } from './monitors.js';
 import { normalizationTrainable } from './normalization.js';
 import { outputMatchesClasses } from './output-classes.js';
@@ -12,7 +13,7 @@ import { oneLearningRatePolicy } from './schedules.js';
 import { sweepPathsExist } from './sweep.js';
 import type { ModelCheck } from './types.js';
 
-export const MODEL_CHECKS: readonly ModelCheck[] = [inputShapeMatchesDataset, outputMatchesClasses, logitsMatchActivation, labelsMatchLoss, dilationTrainable, normalizationTrainable, oneLearningRatePolicy, monitorsLogged, sweepPathsExist];
+export const MODEL_CHECKS: readonly ModelCheck[] = [inputShapeMatchesDataset, outputMatchesClasses, logitsMatchActivation, labelsMatchLoss, dilationTrainable, normalizationTrainable, oneLearningRatePolicy, monitorsLogged, sweepPathsExist, memoryFitsBackend];
 
 /**
  * Runs every model check.

@@ -1,0 +1,365 @@
+/**
+ * The memory one training step takes, estimated from the model plan before
+ * anything is allocated: the estimate `tfexp summary` shows and the capacity
+ * check (checks/memory.ts) compares with what the backend can hold.
+ *
+ * All sizes are float32 (4 bytes). For a batch of B samples:
+ *
+ *   total = weights + gradients + optimizer slots + activations + largest temporary
+ *
+ *   weights           4 (trainable + non-trainable params)            the model's variables
+ *   gradients         4 trainable                                      one dW per trainable weight, all alive
+ *                                                                      until the update (tfjs Optimizer.minimize
+ *                                                                      computes every gradient, then applies them)
+ *   optimizer slots   4 k trainable, k per optimizer (OPTIMIZER_SLOTS): the slot variables tfjs-core 4.22's
+ *                     optimizers create (sgd 0; sgd with momentum 1; rmsprop 2 (mean square and momentum,
+ *                     both always made), centered 3; adam 2; adamax 2; adagrad 1; adadelta 2)
+ *   activations       4 B (input + labels + loss + sum over layers of kept(l) + grads(l))
+ *   largest temporary 4 B max over layers of transient(l), or the optimizer update's
+ *                     temporaries (UPDATE_TEMPORARIES x the largest variable) if larger,
+ *                     plus XNNPACK's packed copies of Dense, depthwise and < 4-channel
+ *                     convolution weights
+ *
+ * It is affine in B once B is past the point where the update's temporaries stop
+ * being the largest (a handful of samples), and never decreases with B, so the
+ * largest batch that fits a limit is found by bisection (`largestBatchWithin`).
+ *
+ * Where the per-layer terms come from (tfjs-core 4.22 and tfjs-layers 4.22, as
+ * tfexp trains: `makeTrainFunction` -> `optimizer.minimize` -> `engine.gradients`):
+ * - The forward pass runs inside `tidy('forward')`; a tensor survives it when a
+ *   kernel's gradient saves it (`inputsToSave` / `outputsToSave`), and all saved
+ *   tensors live until `tidy('backward')` ends, after the last gradient. So kept(l)
+ *   counts every tensor of layer l that a later gradient needs, not just its output.
+ * - Gradients: `backpropagateGradients` (tape.ts) keeps the gradient of every
+ *   tensor on the path from a weight to the loss in its map until the backward
+ *   tidy ends (it frees nothing as it walks back), so grads(l) counts one tensor per
+ *   internal tensor of l and its input's gradient (dx), when l's input depends on a
+ *   weight. Reshape and Flatten share their input's memory (no copy, no new dy).
+ * - In training, `fused.conv2d` / `fused.matMul` run unfused unless the activation
+ *   is linear (`shouldFuse`, fused_util.ts), and tfjs-layers only routes relu, elu
+ *   and linear through them (`mapActivationToFusedKernel`). So Conv2D or Dense with
+ *   relu and a bias keeps three tensors of its output's size (conv, bias add, relu),
+ *   with a linear activation one (FusedConv2D / _FusedMatMul), with softmax and the
+ *   others two (fused linear, then the activation).
+ * - Dropout (`tf.dropout`: randomUniform, add, floor, div, mul) keeps four tensors of
+ *   its size: the random numbers (saved by Add), the floor (saved by RealDiv), the
+ *   mask (saved by Mul) and the output.
+ * - BatchNormalization in training (`normalizeBatchInTraining`: moments, then
+ *   batchNorm) keeps the squared difference (saved by Mean) and the output; its
+ *   gradient (FusedBatchNorm_grad) makes x - mean and dy * scale, both of the input's
+ *   size, and the moments' gradients broadcast back to the input's size.
+ * - Temporaries: a gradient function's intermediates live until it returns, e.g.
+ *   relu's `dy * step(x)` (Step and Cast, 2 tensors of the output's size).
+ *
+ * Kernel temporaries on the wasm backend (checked in the sources, not an im2col):
+ * tfexp's SIMD Conv2D and Conv2DBackpropInput kernels need only the packed filter
+ * (src/backend/simd/conv2d.ts `forwardScratch`, `backpropInputScratch`), and
+ * Conv2DBackpropFilter none; XNNPACK's convolution keeps an indirection buffer of
+ * kh * kw * round_up(oh * ow, mr) pointers per image (convolution-nhwc.c,
+ * `indirection_buffer_size`), not an im2col copy. The im2col buffer some GPU
+ * backends use, [B * oh * ow, kh * kw * cin] floats (tfjs-backend-webgl
+ * `conv2dWithIm2Row`), is therefore not counted. The fallback of
+ * Conv2DBackpropFilter when tfexp's SIMD module cannot start transposes x and dy
+ * and hands XNNPACK dy^T as its filter, which it packs: input + 2 x output per
+ * sample; that is the conv temporary counted here, as the worst case.
+ * XNNPACK's fully-connected operator (the forward matMul of Dense) packs its weights
+ * and tfjs-backend-wasm caches the operator until the kernel tensor is disposed, i.e.
+ * until the update replaces it (batch_mat_mul_impl.cc `xnn_matmul`); the same holds
+ * for depthwise convolutions and the XNNPACK Conv2D of inputs with fewer than 4
+ * channels. Those packed copies are counted as temporaries.
+ *
+ * Not counted: the allocator's fragmentation and the heap's growth steps, the
+ * JavaScript side (datasets stay there as uint8), validation (forward only, smaller).
+ * The capacity check keeps a reserve for them (checks/memory.ts).
+ */
+import type { ActivationName, LayerConfig, OptimizerConfig } from '../config/index.js';
+import { sizeOf, type Shape } from './layers/index.js';
+import { BYTES_PER_WEIGHT, type ModelPlan } from './plan.js';
+
+/** Bytes per activation value: tfjs trains in float32. */
+export const BYTES_PER_VALUE = 4;
+
+/** The estimate, in bytes, for one batch size. */
+export interface MemoryEstimate {
+  readonly batchSize: number;
+  /** All weights, trainable and not. */
+  readonly weights: number;
+  /** One gradient per trainable weight. */
+  readonly gradients: number;
+  /** The optimizer's slot variables. */
+  readonly optimizerSlots: number;
+  /** Tensors kept from the forward pass for the backward pass, and their gradients. */
+  readonly activations: number;
+  /** The largest short-lived buffer (a gradient's intermediates, a kernel's scratch, the update) plus XNNPACK's packed weights. */
+  readonly largestTemporary: number;
+  readonly total: number;
+}
+
+/** Slot variables per trainable weight that each optimizer keeps (tfjs-core 4.22, src/optimizers/*_optimizer.ts). */
+export function optimizerSlots(optimizer: OptimizerConfig): number {
+  switch (optimizer.type) {
+    case 'sgd':
+      // tfjs MomentumOptimizer: `accumulations`; plain SGDOptimizer: none.
+      return optimizer.momentum > 0 || optimizer.nesterov ? 1 : 0;
+    case 'rmsprop':
+      // accumulatedMeanSquares and accumulatedMoments, made even at momentum 0; accumulatedMeanGrads when centered.
+      return optimizer.centered ? 3 : 2;
+    case 'adam': // accumulatedFirstMoment, accumulatedSecondMoment
+    case 'adamax': // accumulatedFirstMoment, accumulatedWeightedInfNorm
+    case 'adadelta': // accumulatedGrads, accumulatedUpdates
+      return 2;
+    case 'adagrad': // accumulatedGrads
+      return 1;
+  }
+}
+
+/**
+ * Tensors of one variable's size alive at once while the optimizer updates it
+ * (the new value and slots before `assign` frees the old, and the formula's
+ * intermediates inside its tidy), measured on the wasm backend with tfjs-core 4.22's
+ * applyGradients and tfexp's fused RMSprop.
+ */
+function updateTemporaries(optimizer: OptimizerConfig): number {
+  switch (optimizer.type) {
+    case 'sgd':
+      return optimizer.nesterov ? 6 : optimizer.momentum > 0 ? 4 : 2;
+    case 'rmsprop':
+      // tfexp's fused update (src/model/rmsprop.ts) makes three outputs; centered runs tfjs's formula.
+      return optimizer.centered ? 15 : 3;
+    case 'adam':
+      return 12;
+    case 'adamax':
+      return 8;
+    case 'adagrad':
+      return 6;
+    case 'adadelta':
+      return 14;
+  }
+}
+
+/** What one layer costs per sample, in float32 values. */
+interface LayerCost {
+  /** Kept from its forward pass until the backward pass ends (output included). */
+  readonly kept: number;
+  /** Gradients it adds, kept until the backward pass ends (its input's gradient included, when computed). */
+  readonly grads: number;
+  /** Alive only while its gradient is computed. */
+  readonly transient: number;
+}
+
+/** Activations tfjs-layers passes to fused ops (`mapActivationToFusedKernel`): unfused in training, so the bias add is kept. */
+const FUSABLE = new Set<ActivationName>(['relu', 'elu']);
+
+/**
+ * Tensors of the output's size an activation keeps (its output and the intermediates
+ * its gradient saves), adds as gradients (its input's gradient and the intermediates'),
+ * and needs while its gradient runs. Measured on the wasm backend (tfjs 4.22) as the
+ * per-sample growth of a training step's peak; composite formulas (gelu's erf, softsign's
+ * x / (1 + |x|), selu's select) save every intermediate.
+ */
+function activationCost(name: ActivationName): { kept: number; grads: number; transient: number } {
+  switch (name) {
+    case 'linear':
+      return { kept: 0, grads: 0, transient: 0 };
+    case 'elu': // EluGrad reads the output: no intermediates
+      return { kept: 1, grads: 1, transient: 0 };
+    case 'softplus':
+      return { kept: 1, grads: 1, transient: 1 };
+    case 'relu': // dy * step(x): Step and Cast while it runs
+    case 'tanh':
+    case 'sigmoid':
+    case 'softmax':
+      return { kept: 1, grads: 1, transient: 2 };
+    case 'relu6':
+    case 'hard_sigmoid':
+      return { kept: 2, grads: 2, transient: 2 };
+    case 'swish':
+    case 'silu':
+    case 'mish':
+      return { kept: 3, grads: 2, transient: 2 };
+    case 'selu':
+      return { kept: 3, grads: 3, transient: 2 };
+    case 'softsign':
+      return { kept: 4, grads: 4, transient: 2 };
+    case 'gelu':
+      return { kept: 7, grads: 6, transient: 2 };
+  }
+}
+
+/**
+ * Per-sample cost of a layer.
+ * @param input, output the layer's shapes without the batch axis.
+ * @param onPath whether the layer's output depends on a weight (its tensors get gradients).
+ * @param inputOnPath whether its input does (its input gets a gradient).
+ */
+function layerCost(config: LayerConfig, input: Shape, output: Shape, onPath: boolean, inputOnPath: boolean): LayerCost {
+  const I = sizeOf(input);
+  const O = sizeOf(output);
+  const dx = inputOnPath ? I : 0;
+  const withActivation = (act: ActivationName, bias: boolean, main: number, mainGrads: number, transient: number): LayerCost => {
+    const a = activationCost(act);
+    // With relu or elu and a bias, the bias add is its own tensor; otherwise it is fused into `main` or absent.
+    const biasAdd = FUSABLE.has(act) && bias ? O : 0;
+    return {
+      kept: main + biasAdd + a.kept * O,
+      grads: onPath ? mainGrads + a.grads * O + dx : 0,
+      transient: onPath ? Math.max(a.transient * O, transient) : 0,
+    };
+  };
+  switch (config.type) {
+    case 'Conv2D':
+      return withActivation(config.activation, config.use_bias, O, 0, 0);
+    case 'DepthwiseConv2D':
+      // depthwiseConv2d, then K.biasAdd (its own tensor), then the activation.
+      return withActivation(config.activation, false, O + (config.use_bias ? O : 0), 0, 0);
+    case 'SeparableConv2D': {
+      // separableConv2d keeps the depthwise result (the 1x1 convolution saves it) and gets its gradient.
+      const depthwise = (O / output[2]!) * input[2]! * config.depth_multiplier;
+      return withActivation(config.activation, false, depthwise + O + (config.use_bias ? O : 0), 0, 0);
+    }
+    case 'Dense':
+      return withActivation(config.activation, config.use_bias, O, 0, 0);
+    case 'Activation': {
+      const a = activationCost(config.activation);
+      return { kept: a.kept * O, grads: onPath ? a.grads * O - (a.grads > 0 ? O : 0) + dx : 0, transient: onPath ? a.transient * O : 0 };
+    }
+    case 'Dropout':
+      // random numbers, floor, mask, output; the gradient is dy * cast(mask).
+      return { kept: 4 * O, grads: dx, transient: onPath ? O : 0 };
+    case 'Flatten':
+    case 'Reshape':
+      return { kept: 0, grads: 0, transient: 0 };
+    case 'MaxPooling2D':
+    case 'AveragePooling2D':
+    case 'ZeroPadding2D':
+      return { kept: O, grads: dx, transient: 0 };
+    case 'GlobalMaxPooling2D':
+    case 'GlobalAveragePooling2D':
+      // The gradient broadcasts dy back over the input (ones * dy / n, or dy * cast(x == max)).
+      return { kept: O, grads: dx, transient: inputOnPath ? (config.type === 'GlobalAveragePooling2D' ? 2 * I : I) : 0 };
+    case 'Rescaling':
+      // inputs * scale + offset; the gradient is dy * scale (the add's is dy itself).
+      return { kept: 2 * O, grads: dx, transient: 0 };
+    case 'BatchNormalization':
+      // moments: squared difference (saved by Mean); batchNorm output. Gradient: x - mean, dy * scale, and the
+      // moments' gradients broadcast to the input's size.
+      return { kept: 2 * O, grads: onPath ? 5 * O + dx : 0, transient: onPath ? 4 * O : 0 };
+    case 'LayerNormalization':
+      // moments over the features, then (x - mean) * rsqrt(variance + eps) * gamma + beta, each step saved.
+      return { kept: 8 * O, grads: onPath ? 10 * O + dx : 0, transient: onPath ? 5 * O : 0 };
+  }
+}
+
+/** Weights XNNPACK packs and tfjs-backend-wasm caches until the update: Dense kernels, depthwise kernels, convolutions of < 4 channels. */
+function packedWeights(config: LayerConfig, input: Shape, params: number): number {
+  switch (config.type) {
+    case 'Dense':
+    case 'DepthwiseConv2D':
+      return params;
+    case 'Conv2D':
+      return input[2]! < 4 ? params : 0;
+    default:
+      return 0;
+  }
+}
+
+/** The parts of an estimate that do not depend on the batch size, and the per-sample parts. */
+interface Terms {
+  readonly weights: number;
+  readonly gradients: number;
+  readonly optimizerSlots: number;
+  /** Bytes per sample of activations. */
+  readonly activationsPerSample: number;
+  /** Bytes per sample of the largest layer temporary. */
+  readonly temporaryPerSample: number;
+  /** Bytes of the optimizer update's temporaries (independent of the batch). */
+  readonly updateTemporary: number;
+  readonly packed: number;
+}
+
+function terms(plan: ModelPlan, optimizer: OptimizerConfig): Terms {
+  let onPath = false;
+  let kept = 0;
+  let grads = 0;
+  let transient = 0;
+  let packed = 0;
+  let largestVariable = 0;
+  for (const l of plan.layers) {
+    const inputOnPath = onPath;
+    onPath ||= l.trainable > 0;
+    const cost = layerCost(l.layer.config, l.input, l.output, onPath, inputOnPath);
+    kept += cost.kept;
+    grads += cost.grads;
+    transient = Math.max(transient, cost.transient);
+    packed += packedWeights(l.layer.config, l.input, l.trainable);
+    largestVariable = Math.max(largestVariable, largestWeight(l.layer.config, l.input, l.output, l.trainable));
+  }
+  const classes = plan.output[plan.output.length - 1] ?? 1;
+  // Loss and metrics: about twenty tensors of [batch, classes] (clip, log, one-hot, softmax gradient...), and the labels.
+  const loss = 20 * classes + classes;
+  const trainable = plan.trainableParams * BYTES_PER_WEIGHT;
+  return {
+    weights: plan.weightBytes,
+    gradients: trainable,
+    optimizerSlots: optimizerSlots(optimizer) * trainable,
+    activationsPerSample: (sizeOf(plan.input) + loss + kept + grads) * BYTES_PER_VALUE,
+    temporaryPerSample: transient * BYTES_PER_VALUE,
+    updateTemporary: updateTemporaries(optimizer) * largestVariable * BYTES_PER_WEIGHT,
+    packed: packed * BYTES_PER_WEIGHT,
+  };
+}
+
+/** The largest single weight tensor of a layer (its kernel; biases are smaller). */
+function largestWeight(config: LayerConfig, input: Shape, output: Shape, trainable: number): number {
+  switch (config.type) {
+    case 'Dense':
+      return input[input.length - 1]! * config.units;
+    case 'Conv2D':
+      return trainable - (config.use_bias ? config.filters : 0);
+    case 'SeparableConv2D':
+      return Math.max(input[2]! * config.depth_multiplier * config.filters, trainable - (config.use_bias ? config.filters : 0) - input[2]! * config.depth_multiplier * config.filters);
+    default:
+      return output.length > 0 ? trainable : 0;
+  }
+}
+
+function estimateFrom(t: Terms, batchSize: number): MemoryEstimate {
+  const activations = t.activationsPerSample * batchSize;
+  const largestTemporary = Math.max(t.temporaryPerSample * batchSize, t.updateTemporary) + t.packed;
+  return {
+    batchSize,
+    weights: t.weights,
+    gradients: t.gradients,
+    optimizerSlots: t.optimizerSlots,
+    activations,
+    largestTemporary,
+    total: t.weights + t.gradients + t.optimizerSlots + activations + largestTemporary,
+  };
+}
+
+/**
+ * Bytes one training step takes at `batchSize` (see the formula above).
+ * @param batchSize samples per step: the configured batch size, or the training set's size when smaller.
+ */
+export function estimateTrainingMemory(plan: ModelPlan, batchSize: number, optimizer: OptimizerConfig): MemoryEstimate {
+  return estimateFrom(terms(plan, optimizer), batchSize);
+}
+
+/**
+ * The largest batch size whose estimate is at most `limitBytes`, up to `atMost`; 0 when
+ * not even one sample fits (the weights, gradients and slots alone are too big).
+ */
+export function largestBatchWithin(plan: ModelPlan, optimizer: OptimizerConfig, limitBytes: number, atMost = 2 ** 31): number {
+  const t = terms(plan, optimizer);
+  const fits = (batch: number) => estimateFrom(t, batch).total <= limitBytes;
+  if (!fits(1)) return 0;
+  let low = 1;
+  let high = atMost;
+  if (fits(high)) return high;
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if (fits(middle)) low = middle;
+    else high = middle;
+  }
+  return low;
+}
