@@ -3,73 +3,89 @@
  * anything is allocated: the estimate `tfexp summary` shows and the capacity
  * check (checks/memory.ts) compares with what the backend can hold.
  *
- * All sizes are float32 (4 bytes). For a batch of B samples:
+ * Everything is float32 (4 bytes). For a step of B samples, with P the trainable
+ * and N the non-trainable parameters:
  *
- *   total = weights + gradients + optimizer slots + activations + largest temporary
+ *   total             = weights + gradients + optimizer slots + activations + largest temporary
+ *   weights           = 4 (P + N)
+ *   gradients         = 4 P       every dW is alive until the update: tfjs's Optimizer.minimize
+ *                                 computes all gradients (engine.gradients), then applies them
+ *   optimizer slots   = 4 k P     k = optimizerSlots(): the slot variables tfjs-core 4.22's optimizers
+ *                                 make: sgd 0, with momentum 1; rmsprop 2 (mean square and momentum,
+ *                                 made even at momentum 0), centered 3; adam 2; adamax 2; adagrad 1;
+ *                                 adadelta 2
+ *   activations       = 4 B (input + labels and loss + sum over layers of kept(l) + grads(l))
+ *   largest temporary = max(4 B max_l transient(l), 4 u W_max) + 4 X
+ *                       u W_max: the update's temporaries, u = updateTemporaries() tensors of the
+ *                       largest weight tensor; X: XNNPACK's packed copies of Dense, depthwise and
+ *                       < 4-channel Conv2D weights (below)
  *
- *   weights           4 (trainable + non-trainable params)            the model's variables
- *   gradients         4 trainable                                      one dW per trainable weight, all alive
- *                                                                      until the update (tfjs Optimizer.minimize
- *                                                                      computes every gradient, then applies them)
- *   optimizer slots   4 k trainable, k per optimizer (OPTIMIZER_SLOTS): the slot variables tfjs-core 4.22's
- *                     optimizers create (sgd 0; sgd with momentum 1; rmsprop 2 (mean square and momentum,
- *                     both always made), centered 3; adam 2; adamax 2; adagrad 1; adadelta 2)
- *   activations       4 B (input + labels + loss + sum over layers of kept(l) + grads(l))
- *   largest temporary 4 B max over layers of transient(l), or the optimizer update's
- *                     temporaries (UPDATE_TEMPORARIES x the largest variable) if larger,
- *                     plus XNNPACK's packed copies of Dense, depthwise and < 4-channel
- *                     convolution weights
+ * The backward pass and the update never overlap (the activations are freed when
+ * engine.gradients' tidy ends), so adding the update's temporaries to the activations
+ * makes the total an upper bound while they are the largest temporary (a few samples);
+ * beyond, the total is affine in B. It never decreases with B, so the largest batch
+ * within a limit is found by bisection (`largestBatchWithin`).
  *
- * It is affine in B once B is past the point where the update's temporaries stop
- * being the largest (a handful of samples), and never decreases with B, so the
- * largest batch that fits a limit is found by bisection (`largestBatchWithin`).
+ * Per layer, in tensors of its output's size O (I: its input's size) per sample:
  *
- * Where the per-layer terms come from (tfjs-core 4.22 and tfjs-layers 4.22, as
- * tfexp trains: `makeTrainFunction` -> `optimizer.minimize` -> `engine.gradients`):
- * - The forward pass runs inside `tidy('forward')`; a tensor survives it when a
- *   kernel's gradient saves it (`inputsToSave` / `outputsToSave`), and all saved
- *   tensors live until `tidy('backward')` ends, after the last gradient. So kept(l)
- *   counts every tensor of layer l that a later gradient needs, not just its output.
- * - Gradients: `backpropagateGradients` (tape.ts) keeps the gradient of every
- *   tensor on the path from a weight to the loss in its map until the backward
- *   tidy ends (it frees nothing as it walks back), so grads(l) counts one tensor per
- *   internal tensor of l and its input's gradient (dx), when l's input depends on a
- *   weight. Reshape and Flatten share their input's memory (no copy, no new dy).
- * - In training, `fused.conv2d` / `fused.matMul` run unfused unless the activation
- *   is linear (`shouldFuse`, fused_util.ts), and tfjs-layers only routes relu, elu
- *   and linear through them (`mapActivationToFusedKernel`). So Conv2D or Dense with
- *   relu and a bias keeps three tensors of its output's size (conv, bias add, relu),
- *   with a linear activation one (FusedConv2D / _FusedMatMul), with softmax and the
- *   others two (fused linear, then the activation).
- * - Dropout (`tf.dropout`: randomUniform, add, floor, div, mul) keeps four tensors of
- *   its size: the random numbers (saved by Add), the floor (saved by RealDiv), the
- *   mask (saved by Mul) and the output.
- * - BatchNormalization in training (`normalizeBatchInTraining`: moments, then
- *   batchNorm) keeps the squared difference (saved by Mean) and the output; its
- *   gradient (FusedBatchNorm_grad) makes x - mean and dy * scale, both of the input's
- *   size, and the moments' gradients broadcast back to the input's size.
- * - Temporaries: a gradient function's intermediates live until it returns, e.g.
- *   relu's `dy * step(x)` (Step and Cast, 2 tensors of the output's size).
+ *   layer                           kept                        grads (+ I for dx when its input
+ *                                                                depends on a weight)      transient
+ *   Conv2D, Dense                   1 + (1 with a bias, for     act.grads                 act.transient
+ *                                   relu/elu) + act.kept
+ *   DepthwiseConv2D                 1 + 1 (bias) + act.kept     act.grads                 act.transient
+ *   SeparableConv2D                 D + 1 + 1 (bias) + act.kept act.grads                 act.transient
+ *                                   (D: the depthwise result)
+ *   Activation                      act.kept                    act.grads - 1             act.transient
+ *   Dropout                         4                           0                         1
+ *   MaxPooling2D, AveragePooling2D,  1                          0                         0
+ *   ZeroPadding2D
+ *   GlobalMax/AveragePooling2D      1                           0                         I (max), 2 I (average)
+ *   Rescaling                       2                           0                         0
+ *   BatchNormalization              2                           5                         4
+ *   LayerNormalization              8                           10                        5
+ *   Flatten, Reshape                0 (they share their input's memory)
  *
- * Kernel temporaries on the wasm backend (checked in the sources, not an im2col):
- * tfexp's SIMD Conv2D and Conv2DBackpropInput kernels need only the packed filter
- * (src/backend/simd/conv2d.ts `forwardScratch`, `backpropInputScratch`), and
+ *   act (kept, grads, transient): linear 0,0,0; elu 1,1,0; softplus 1,1,1; relu, tanh, sigmoid,
+ *   softmax 1,1,2; relu6, hard_sigmoid 2,2,2; swish, silu, mish 3,2,2; selu 3,3,2; softsign 4,4,2;
+ *   gelu 7,6,2. Grads and transients count only once the layer's output depends on a weight.
+ *
+ * Where these come from (tfjs-core 4.22 and tfjs-layers 4.22, as tfexp trains:
+ * makeTrainFunction -> optimizer.minimize -> engine.gradients):
+ * - The forward pass runs inside tidy('forward'); a tensor survives it when a kernel's
+ *   gradient saves it (inputsToSave / outputsToSave), and saved tensors live until
+ *   tidy('backward') ends. So kept(l) counts every tensor of l a gradient needs.
+ * - backpropagateGradients (tape.ts) keeps the gradient of every tensor on the path from a
+ *   weight to the loss until the backward tidy ends (it frees none as it walks back).
+ * - In training, fused.conv2d / fused.matMul run unfused unless the activation is linear
+ *   (shouldFuse, fused_util.ts), and tfjs-layers routes only relu, elu and linear through
+ *   them (mapActivationToFusedKernel): Conv2D or Dense with relu and a bias keeps three
+ *   tensors (conv, bias add, relu), linear one, softmax and the others two.
+ * - Dropout (randomUniform, add, floor, div, mul) keeps the random numbers (saved by Add),
+ *   the floor (by RealDiv), the mask (by Mul) and the output.
+ * - Transients: a gradient's intermediates, e.g. relu's dy * step(x) (Step and Cast).
+ * The activation, normalisation, pooling and update figures were then measured on the
+ * wasm backend (bytes allocated through tfjs-backend-wasm's _malloc, the peak of a
+ * training step, per sample between batch sizes 8 and 24; test/model/memory.test.ts
+ * repeats three such measurements). The baseline's estimate is within 0.3% of the
+ * measured peak at batch sizes 64, 1600 and 1800.
+ *
+ * Kernel temporaries on the wasm backend, read in the sources; there is no im2col:
+ * tfexp's SIMD Conv2D and Conv2DBackpropInput need only a packed filter
+ * (src/backend/simd/conv2d.ts forwardScratch, backpropInputScratch) and its
  * Conv2DBackpropFilter none; XNNPACK's convolution keeps an indirection buffer of
- * kh * kw * round_up(oh * ow, mr) pointers per image (convolution-nhwc.c,
- * `indirection_buffer_size`), not an im2col copy. The im2col buffer some GPU
- * backends use, [B * oh * ow, kh * kw * cin] floats (tfjs-backend-webgl
- * `conv2dWithIm2Row`), is therefore not counted. The fallback of
- * Conv2DBackpropFilter when tfexp's SIMD module cannot start transposes x and dy
- * and hands XNNPACK dy^T as its filter, which it packs: input + 2 x output per
- * sample; that is the conv temporary counted here, as the worst case.
- * XNNPACK's fully-connected operator (the forward matMul of Dense) packs its weights
- * and tfjs-backend-wasm caches the operator until the kernel tensor is disposed, i.e.
- * until the update replaces it (batch_mat_mul_impl.cc `xnn_matmul`); the same holds
- * for depthwise convolutions and the XNNPACK Conv2D of inputs with fewer than 4
- * channels. Those packed copies are counted as temporaries.
+ * kh * kw * round_up(oh * ow, mr) pointers for one image (convolution-nhwc.c,
+ * indirection_buffer_size), not [B * oh * ow, kh * kw * cin] floats. That im2col buffer
+ * is what tfjs-backend-webgl's conv2dWithIm2Row allocates, so it is not counted here.
+ * Not counted either: the Conv2DBackpropFilter fallback used only when tfexp's SIMD
+ * module cannot start (it transposes x and dy and XNNPACK packs dy^T: I + 2 O per
+ * sample). XNNPACK's fully-connected operator (Dense's forward matMul) packs its
+ * weights and tfjs-backend-wasm caches it until the kernel tensor is disposed, i.e.
+ * until the update replaces it (batch_mat_mul_impl.cc xnn_matmul); depthwise
+ * convolutions and the XNNPACK Conv2D of inputs with fewer than 4 channels do the
+ * same. Those packed copies are X above.
  *
- * Not counted: the allocator's fragmentation and the heap's growth steps, the
- * JavaScript side (datasets stay there as uint8), validation (forward only, smaller).
+ * Not counted: the allocator's fragmentation and growth steps, XNNPACK's small buffers,
+ * the JavaScript side (datasets stay there as uint8), validation (forward only, smaller).
  * The capacity check keeps a reserve for them (checks/memory.ts).
  */
 import type { ActivationName, LayerConfig, OptimizerConfig } from '../config/index.js';
@@ -196,29 +212,25 @@ function layerCost(config: LayerConfig, input: Shape, output: Shape, onPath: boo
   const I = sizeOf(input);
   const O = sizeOf(output);
   const dx = inputOnPath ? I : 0;
-  const withActivation = (act: ActivationName, bias: boolean, main: number, mainGrads: number, transient: number): LayerCost => {
+  /** A kernel's `main` kept tensors, then its activation; `fusedBias`: a bias tfjs adds inside the kernel unless the activation is relu or elu. */
+  const withActivation = (act: ActivationName, fusedBias: boolean, main: number): LayerCost => {
     const a = activationCost(act);
-    // With relu or elu and a bias, the bias add is its own tensor; otherwise it is fused into `main` or absent.
-    const biasAdd = FUSABLE.has(act) && bias ? O : 0;
-    return {
-      kept: main + biasAdd + a.kept * O,
-      grads: onPath ? mainGrads + a.grads * O + dx : 0,
-      transient: onPath ? Math.max(a.transient * O, transient) : 0,
-    };
+    const biasAdd = FUSABLE.has(act) && fusedBias ? O : 0;
+    return { kept: main + biasAdd + a.kept * O, grads: onPath ? a.grads * O + dx : 0, transient: onPath ? a.transient * O : 0 };
   };
   switch (config.type) {
     case 'Conv2D':
-      return withActivation(config.activation, config.use_bias, O, 0, 0);
+      return withActivation(config.activation, config.use_bias, O);
     case 'DepthwiseConv2D':
       // depthwiseConv2d, then K.biasAdd (its own tensor), then the activation.
-      return withActivation(config.activation, false, O + (config.use_bias ? O : 0), 0, 0);
+      return withActivation(config.activation, false, O + (config.use_bias ? O : 0));
     case 'SeparableConv2D': {
-      // separableConv2d keeps the depthwise result (the 1x1 convolution saves it) and gets its gradient.
+      // separableConv2d keeps the depthwise result (the 1x1 convolution saves it), then K.biasAdd.
       const depthwise = (O / output[2]!) * input[2]! * config.depth_multiplier;
-      return withActivation(config.activation, false, depthwise + O + (config.use_bias ? O : 0), 0, 0);
+      return withActivation(config.activation, false, depthwise + O + (config.use_bias ? O : 0));
     }
     case 'Dense':
-      return withActivation(config.activation, config.use_bias, O, 0, 0);
+      return withActivation(config.activation, config.use_bias, O);
     case 'Activation': {
       const a = activationCost(config.activation);
       return { kept: a.kept * O, grads: onPath ? a.grads * O - (a.grads > 0 ? O : 0) + dx : 0, transient: onPath ? a.transient * O : 0 };
