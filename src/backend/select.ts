@@ -13,6 +13,7 @@ import { BackendError } from '../errors.js';
 import * as message from '../log/message.js';
 import { physicalCores } from './cores.js';
 import { defaultImporter, loadNative, NATIVE_PACKAGES, type Importer } from './native.js';
+import { guardWasmAllocations, type WasmAllocator } from './crash.js';
 import { quietTfjs } from './quiet.js';
 import { platformPreflight, probeWebGpu, WEBGPU_PACKAGE, type GpuAdapterInfo, type WebGpuProbe } from './webgpu/adapter.js';
 import { startWebGpu } from './webgpu/start.js';
@@ -121,11 +122,13 @@ export async function selectBackend(options: SelectOptions = {}): Promise<Backen
     const warnings: string[] = [];
     try {
       const used = await useThreadedWasm(threads);
+      guardActiveWasm();
       return { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', device: 'cpu', threads: used, adapter: null, reason, skipped, warnings };
     } catch (error) {
       warnings.push(message.wasmSingleThreaded((error as Error).message));
     }
     if (await tf.setBackend('wasm')) {
+      guardActiveWasm();
       return { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', device: 'cpu', threads: 1, adapter: null, reason, skipped, warnings };
     }
     skipped.push({ backend: 'wasm', reason: 'the WebAssembly module did not start' });
@@ -166,4 +169,9 @@ async function tryWebGpu(probe: WebGpuProbe, request: BackendRequest): Promise<{
       warnings: software ? [message.softwareAdapterWarning(probe.info)] : [],
     },
   };
+}
+
+/** Makes the active wasm backend's malloc throw instead of returning 0 when its heap is full (src/backend/crash.ts). */
+function guardActiveWasm(): void {
+  guardWasmAllocations((tf.backend() as unknown as { wasm: WasmAllocator }).wasm);
 }

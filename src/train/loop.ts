@@ -10,6 +10,7 @@
  * the same numbers as one that was never interrupted.
  */
 import * as tf from '@tensorflow/tfjs';
+import { trackTrainingPosition } from '../backend/crash.js';
 import { batches, type DataSplit } from '../data/index.js';
 import { mulberry32, permutation } from '../data/random.js';
 import type { Callback, Logs, TrainingState } from './callbacks/types.js';
@@ -120,6 +121,7 @@ export async function trainLoop(inputs: LoopInputs): Promise<LoopResult> {
       });
       for (const { xs, ys } of batches(inputs.train, indices, { batchSize: feed.batchSize, sampleShape: feed.sampleShape, normalize: feed.normalize })) {
         batch += 1;
+        trackTrainingPosition({ epoch, batch });
         for (const cb of callbacks) cb.onBatchBegin?.(batch, state);
         const y = encodeLabels(ys, feed);
         const out = trainStep(model, xs, y);
@@ -132,6 +134,7 @@ export async function trainLoop(inputs: LoopInputs): Promise<LoopResult> {
         if (inputs.interrupted()) return { interrupted: true, lastEpoch };
       }
       await results.drain();
+      trackTrainingPosition(null);
       const validation = inputs.validation === undefined ? {} : await evaluate(model, inputs.validation.split, inputs.validation.indices, feed, 'val_');
       const logs: Logs = { ...means, ...validation };
       progress.finish(batch, logs);

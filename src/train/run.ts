@@ -14,6 +14,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { BACKEND_REQUESTS, selectBackend, type BackendChoice, type BackendRequest } from '../backend/select.js';
 import { cpuModel } from '../backend/cores.js';
+import { backendCrashKind, explainBackendCrash, trainingPosition } from '../backend/crash.js';
+import { memoryLimitFor, setMemoryLimit } from '../model/checks/memory.js';
 import { loadExperiment, type LoadedExperiment } from '../config/index.js';
 import { experimentToYaml } from '../config/render.js';
 import { checkLabels, loadExperimentData, splitIndices, type LoadedDataset, type SplitIndices } from '../data/index.js';
@@ -94,6 +96,8 @@ async function prepare(file: string, sets: readonly string[], options: RunOption
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
   });
   for (const warning of choice.warnings) say(`warning: ${warning}`);
+  // The memory check in compileExperiment measures against the chosen backend's limit.
+  setMemoryLimit(memoryLimitFor(choice.name));
   const data = await loadExperimentData(experiment.data, file, { ...(options.dataDir ? { dataDir: options.dataDir } : {}), log: say });
   const misfit = checkLabels(data, plan.output[plan.output.length - 1]!, layerRef(plan.layers[plan.layers.length - 1]!.layer));
   if (misfit !== null) throw misfit;
@@ -206,6 +210,7 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
       }),
     );
   };
+  let trapped = false;
   const watch = watchInterrupts(say, () => {
     try {
       finish('interrupted', 'interrupted by the user (second Ctrl-C, mid-epoch)');
@@ -273,6 +278,17 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
     return { dir: store.dir, info, metrics };
   } catch (error) {
     if (error instanceof RunInterrupted) throw error;
+    // A WebAssembly crash or out-of-memory: one line saying where and what to change, never the module's source.
+    const crash = explainBackendCrash(error, trainingPosition(), p.choice.name, { plan: p.compiled.plan, batchSize: Math.min(experiment.train.batch_size, p.split.train.length), optimizer: experiment.train.optimizer });
+    if (crash !== null) {
+      trapped = backendCrashKind(error)?.kind === 'trap';
+      try {
+        finish('failed', crash);
+      } catch {
+        // run.json's heartbeat goes stale
+      }
+      throw new RunFailed(`run failed: ${crash} (details in ${store.dir}/run.json)`);
+    }
     // A failed write anywhere in the run folder (checkpoint, metrics.json, plots/, report.html): which file, why, what is kept, how to resume.
     const failure = store.writeFailure(error) ?? error;
     const reason = failure instanceof Error ? failure.message : String(failure);
@@ -288,8 +304,11 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
   } finally {
     clearInterval(heartbeat);
     watch.dispose();
-    model.optimizer.dispose();
-    model.dispose();
+    // A trapped WebAssembly module traps again on free: leave its memory to the process's end.
+    if (!trapped) {
+      model.optimizer.dispose();
+      model.dispose();
+    }
   }
 }
 
