@@ -74,18 +74,12 @@ const DETAIL_LIMIT = 200;
 const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /**
- * `text` as one printable line: newline, CR and tab as `\n`, `\r`, `\t`; other
- * C0 and C1 control characters (ESC...) and DEL as `\xNN`; line separators and
- * bidirectional overrides (which reorder what a terminal shows) as `\uNNNN`;
- * the rest cut to `limit` characters (code points) with `...`.
+ * `text` as one printable line: newline, CR and tab as `\n`, `\r`, `\t`; every other
+ * control character, line separator and bidirectional override escaped as in all of
+ * tfexp's messages (message.escapeControls); cut to `limit` characters with `...`.
  */
 export function printable(text: string, limit = DETAIL_LIMIT): string {
-  const hex = (c: string, digits: number) => c.charCodeAt(0).toString(16).padStart(digits, '0');
-  const escaped = text.replace(
-    // eslint-disable-next-line no-control-regex
-    /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
-    (c) => NAMED_ESCAPES[c] ?? (c.charCodeAt(0) < 0x100 ? `\\x${hex(c, 2)}` : `\\u${hex(c, 4)}`),
-  );
+  const escaped = message.escapeControls(text.replace(/[\n\r\t]/g, (c) => NAMED_ESCAPES[c]!));
   const chars = [...escaped];
   return chars.length <= limit ? escaped : `${chars.slice(0, limit).join('')}...`;
 }
