@@ -60,8 +60,13 @@ export const KERAS_OPTIMIZER_CLASSES: Readonly<Record<OptimizerType, string>> = 
 
 /** tfexp's name for a Keras optimizer name (any case), or undefined when Keras would not accept it for a tfexp optimizer. */
 export function canonicalOptimizer(name: string): OptimizerType | undefined {
-  const lower = name.toLowerCase();
-  return isOneOf(OPTIMIZER_TYPES, lower) ? lower : undefined;
+  return lowercasedOneOf(OPTIMIZER_TYPES, name);
+}
+
+/** `text` lowercased when that is one of `values` (names Keras lowercases before it looks them up), else undefined. */
+function lowercasedOneOf<T extends string>(values: readonly T[], text: string): T | undefined {
+  const lower = text.toLowerCase();
+  return isOneOf(values, lower) ? lower : undefined;
 }
 
 // Losses --------------------------------------------------------------------
@@ -168,8 +173,7 @@ export const LOWERCASED_PADDING_LAYERS: readonly LayerType[] = ['Conv2D', 'Depth
 
 /** `same`/`valid` for any case of them (Keras lowercases), else undefined. */
 export function canonicalPadding(value: string): (typeof PADDINGS)[number] | undefined {
-  const lower = value.toLowerCase();
-  return isOneOf(PADDINGS, lower) ? lower : undefined;
+  return lowercasedOneOf(PADDINGS, value);
 }
 
 /**
