@@ -162,7 +162,7 @@ export function guardBackendCrashes(
     } catch {
       line = `the backend crashed: ${backendCrashKind(error)!.detail}`;
     }
-    io.write(`tfexp: ${line}\n`);
+    io.write(`${line}\n`);
     io.exit(1);
   };
   io.process.prependListener('uncaughtException', listener);

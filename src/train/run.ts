@@ -14,7 +14,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { BACKEND_REQUESTS, selectBackend, type BackendChoice, type BackendRequest } from '../backend/select.js';
 import { cpuModel } from '../backend/cores.js';
-import { backendCrashKind, explainBackendCrash, trainingPosition } from '../backend/crash.js';
+import { backendCrashKind, explainBackendCrash, guardBackendCrashes, trainingPosition } from '../backend/crash.js';
 import { memoryLimitFor, setMemoryLimit } from '../model/checks/memory.js';
 import { loadExperiment, type LoadedExperiment } from '../config/index.js';
 import { experimentToYaml } from '../config/render.js';
@@ -23,7 +23,7 @@ import { RunFailed, RunInterrupted, TfexpError, UsageError } from '../errors.js'
 import * as message from '../log/message.js';
 import { compileExperiment, planExperiment, type CompiledExperiment } from '../model/index.js';
 import { layerRef } from '../model/plan.js';
-import { formatSummary } from '../model/summary.js';
+import { formatMemoryLine, formatSummary, memorySection, type MemorySection } from '../model/summary.js';
 import { updateRunPlots } from '../plots/index.js';
 import { runReportHtml } from '../plots/report.js';
 import { createRunDir } from '../runs/dir.js';
@@ -134,6 +134,13 @@ function bestEpoch(history: readonly Record<string, number>[], monitor: string, 
   return best;
 }
 
+/** The training memory estimate at the run's step size, against the chosen backend's limit (none for cpu, tensorflow, webgpu). */
+function memoryOf(p: Prepared): MemorySection {
+  const { train } = p.loaded.experiment;
+  const stepBatch = Math.max(1, Math.min(train.batch_size, p.split.train.length));
+  return memorySection(p.compiled.plan, stepBatch, train.optimizer, memoryLimitFor(p.choice.name), train.batch_size);
+}
+
 function header(p: Prepared, id: string, dir: string, startEpoch: number): string {
   const { experiment } = p.loaded;
   const plan = p.compiled.plan;
@@ -145,6 +152,7 @@ function header(p: Prepared, id: string, dir: string, startEpoch: number): strin
     `Data: ${p.data.name}, train ${p.split.train.length}, ${val}, test ${p.split.test.length}; samples [${p.data.sampleShape.join(', ')}]`,
     `Backend: ${p.choice.name} (${message.packageAndThreads(p.choice)}, ${p.choice.device.toUpperCase()}; ${p.choice.reason}${skipped ? `; skipped ${skipped}` : ''})`,
     `Model: ${(plan.trainableParams + plan.nonTrainableParams).toLocaleString('en-US')} parameters, ${plan.flops.toLocaleString('en-US')} FLOPs per sample (forward)`,
+    `Memory: ${formatMemoryLine(memoryOf(p))}`,
     `Run: ${id} in ${dir}${startEpoch > 1 ? ` (resuming at epoch ${startEpoch})` : ''}`,
   ].join('\n');
 }
@@ -204,7 +212,7 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
         },
         history: metrics.history,
         test: metrics.test,
-        summary: formatSummary(experiment.name, plan),
+        summary: formatSummary(experiment.name, plan, memoryOf(p)),
         experimentYaml: experimentToYaml(experiment),
         charts,
       }),
@@ -230,6 +238,22 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
   };
   const heartbeat = setInterval(beat, HEARTBEAT_SECONDS * 1000);
   heartbeat.unref();
+  const explainCrash = (error: unknown) =>
+    explainBackendCrash(error, trainingPosition(), p.choice.name, {
+      plan: p.compiled.plan,
+      batchSize: Math.min(experiment.train.batch_size, p.split.train.length),
+      optimizer: experiment.train.optimizer,
+    });
+  // A wasm worker thread's trap arrives as an uncaught exception, outside this try: the same one line, exit 1.
+  const unguard = guardBackendCrashes((error) => {
+    const crash = explainCrash(error) ?? String(error);
+    try {
+      finish('failed', crash);
+    } catch {
+      // run.json's heartbeat goes stale
+    }
+    return `run failed: ${crash} (details in ${store.dir}/run.json)`;
+  });
   try {
     const result = await trainLoop({
       model,
@@ -279,7 +303,7 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
   } catch (error) {
     if (error instanceof RunInterrupted) throw error;
     // A WebAssembly crash or out-of-memory: one line saying where and what to change, never the module's source.
-    const crash = explainBackendCrash(error, trainingPosition(), p.choice.name, { plan: p.compiled.plan, batchSize: Math.min(experiment.train.batch_size, p.split.train.length), optimizer: experiment.train.optimizer });
+    const crash = explainCrash(error);
     if (crash !== null) {
       trapped = backendCrashKind(error)?.kind === 'trap';
       try {
@@ -302,6 +326,7 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
     const final = store.writeFailure(failure) ?? failure;
     throw final instanceof TfexpError ? final : new RunFailed(`run failed: ${reason} (details in ${store.dir}/run.json)`);
   } finally {
+    unguard();
     clearInterval(heartbeat);
     watch.dispose();
     // A trapped WebAssembly module traps again on free: leave its memory to the process's end.
@@ -340,7 +365,7 @@ export async function runExperiment(file: string, options: RunOptions = {}): Pro
   // A run is one point: its experiment.yaml must not sweep again.
   const { sweep: _sweep, seeds: _seeds, ...single } = experiment;
   store.writeExperiment(experimentToYaml(single));
-  store.writeSummary(formatSummary(experiment.name, plan));
+  store.writeSummary(formatSummary(experiment.name, plan, memoryOf(p)));
   const info: RunInfo = {
     id,
     name: options.name ?? experiment.name,

@@ -188,7 +188,7 @@ describe('guardBackendCrashes', () => {
     const trap = fromWorker('memory access out of bounds');
     emitter.listeners('uncaughtException')[0]!(trap);
     assert.deepEqual(recorded, [trap]);
-    assert.deepEqual(written, ['tfexp: the WebAssembly backend ran out of memory (memory access out of bounds) at epoch 1, batch 3; use a smaller train.batch_size (--set train.batch_size=N) or a smaller model\n']);
+    assert.deepEqual(written, ['the WebAssembly backend ran out of memory (memory access out of bounds) at epoch 1, batch 3; use a smaller train.batch_size (--set train.batch_size=N) or a smaller model\n']);
     assert.deepEqual(exits, [1]);
     assert.deepEqual(order, []); // the guard runs first (the real exit stops the others)
     dispose();
@@ -209,7 +209,7 @@ describe('guardBackendCrashes', () => {
       throw new Error('disk full');
     }, io);
     emitter.listeners('uncaughtException')[0]!(fromWorker('unreachable'));
-    assert.deepEqual(written, ['tfexp: the backend crashed: unreachable\n']);
+    assert.deepEqual(written, ['the backend crashed: unreachable\n']);
     assert.deepEqual(exits, [1]);
   });
 });

@@ -20,7 +20,10 @@ describe('tfexp run', () => {
   it('trains and writes every file of the run directory', async () => {
     const runsDir = tempDir();
     const file = writeRunFixture();
-    const { dir, info, metrics } = await runExperiment(file, { ...quiet, runsDir });
+    const said: string[] = [];
+    const { dir, info, metrics } = await runExperiment(file, { ...quiet, quiet: false, live: false, write: (t) => void said.push(t), runsDir });
+    // The header gives the training memory estimate at the step's batch size, against the wasm heap.
+    assert.match(said.join(''), /\nMemory: about [\d.]+ [KMG]?B per training step at batch size 16 \(the wasm backend holds at most 3\.\d+ GB\)\n/);
     assert.deepEqual(readdirSync(dir).sort(), ['checkpoint', 'experiment.yaml', 'metrics.json', 'model', 'plots', 'report.html', 'run.json', 'summary.txt']);
     const run = json(join(dir, 'run.json'));
     assert.equal(run.status, 'completed');
@@ -47,8 +50,28 @@ describe('tfexp run', () => {
     model.dispose();
     // experiment.yaml reproduces the resolved experiment.
     assert.deepEqual(loadExperiment(join(dir, 'experiment.yaml')).experiment.train, loadExperiment(file).experiment.train);
-    assert.match(readFileSync(join(dir, 'summary.txt'), 'utf8'), /Total params: 235 /);
+    const summary = readFileSync(join(dir, 'summary.txt'), 'utf8');
+    assert.match(summary, /Total params: 235 /);
+    assert.match(summary, /Training memory per step at batch size 16 \(estimate, float32\):[\s\S]*Fits the wasm backend/);
     assert.deepEqual(readdirSync(join(dir, 'plots')).sort(), ['training.png', 'training.svg', 'training.vl.json']);
+  });
+
+  it('a wasm worker trap (an uncaught exception) ends the run in one line, exit 1, with run.json failed', async () => {
+    const runsDir = tempDir();
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/train/crash-child.ts'), writeRunFixture(), runsDir], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    assert.equal(code, 1, stderr);
+    const [runDir] = readdirSync(runsDir);
+    assert.ok(stderr.startsWith('run failed: the WebAssembly backend ran out of memory (memory access out of bounds) at epoch 2, batch 1 (batch size 16); '), stderr);
+    assert.match(stderr, /use --set train\.batch_size=8 or a smaller model/);
+    assert.equal(stderr.trim().split('\n').length, 1, 'one line, no stack, no module source');
+    assert.match(stderr, new RegExp(`\\(details in ${runsDir}/${runDir}/run\\.json\\)\n$`));
+    const run = json(join(runsDir, runDir!, 'run.json'));
+    assert.equal(run.status, 'failed');
+    assert.match(run.failure_reason, /^the WebAssembly backend ran out of memory \(memory access out of bounds\) at epoch 2/);
+    assert.equal(json(join(runsDir, runDir!, 'metrics.json')).history.length, 1, 'epoch 1 is kept');
   });
 
   it('repeats exactly with the same seed, and differs with another', async () => {
