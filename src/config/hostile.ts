@@ -9,7 +9,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { CST, Lexer } from 'yaml';
 import { ConfigError, type Problem } from '../errors.js';
 import * as message from '../log/message.js';
-import { MAX_YAML_NESTING } from './limits.js';
+import { MAX_YAML_NESTING, MAX_YAML_VALUES } from './limits.js';
 import { isPlainObject } from './pointer.js';
 
 /**
@@ -120,30 +120,48 @@ export function findControlChar(text: string): { offset: number; char: string } 
   return match === null ? undefined : { offset: match.index, char: match[0] };
 }
 
+/** What `scanYamlStructure` found past a limit: the offset of the first token past it. */
+export interface StructureProblem {
+  readonly offset: number;
+  readonly kind: 'nesting' | 'values';
+}
+
 /**
- * Scans YAML text for nesting deeper than `limit`, with the YAML library's
- * lexer (so quotes and comments count exactly as the parser will read them)
- * but before its parser: flow collections (`[`, `{`) inside each other, and
- * compact block lists (`- - - x`) on one line. The parser needs seconds for
- * deep nesting (7 s for 500,000 `[`), and mappings nested as keys (`{{{{`, a
- * KB of them) took minutes to convert; lexing is linear and stops at the first
- * level past `limit`. Nesting by indentation needs the square of its depth in
- * bytes, so MAX_EXPERIMENT_FILE_BYTES bounds it (the parser refuses it quickly).
- * @returns the offset of the first token past `limit`, or undefined.
+ * Scans YAML text with the YAML library's lexer (so quotes and comments count
+ * exactly as the parser will read them) but before its parser, which costs about
+ * ten times as much per token and would otherwise set the time a hostile file takes:
+ *   - nesting deeper than `nesting`: flow collections (`[`, `{`) inside each other,
+ *     and compact block lists (`- - - x`) on one line. The parser needs seconds for
+ *     deep nesting (7 s for 500,000 `[`), and mappings nested as keys (`{{{{`, a
+ *     KB of them) took minutes to convert. Nesting by indentation needs the square
+ *     of its depth in bytes, so MAX_EXPERIMENT_FILE_BYTES bounds it.
+ *   - more than `values` YAML values: scalars (keys included), flow collections and
+ *     block list items. A 1 MiB file of `[1,1,1,...]` holds 500,000 of them and takes
+ *     the parser 5 s; at MAX_YAML_VALUES it takes about 0.2 s.
+ * Lexing is linear (about 0.2 s for 1 MiB) and stops at the first limit crossed.
+ * @returns where a limit is first crossed, or undefined.
  */
-export function findDeepNesting(text: string, limit = MAX_YAML_NESTING): number | undefined {
+export function scanYamlStructure(text: string, limits: { nesting?: number; values?: number } = {}): StructureProblem | undefined {
+  const nesting = limits.nesting ?? MAX_YAML_NESTING;
+  const maxValues = limits.values ?? MAX_YAML_VALUES;
   let offset = 0;
   let flow = 0;
   let compact = 0;
+  let values = 0;
   for (const token of new Lexer().lex(text)) {
+    const first = token[0];
     if (token === '[' || token === '{') {
-      if (++flow > limit) return offset;
+      if (++flow > nesting) return { offset, kind: 'nesting' };
+      if (++values > maxValues) return { offset, kind: 'values' };
     } else if (token === ']' || token === '}') {
       flow = Math.max(0, flow - 1);
     } else if (token === '-' || token === '?') {
-      if (++compact > limit) return offset;
-    } else if (token.includes('\n')) {
-      compact = 0;
+      if (++compact > nesting) return { offset, kind: 'nesting' };
+      if (token === '-' && ++values > maxValues) return { offset, kind: 'values' };
+    } else {
+      // A plain or block scalar follows the SCALAR marker; a quoted one is its own token.
+      if ((token === CST.SCALAR || first === '"' || first === "'") && ++values > maxValues) return { offset, kind: 'values' };
+      if (token.includes('\n')) compact = 0;
     }
     // The lexer's markers (document start, flow end, scalar) are not source text.
     if (!LEXER_MARKERS.has(token)) offset += token.length;

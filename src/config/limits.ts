@@ -31,6 +31,17 @@ export const MAX_LAYERS = 10_000;
 export const MAX_YAML_NESTING = 64;
 
 /**
+ * Most YAML values an experiment file may hold: 20,000 scalars (keys included),
+ * flow collections and list items. An experiment holds a few hundred (the
+ * baseline, 120); 2,000 layers written out one by one fit. The YAML parser needs
+ * 6-10 microseconds a value (2-core test machine, `[1,1,...]` the slowest per
+ * value), so a file at the limit loads in about 0.3 s, and a 1 MiB file of
+ * values (500,000 of them, 5 s to parse) is refused by a scan before the parser
+ * (src/config/hostile.ts `scanYamlStructure`) in about 0.1 s.
+ */
+export const MAX_YAML_VALUES = 20_000;
+
+/**
  * Most values YAML aliases (`*name`) may add to a document by repeating what an
  * anchor (`&name`) holds, counted with nested aliases multiplied out: 10,000.
  * Reusing a layer's settings a few times is far below it; an alias bomb

@@ -5,8 +5,8 @@
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { SourceLocation } from '../errors.js';
 import * as message from '../log/message.js';
-import { configError, findControlChar, findDeepNesting, isForbiddenKey, lineColOf, overrideLabel } from './hostile.js';
-import { MAX_ALIAS_VALUES, MAX_YAML_ERRORS_SHOWN, MAX_YAML_NESTING } from './limits.js';
+import { configError, findControlChar, scanYamlStructure, isForbiddenKey, lineColOf, overrideLabel } from './hostile.js';
+import { MAX_ALIAS_VALUES, MAX_YAML_ERRORS_SHOWN, MAX_YAML_NESTING, MAX_YAML_VALUES } from './limits.js';
 import type { Path } from './pointer.js';
 
 /**
@@ -27,8 +27,8 @@ export type CheckedYaml = { readonly ok: true; readonly doc: Document.Parsed; re
 /**
  * Parses YAML text as tfexp accepts it, so that nothing in it reaches the user
  * as a crash, a stack trace, a hang or a silent surprise:
- *   - no control characters (ESC, ...) and no nesting deeper than MAX_YAML_NESTING,
- *     checked before the parser runs;
+ *   - no control characters (ESC, ...), no nesting deeper than MAX_YAML_NESTING and
+ *     at most MAX_YAML_VALUES values, checked before the parser runs;
  *   - every syntax error the yaml library reports (at most MAX_YAML_ERRORS_SHOWN,
  *     the rest counted);
  *   - the YAML 1.2 core schema only: an unknown tag (`!!js/regexp`,
@@ -46,8 +46,11 @@ export type CheckedYaml = { readonly ok: true; readonly doc: Document.Parsed; re
 export function parseYamlChecked(text: string, at: readonly (string | number)[] = []): CheckedYaml {
   const control = findControlChar(text);
   if (control !== undefined) return failed({ offset: control.offset, text: message.yamlControlChar(control.char) });
-  const deep = findDeepNesting(text, MAX_YAML_NESTING);
-  if (deep !== undefined) return failed({ offset: deep, text: message.yamlTooDeep(MAX_YAML_NESTING) });
+  const structure = scanYamlStructure(text, { nesting: MAX_YAML_NESTING, values: MAX_YAML_VALUES });
+  if (structure !== undefined) {
+    const text = structure.kind === 'nesting' ? message.yamlTooDeep(MAX_YAML_NESTING) : message.yamlTooManyValues(MAX_YAML_VALUES);
+    return failed({ offset: structure.offset, text });
+  }
   let doc: Document.Parsed;
   try {
     // uniqueKeys is checked in checkTree: the library's check is quadratic (a minute for 80,000 keys).

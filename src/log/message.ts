@@ -124,6 +124,10 @@ export function yamlTooDeep(limit: number) {
   return `nested more than ${limit} levels deep here ([ or { inside each other, or "- - -" on one line); an experiment needs far fewer. Check the brackets.`;
 }
 
+export function yamlTooManyValues(limit: number) {
+  return `more than ${limit.toLocaleString('en-US')} YAML values (keys, values and list items) by here; an experiment needs a few hundred. Write long layer stacks with "repeat".`;
+}
+
 export function yamlMoreErrors(more: number) {
   return `${plural(more, 'more YAML error')} not shown; fix the ones above first.`;
 }

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { loadExperiment } from '../../src/config/index.js';
-import { MAX_ALIAS_VALUES, MAX_EXPERIMENT_FILE_BYTES, MAX_LAYERS, MAX_YAML_ERRORS_SHOWN, MAX_YAML_NESTING } from '../../src/config/limits.js';
+import { MAX_ALIAS_VALUES, MAX_EXPERIMENT_FILE_BYTES, MAX_LAYERS, MAX_YAML_ERRORS_SHOWN, MAX_YAML_NESTING, MAX_YAML_VALUES } from '../../src/config/limits.js';
 import { escapeControls, excerpt, EXCERPT_CHARS } from '../../src/log/message.js';
 import * as message from '../../src/log/message.js';
-import { findDeepNesting, shortValue } from '../../src/config/hostile.js';
+import { scanYamlStructure, shortValue } from '../../src/config/hostile.js';
 import { parseYamlChecked } from '../../src/config/source.js';
 import type { ConfigError } from '../../src/errors.js';
 import { BASELINE, configErrorOf, experimentYaml, runCli, tempDir, writeFiles } from '../helpers.js';
@@ -203,8 +203,23 @@ describe('size limits', () => {
     assert.deepEqual(quickly(1000, () => problemsOf(`name: ${'['.repeat(100_000)}`)), [[1, 7 + MAX_YAML_NESTING, message.yamlTooDeep(MAX_YAML_NESTING)]]);
     assert.equal(problemsOf(`${'- '.repeat(MAX_YAML_NESTING + 1)}x\n`)[0]![2], message.yamlTooDeep(MAX_YAML_NESTING));
     // Brackets in quotes and comments do not count; the limit itself is allowed.
-    assert.equal(findDeepNesting(`a: "${'['.repeat(500)}" # ${'{'.repeat(500)}\nb: '[[[['`), undefined);
-    assert.equal(findDeepNesting(`a: ${'['.repeat(MAX_YAML_NESTING)}${']'.repeat(MAX_YAML_NESTING)}`), undefined);
+    assert.equal(scanYamlStructure(`a: "${'['.repeat(500)}" # ${'{'.repeat(500)}\nb: '[[[['`), undefined);
+    assert.equal(scanYamlStructure(`a: ${'['.repeat(MAX_YAML_NESTING)}${']'.repeat(MAX_YAML_NESTING)}`), undefined);
+  });
+
+  it(`a file of more than ${MAX_YAML_VALUES} values is refused by the scan, where the limit is crossed`, () => {
+    // Under 1 MiB and 10,000 layers the parser alone would take seconds on a file like these.
+    const list = `name: t\nseed: [${'1,'.repeat(MAX_YAML_VALUES + 10)}1]\n`;
+    const [[line, col, text]] = problemsOf(list) as [[number, number, string]];
+    assert.deepEqual([line, text], [2, message.yamlTooManyValues(MAX_YAML_VALUES)]);
+    // "name", "t" and "seed" are 3 values and the list is the 4th: its item number (limit - 3) is the first past.
+    assert.equal(col, 8 + 2 * (MAX_YAML_VALUES - 4));
+    const layers = experimentYaml(`\n${'    - {type: Dropout, rate: 0.1}\n'.repeat(MAX_LAYERS + 1)}    - {type: Flatten}`);
+    assert.ok(Buffer.byteLength(layers) < MAX_EXPERIMENT_FILE_BYTES);
+    assert.equal(problemsOf(layers)[0]![2], message.yamlTooManyValues(MAX_YAML_VALUES));
+    // Keys, quoted scalars, block scalars and list items count; comments and quotes' contents do not.
+    assert.equal(scanYamlStructure('a: "x, y"\nb: |\n  [1, 2]\nc:\n  - \'z\' # [1, 2, 3]\n', { values: 7 }), undefined);
+    assert.deepEqual(scanYamlStructure('a: "x, y"\nb: |\n  [1, 2]\nc:\n  - \'z\'\n', { values: 6 }), { offset: 31, kind: 'values' });
   });
 });
 
