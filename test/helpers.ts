@@ -53,6 +53,14 @@ export async function runCli(args: string[]): Promise<{ code: number; stdout: st
   }
 }
 
+/**
+ * The environment for a child `node bin/tfexp.js`: it runs the sources through tsx, never
+ * dist/, which may be missing or older than the code under test (see bin/tfexp.js).
+ */
+export function sourceEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, TFEXP_FROM_SOURCE: '1' };
+}
+
 /** The ConfigError that `fn` throws; fails the test if it throws something else or nothing. */
 export function configErrorOf(fn: () => unknown): ConfigError {
   try {

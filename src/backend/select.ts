@@ -17,9 +17,9 @@ import { guardWasmAllocations, type WasmAllocator } from './crash.js';
 import { quietTfjs } from './quiet.js';
 import { platformPreflight, probeWebGpu, WEBGPU_PACKAGE, type GpuAdapterInfo, type WebGpuProbe } from './webgpu/adapter.js';
 import { startWebGpu } from './webgpu/start.js';
+import { BACKEND_REQUESTS, type BackendRequest } from './requests.js';
 
-export const BACKEND_REQUESTS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
-export type BackendRequest = (typeof BACKEND_REQUESTS)[number];
+export { BACKEND_REQUESTS, type BackendRequest };
 export type BackendName = Exclude<BackendRequest, 'auto'>;
 
 /** The backend in use and how it was chosen (recorded in run.json). */

@@ -2,11 +2,17 @@
  * The `tfexp` command line: wiring only. One command per file under
  * `commands/`; this is the one place where errors become exit codes:
  * 0 ok, 1 run failed or unexpected error, 2 bad input, 130 interrupted.
+ *
+ * Start-up stays fast (issue 13): this file and the command definitions import only
+ * yargs and small modules; each handler imports what it needs (tfjs, the backends,
+ * vega, resvg, ...) when it runs, so `--help` never loads them and `validate` loads
+ * only the config and the planner. test/cli/startup.test.ts holds it to that.
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import yargs from 'yargs';
 import { ExitCode, TfexpError, UsageError } from '../errors.js';
+import * as message from '../log/message.js';
 import { benchCommand } from './commands/bench.js';
 import { compareCommand } from './commands/compare.js';
 import { dataCommand } from './commands/data.js';
@@ -18,6 +24,35 @@ import { summaryCommand } from './commands/summary.js';
 import { validateCommand } from './commands/validate.js';
 import { output } from './output.js';
 
+/** Every command, in the order `--help` lists them. */
+const COMMANDS = [
+  runCommand,
+  resumeCommand,
+  compareCommand,
+  validateCommand,
+  summaryCommand,
+  renderCommand,
+  dataCommand,
+  doctorCommand,
+  benchCommand,
+];
+
+/**
+ * yargs's "Not enough non-option arguments: got 0, need at least 1" for `tfexp summary`,
+ * reworded to name the missing argument and show the command's usage line; undefined for
+ * other failures.
+ */
+function missingArgument(msg: string | undefined, argv: readonly string[]): string | undefined {
+  const got = /^Not enough non-option arguments: got (\d+)/.exec(msg ?? '')?.[1];
+  if (got === undefined) return undefined;
+  // The command is the first word that names one (options and their values may come first).
+  const usage = argv.map((word) => COMMANDS.find((c) => String(c.command).split(' ')[0] === word)).find((c) => c !== undefined)?.command;
+  if (usage === undefined) return undefined;
+  const [name = '', ...positionals] = String(usage).split(' ');
+  const missing = positionals.filter((p) => p.startsWith('<'))[Number(got)];
+  return missing === undefined ? undefined : message.missingArgument(name, missing, String(usage));
+}
+
 /**
  * Runs the CLI on `argv` (without `node` and the script path).
  * @returns the process exit code; never calls process.exit.
@@ -26,16 +61,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     await yargs([...argv])
       .scriptName('tfexp')
+      // yargs translates its messages from LANG/LC_ALL; missingArgument matches the English text.
+      .locale('en')
       .usage('$0 <command> [options]\n\nDeclarative deep-learning experiments for TensorFlow.js.')
-      .command(runCommand)
-      .command(resumeCommand)
-      .command(compareCommand)
-      .command(validateCommand)
-      .command(summaryCommand)
-      .command(renderCommand)
-      .command(dataCommand)
-      .command(doctorCommand)
-      .command(benchCommand)
+      .command(COMMANDS as never) // each module has its own argument type
       .demandCommand(1, 'Name a command.')
       .recommendCommands()
       .strict()
@@ -46,6 +75,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       .exitProcess(false)
       .fail((msg, err) => {
         if (err) throw err;
+        const missing = missingArgument(msg, argv);
+        if (missing !== undefined) throw new UsageError(missing);
         // recommendCommands() reports an unknown command as just "Did you mean X?".
         const text = msg?.startsWith('Did you mean') ? `unknown command "${argv[0]}". ${msg}` : msg;
         throw new UsageError(`${text}\nSee tfexp --help.`);

@@ -1,6 +1,6 @@
 /** Options shared by several commands. */
 import type { Argv } from 'yargs';
-import { BACKEND_REQUESTS, type BackendRequest } from '../backend/select.js';
+import { BACKEND_REQUESTS, type BackendRequest } from '../backend/requests.js';
 import type { RunOptions } from '../train/run.js';
 import { output } from './output.js';
 

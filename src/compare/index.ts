@@ -6,14 +6,16 @@
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import * as message from '../log/message.js';
-import { overlaySpec, testBarSpec } from '../plots/compare-spec.js';
+import { overlaySpec, testBarSpec, type RunSeries, type SweptSetting } from '../plots/compare-spec.js';
 import { writeChart } from '../plots/index.js';
 import { compareReportHtml } from '../plots/report.js';
 import { writeFileAtomic } from '../runs/atomic.js';
 import { runTimestamp } from '../runs/dir.js';
 import { findRunDirs, printable, readRun, type BrokenRun, type ComparedRun } from './load.js';
 import { groupSeeds, seedsRepeat } from './group.js';
-import { buildTable, formatTable, sortTable, type CompareTable, type Format } from './table.js';
+import { NOT_IN_LABELS, shortNames } from './labels.js';
+import { MODEL_COLUMN } from './params.js';
+import { buildTable, displayTable, formatTable, LABEL_COLUMN, labelName, SHORT_METRIC_HEADERS, sortTable, type CompareTable, type Format } from './table.js';
 
 export interface CompareOptions {
   /** Headline metric column; the default sort. Default: test_accuracy. */
@@ -26,6 +28,10 @@ export interface CompareOptions {
   readonly groupSeeds?: boolean;
   /** Output folder for plots. Default: runs/compare-<timestamp>/. */
   readonly out?: string;
+  /** Terminal width the table fits, display columns. Default: 120 (src/compare/fit.ts). */
+  readonly width?: number;
+  /** The terminal table with every column in full, the run folders too (`--wide`; implied by allParams). Default: false. */
+  readonly wide?: boolean;
   readonly warn?: (line: string) => void;
 }
 
@@ -39,7 +45,10 @@ export interface CompareResult {
   readonly broken: readonly BrokenRun[];
   readonly table: CompareTable;
   readonly text: string;
+  /** The folder of the charts and compare.html. */
   readonly out: string;
+  /** compare.html's path (inside `out`). */
+  readonly report: string;
 }
 
 /**
@@ -49,28 +58,73 @@ export interface CompareResult {
  */
 export async function compareRuns(args: readonly string[], options: CompareOptions = {}): Promise<CompareResult> {
   const warn = options.warn ?? ((line: string) => void process.stderr.write(`${line}\n`));
-  const { dirs, warnings } = await findRunDirs(args);
+  const { dirs, warnings, emptySweeps } = await findRunDirs(args);
   warnings.forEach((w) => warn(`warning: ${w}`));
   const read = dirs.map((dir) => readRun(dir, (line) => warn(`warning: ${line}`)));
   const runs = read.flatMap((r) => (r.run === undefined ? [] : [r.run]));
   const broken = read.flatMap((r) => (r.broken === undefined ? [] : [r.broken]));
+  // A sweep folder without runs: the error itself when nothing else is readable, else a warning.
+  if (runs.length === 0 && broken.length === 0 && emptySweeps.length > 0) throw new UsageError(emptySweeps.join('\n'));
+  emptySweeps.forEach((w) => warn(`warning: ${w}`));
   if (runs.length === 0 && broken.length > 0) throw new UsageError(brokenRunsMessage(broken, 0));
-  if (runs.length === 0) throw new UsageError(`no run directories found in ${args.join(' ')}; give run folders (runs/<id>), a folder of runs (runs/) or a glob ('runs/2026*')`);
+  if (runs.length === 0) throw new UsageError(message.compareNoRuns(args));
   const metric = options.metric ?? 'test_accuracy';
   const perRun = buildTable(runs, options.allParams ?? false);
   const built = options.groupSeeds ?? seedsRepeat(perRun) ? groupSeeds(perRun) : perRun;
-  const sortBy = options.sort ?? metric;
-  if (!built.columns.includes(sortBy)) throw new UsageError(`cannot sort by "${sortBy}": columns are ${built.columns.join(', ')}`);
+  const sortBy = sortColumn(built, options.sort ?? metric);
+  if (!built.columns.includes(sortBy)) throw new UsageError(message.compareUnknownSort(sortBy, built.columns));
   const table = sortTable(built, sortBy);
   const out = options.out ?? join('runs', `compare-${runTimestamp(new Date())}`);
-  const series = runs.flatMap((r) => (r.metrics === null ? [] : [{ run: r.info.id, metrics: r.metrics }]));
-  const title = `${runs.length} runs`;
+  const { series, swept } = chartSeries(runs, perRun);
+  const title = message.compareChartTitle(runs.length);
   const charts = {
-    curves: await writeChart(out, 'curves', overlaySpec(series, title)),
-    test_accuracy: await writeChart(out, 'test_accuracy', testBarSpec(series, title)),
+    curves: await writeChart(out, 'curves', overlaySpec(series, title, swept)),
+    test_accuracy: await writeChart(out, 'test_accuracy', testBarSpec(series, title, swept)),
   };
-  writeFileAtomic(join(out, 'compare.html'), compareReportHtml(`Comparison of ${title}`, table.columns, table.rows, charts));
-  return { runs, broken, table, text: formatTable(table, options.format ?? 'table'), out };
+  const report = join(out, 'compare.html');
+  const shown = displayTable(table);
+  writeFileAtomic(report, compareReportHtml(message.compareReportTitle(runs.length), shown.columns, shown.rows, charts));
+  // --all-params asks for every setting: fitting the terminal would leave them out again.
+  const layout = { ...(options.width !== undefined ? { width: options.width } : {}), wide: (options.wide ?? false) || (options.allParams ?? false) };
+  return { runs, broken, table, text: formatTable(table, options.format ?? 'table', layout), out, report };
+}
+
+/**
+ * The column `name` means: a column, or a short header the fitted terminal table
+ * shows (`lr`, `acc`); `name` itself when it is neither (the caller reports it).
+ */
+function sortColumn(table: CompareTable, name: string): string {
+  if (table.columns.includes(name)) return name;
+  const metric = Object.entries(SHORT_METRIC_HEADERS).find(([column, short]) => short === name && table.columns.includes(column));
+  if (metric !== undefined) return metric[0];
+  const setting = [...shortNames(table.params)].find(([, short]) => short === name);
+  return setting?.[0] ?? name;
+}
+
+/**
+ * The charts' series: each run with metrics, named by its label; and the swept
+ * setting, whose value then colours the charts, when there is one axis: every run
+ * is of one experiment (their labels start with one name: one experiment file, or
+ * one sweep) and they differ in exactly one setting (name and description aside),
+ * other than the `model` column (its values are whole architecture strings, no
+ * legend). Otherwise the charts colour by run label: different experiments
+ * (baseline against baseline-adam) are runs, not values of their one difference.
+ * @param perRun the table before grouping and sorting: one row per run, in `runs` order.
+ */
+export function chartSeries(runs: readonly ComparedRun[], perRun: CompareTable): { series: RunSeries[]; swept: SweptSetting | undefined } {
+  const label = perRun.columns.indexOf(LABEL_COLUMN);
+  const settings = perRun.params.filter((p) => !NOT_IN_LABELS.includes(p));
+  const oneExperiment = new Set(runs.map(labelName)).size === 1;
+  const oneAxis = oneExperiment && settings.length === 1 && settings[0] !== MODEL_COLUMN;
+  const column = oneAxis ? perRun.columns.indexOf(settings[0]!) : -1;
+  const valueOf = (i: number) => String(perRun.rows[i]![column] ?? '-');
+  const series = runs.flatMap((r, i): RunSeries[] =>
+    r.metrics === null ? [] : [{ run: String(perRun.rows[i]![label]), metrics: r.metrics, ...(column >= 0 ? { setting: valueOf(i) } : {}) }],
+  );
+  if (column < 0) return { series, swept: undefined };
+  const values = [...new Set(runs.map((_, i) => valueOf(i)))];
+  if (values.every((v) => Number.isFinite(Number(v)))) values.sort((a, b) => Number(a) - Number(b));
+  return { series, swept: { title: shortNames(settings).get(settings[0]!)!, values } };
 }
 
 /** The line that ends a comparison with broken run folders among its inputs (exit 2). */

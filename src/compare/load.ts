@@ -7,7 +7,7 @@
  * after printing the table of the others.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { glob } from 'tinyglobby';
 import * as message from '../log/message.js';
@@ -26,6 +26,11 @@ export interface ComparedRun {
    * (`corrupt metrics.json`), or null; the detail went to a warning.
    */
   readonly problem: string | null;
+  /**
+   * The experiment name of the sweep this run is a point of (its parent folder's
+   * sweep.json lists it), or null; labels name a point by it, not `<name>-<index>`.
+   */
+  readonly sweep: string | null;
 }
 
 /** A run folder among the inputs whose files are broken: an invalid input (exit 2). */
@@ -42,11 +47,14 @@ export interface BrokenRun {
 /**
  * Expands the arguments into run directories: a run directory itself, a folder
  * of runs (`runs/`: every run inside, sweeps included), or a glob (`runs/2026*`).
- * @returns run directories (sorted, unique) and warnings for arguments that hold no run.
+ * @returns run directories (sorted, unique), warnings for arguments that hold no run,
+ *   and for each sweep folder without a run folder (every point failed before its
+ *   run began, or none ran yet) why, from its sweep.json.
  */
-export async function findRunDirs(args: readonly string[]): Promise<{ dirs: string[]; warnings: string[] }> {
+export async function findRunDirs(args: readonly string[]): Promise<{ dirs: string[]; warnings: string[]; emptySweeps: string[] }> {
   const dirs = new Set<string>();
   const warnings: string[] = [];
+  const emptySweeps: string[] = [];
   for (const arg of args) {
     const matches = existsSync(arg) ? [arg] : await glob(arg, { onlyDirectories: true, expandDirectories: false });
     if (matches.length === 0) warnings.push(`${arg}: no such file or folder; skipped`);
@@ -54,12 +62,22 @@ export async function findRunDirs(args: readonly string[]): Promise<{ dirs: stri
       if (existsSync(join(match, 'run.json'))) dirs.add(match.replace(/\/+$/, ''));
       else if (statSync(match).isDirectory()) {
         const inside = await glob('**/run.json', { cwd: match, deep: 3 });
-        if (inside.length === 0) warnings.push(`${match}: not a run directory (no run.json); skipped`);
+        // Sweep folders (this one, or inside a folder of runs) none of whose points has a run folder.
+        const sweeps = (await glob('**/sweep.json', { cwd: match, deep: 2 })).map((file) => dirname(file));
+        const empty = sweeps.filter((s) => !inside.some((file) => s === '.' || file.startsWith(`${s}/`)));
+        let reported = false;
+        for (const s of empty) {
+          const sweep = readSweep(join(match, s));
+          if (sweep === null) continue;
+          emptySweeps.push(emptySweepWarning(join(match, s), sweep));
+          reported = true;
+        }
+        if (inside.length === 0 && !reported) warnings.push(`${match}: not a run directory (no run.json); skipped`);
         for (const file of inside) dirs.add(join(match, file, '..'));
       } else warnings.push(`${match}: not a run directory; skipped`);
     }
   }
-  return { dirs: [...dirs].sort(), warnings };
+  return { dirs: [...dirs].sort(), warnings, emptySweeps };
 }
 
 function readJson(path: string): unknown {
@@ -146,5 +164,50 @@ export function readRun(dir: string, warn: (line: string) => void): ReadRun {
   } catch {
     experiment = null;
   }
-  return { run: { dir, info, metrics, experiment, problem }, broken };
+  return { run: { dir, info, metrics, experiment, problem, sweep: sweepOf(dir) }, broken };
+}
+
+/** sweep.json as compare reads it: only what it needs, every field checked. */
+interface SweepSummary {
+  readonly name: string;
+  readonly points: readonly { index: number; status: string; run: string | null; reason: string | null }[];
+}
+
+/** `dir/sweep.json`, or null when there is none or it is not a sweep file. */
+export function readSweep(dir: string): SweepSummary | null {
+  try {
+    const value = readJson(join(dir, 'sweep.json'));
+    if (!isObject(value) || typeof value.name !== 'string' || !Array.isArray(value.points)) return null;
+    const points = value.points.filter(isObject).map((p, i) => ({
+      index: typeof p.index === 'number' ? p.index : i + 1,
+      status: typeof p.status === 'string' ? p.status : 'pending',
+      run: typeof p.run === 'string' ? p.run : null,
+      reason: typeof p.reason === 'string' ? p.reason : null,
+    }));
+    return { name: value.name, points };
+  } catch {
+    return null;
+  }
+}
+
+/** The sweep's experiment name when `dir` is one of the points its parent's sweep.json lists, else null. */
+function sweepOf(dir: string): string | null {
+  const sweep = readSweep(dirname(dir));
+  return sweep !== null && sweep.points.some((p) => p.run === basename(dir)) ? sweep.name : null;
+}
+
+/**
+ * Why a sweep folder holds no run to compare: how many points, their statuses,
+ * and where the reasons are (sweep.json), with the first reason quoted.
+ */
+function emptySweepWarning(dir: string, sweep: SweepSummary): string {
+  const counts = new Map<string, number>();
+  for (const p of sweep.points) counts.set(p.status, (counts.get(p.status) ?? 0) + 1);
+  const first = sweep.points.find((p) => p.reason !== null);
+  return message.sweepWithoutRuns({
+    dir: printable(dir, Infinity),
+    points: sweep.points.length,
+    statuses: [...counts.entries()],
+    firstReason: first === undefined ? null : { index: first.index, reason: printable(first.reason!) },
+  });
 }

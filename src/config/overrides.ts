@@ -6,11 +6,13 @@
  */
 import type { Problem } from '../errors.js';
 import * as message from '../log/message.js';
-import { configError, isForbiddenKey, overrideLabel } from './hostile.js';
+import { configError, overrideLabel } from './hostile.js';
 import { isPlainObject, toDotted, type Path } from './pointer.js';
-import { resolvePath } from './schema-walk.js';
 import { parseYamlChecked, type OverrideSource } from './source.js';
-import { closestMatch } from './suggest.js';
+import { settingPathProblem } from './suggest-path.js';
+
+/** Top-level keys `--set` cannot name: `extends` is read before overrides apply. */
+const NOT_SET_PATHS: ReadonlySet<string> = new Set(['extends']);
 
 /** A parsed `--set` argument. */
 export interface Override extends OverrideSource {
@@ -34,25 +36,16 @@ export function parseOverrides(args: readonly string[]): Override[] {
       continue;
     }
     const path = dotted.split('.').map((s) => (/^\d+$/.test(s) ? String(Number(s)) : s));
-    const forbidden = path.find(isForbiddenKey);
-    if (forbidden !== undefined) {
-      problems.push({ at, message: message.overrideForbiddenKey(dotted, forbidden) });
-      continue;
-    }
-    const found = resolvePath(path);
-    if (!found.ok || path[0] === 'extends') {
-      const failedAt = found.ok ? 0 : found.failedAt;
-      const known = found.ok ? [] : found.known.filter((k) => k !== 'extends');
-      const segment = path[failedAt]!;
-      problems.push({
-        at,
-        message: message.overrideUnknownPath(
-          message.excerpt(path.slice(0, failedAt).join('.')),
-          message.excerpt(segment),
-          closestMatch(segment, known),
-          known,
-        ),
-      });
+    // The same check as --sweep and a file's sweep: keys (src/config/suggest-path.ts).
+    const problem = settingPathProblem(path, NOT_SET_PATHS);
+    if (problem !== undefined) {
+      const text =
+        problem.kind === 'forbidden'
+          ? message.overrideForbiddenKey(dotted, problem.key)
+          : problem.kind === 'not-a-setting'
+            ? message.overrideUnknownPath('', message.excerpt(problem.key), undefined, [])
+            : message.overrideUnknownPath(message.excerpt(problem.at), message.excerpt(problem.segment), problem.suggestion, problem.known);
+      problems.push({ at, message: text });
       continue;
     }
     // The value is YAML, with the checks an experiment file gets (tags, keys, aliases, control characters).

@@ -2,7 +2,10 @@
  * Schema validation with ajv, and the translation of ajv's errors into
  * `file:line:col: message` problems with "did you mean" suggestions.
  */
-import { Ajv, type ErrorObject } from 'ajv';
+import type { Ajv, ErrorObject, Options, ValidateFunction } from 'ajv';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { Problem } from '../errors.js';
 import * as message from '../log/message.js';
 import { shortValue } from './hostile.js';
@@ -13,13 +16,26 @@ import type { Locator } from './source.js';
 import { kerasSpellingsAt } from './keras-names.js';
 import { closestMatch } from './suggest.js';
 
-let compiled: ReturnType<Ajv['compile']> | undefined;
+/** How ajv compiles the schema, here and in scripts/build.ts (which writes PRECOMPILED_VALIDATOR). */
+export const AJV_OPTIONS: Options = { useDefaults: true, discriminator: true, allErrors: true, verbose: true, strict: true, strictRequired: false };
+
+/**
+ * The validator as ajv's standalone code (CommonJS), written next to this module by
+ * `npm run build` from the same schema: compiling the schema takes 0.2-0.5 s at every
+ * start (issue 13). Absent when running the sources, which compile it.
+ */
+export const PRECOMPILED_VALIDATOR = 'experiment-validator.cjs';
+
+const require = createRequire(import.meta.url);
+let compiled: ValidateFunction | undefined;
 
 /** The compiled validator; it fills Keras defaults in place (`useDefaults`). */
-function validator() {
-  compiled ??= new Ajv({ useDefaults: true, discriminator: true, allErrors: true, verbose: true, strict: true, strictRequired: false }).compile(
-    ExperimentSchema,
-  );
+function validator(): ValidateFunction {
+  if (compiled !== undefined) return compiled;
+  const precompiled = new URL(PRECOMPILED_VALIDATOR, import.meta.url);
+  if (existsSync(precompiled)) compiled = require(fileURLToPath(precompiled)) as ValidateFunction;
+  // ajv itself (64 modules) is loaded only to compile.
+  else compiled = new (require('ajv') as { Ajv: typeof Ajv }).Ajv(AJV_OPTIONS).compile(ExperimentSchema);
   return compiled;
 }
 

@@ -4,6 +4,7 @@
  * text, grouped by the folder that raises them. Tests compare against these
  * functions, not pasted strings.
  */
+import stringWidth from 'string-width';
 
 const quoteList = (values: readonly string[]) => values.map((v) => `"${v}"`).join(', ');
 const didYouMean = (suggestion: string | undefined) => (suggestion === undefined ? '' : `; did you mean "${suggestion}"?`);
@@ -471,8 +472,9 @@ export function dataFirstLabel(label: number, name: string) {
   return `first training label: ${label}${name === String(label) ? '' : ` (${name})`}`;
 }
 
-export function dataClassLine(index: number, name: string, train: number, test: number, trainTotal: number) {
-  return `  ${String(index).padStart(2)} ${name.padEnd(12)} train ${thousands(train).padStart(7)} (${((100 * train) / Math.max(1, trainTotal)).toFixed(1).padStart(4)}%)  test ${thousands(test).padStart(6)}`;
+/** One row of the class balance; `name` undefined: no name column (digit datasets, whose names are the labels). */
+export function dataClassLine(index: number, name: string | undefined, train: number, test: number, trainTotal: number) {
+  return `  ${String(index).padStart(2)} ${name === undefined ? '' : `${name.padEnd(12)} `}train ${thousands(train).padStart(7)} (${((100 * train) / Math.max(1, trainTotal)).toFixed(1).padStart(4)}%)  test ${thousands(test).padStart(6)}`;
 }
 
 export function dataPixels(mean: number, std: number) {
@@ -1021,3 +1023,204 @@ export function cudaFix(offLoaderDirs: readonly string[], install: boolean, inst
   steps.push('or use --backend webgpu instead (WebGPU through Dawn: installs from npm and works with any CUDA version)');
   return steps.join('; ');
 }
+
+// --- reports (issue 13) ---
+
+export const REPORT_NO_EPOCH_YET = 'No epoch has finished yet.';
+
+export const REPORT_NOT_EVALUATED = 'Not evaluated (the run did not finish).';
+
+export const REPORT_NO_GIT_COMMIT = 'none (the experiment file was not in a git repository, or git was not found)';
+
+/** A recorded field run.json lacks (written by an older tfexp). */
+export const REPORT_NOT_RECORDED = 'not recorded';
+
+// --- compare (issue 13) ---
+
+/**
+ * A sweep folder among compare's inputs with no run folder to compare: how many
+ * points, how they ended, where the reasons are, the first one quoted.
+ * @param statuses [status, count] pairs from sweep.json, e.g. [['failed', 4]].
+ */
+export function sweepWithoutRuns(p: { dir: string; points: number; statuses: readonly (readonly [string, number])[]; firstReason: { index: number; reason: string } | null }) {
+  const ended = p.statuses.map(([status, count]) => `${count} ${status}`).join(', ') || 'none planned';
+  const reasons = p.firstReason === null ? '' : ` Each point's reason is in ${p.dir}/sweep.json; point ${p.firstReason.index}: ${p.firstReason.reason}.`;
+  const unfinished = p.statuses.some(([status]) => status !== 'completed' && status !== 'failed');
+  const next = unfinished ? ` Continue it with: npx tfexp resume ${p.dir}` : '';
+  return `${p.dir}: a sweep of ${plural(p.points, 'point')} with no completed run to compare (${ended}; no point has a run folder).${reasons}${next}`;
+}
+
+/**
+ * How the terminal table and compare.html show `best_epoch` when its monitor is not
+ * the best validation accuracy (metrics.json `best`, a run without validation): `2 (loss)`.
+ * csv and json keep the number, the monitor in `best_monitor`.
+ */
+export function bestEpochCell(epoch: number, monitor: string) {
+  return `${epoch} (${monitor})`;
+}
+
+/** No run folder among compare's arguments. */
+export function compareNoRuns(args: readonly string[]) {
+  return `no run directories found in ${args.join(' ')}; give run folders (runs/<id>), a folder of runs (runs/) or a glob ('runs/2026*')`;
+}
+
+/** `--sort` naming a column the table does not have. */
+export function compareUnknownSort(column: string, columns: readonly string[]) {
+  return `cannot sort by "${column}": columns are ${columns.join(', ')}`;
+}
+
+/** compare's chart titles: `3 runs`; compare.html's heading: `Comparison of 3 runs`. */
+export function compareChartTitle(runs: number) {
+  return plural(runs, 'run');
+}
+export function compareReportTitle(runs: number) {
+  return `Comparison of ${compareChartTitle(runs)}`;
+}
+
+/** Subtitles of compare's overlay curves (with and without validation) and of its bar chart. */
+export const COMPARE_CURVES_SUBTITLE = 'training (solid) and validation (dashed) per epoch';
+export const COMPARE_CURVES_SUBTITLE_NO_VALIDATION = 'training per epoch (no run has validation)';
+export const COMPARE_BARS_SUBTITLE = 'test accuracy';
+
+/** Under a terminal table that left out columns with one value in every run, to fit: `same in every run: status completed, epochs 2`. */
+export function sameInEveryRun(pairs: readonly (readonly [string, string])[]) {
+  return `same in every run: ${pairs.map(([column, value]) => `${column} ${value}`).join(', ')}`;
+}
+
+/** After compare's table: where the page and the charts are. */
+export function compareWritten(html: string, plots: string) {
+  return `report: ${html}\nplots: ${plots} (curves and test_accuracy as .svg, .png, .vl.json)`;
+}
+
+/** Under a terminal table headed by short names to fit: `short headers: lr = train.optimizer.learning_rate, acc = accuracy`. */
+export function shortHeaders(pairs: readonly (readonly [string, string])[]) {
+  return `short headers: ${pairs.map(([short, column]) => `${short} = ${column}`).join(', ')}`;
+}
+
+/** Under a terminal table that left out columns to fit `width`. */
+export function leftOutToFit(width: number, columns: readonly string[]) {
+  return `left out to fit ${width} columns: ${columns.join(', ')}`;
+}
+
+/** Under a terminal table that was cut or shortened to fit. */
+export const WIDE_HINT = 'cut cells end in …; --wide shows every column in full, --format csv or json every value';
+
+// --- progress and sweeps (issue 13) ---
+
+/** Header lines longer than this are wrapped at spaces (a path is never cut). */
+export const HEADER_WIDTH = 100;
+
+/**
+ * `text` wrapped at spaces into lines of at most `width` display columns (string-width:
+ * a CJK character counts two), continuation lines indented by `indent`; a word wider
+ * than the width stays whole on its own line.
+ * @param keepWhole where the pieces between these separators fit a line, break only
+ *   there (compare's notes: ", ", so `lr = train.optimizer.learning_rate` stays whole);
+ *   a wider piece breaks at spaces. A line broken at it keeps its trimmed end (",").
+ */
+export function wrapLine(text: string, width = HEADER_WIDTH, indent = '  ', keepWhole?: string): string {
+  const lines: string[] = [];
+  let line = '';
+  const put = (piece: string, joiner: string) => {
+    if (line !== '' && stringWidth(line + joiner + piece) > (lines.length === 0 ? width : width - stringWidth(indent))) {
+      lines.push(line + joiner.trimEnd());
+      line = piece;
+    } else line = line === '' ? piece : line + joiner + piece;
+  };
+  (keepWhole === undefined ? [text] : text.split(keepWhole)).forEach((chunk, i) => {
+    const joiner = i === 0 ? '' : keepWhole!;
+    if (keepWhole !== undefined && stringWidth(chunk) + stringWidth(indent) <= width) put(chunk, joiner);
+    else chunk.split(' ').forEach((word, k) => put(word, k === 0 ? joiner : ' '));
+  });
+  lines.push(line);
+  return lines.map((l, i) => (i === 0 ? l : `${indent}${l}`)).join('\n');
+}
+
+/** While the backend starts (a few seconds: tfexp probes the faster ones first). */
+export const STATUS_BACKEND = 'Starting the compute backend ...';
+
+/** While the dataset loads (and is downloaded, the first time). */
+export function statusLoadingData(dataset: string) {
+  return `Loading data: ${dataset === 'idx' ? "the experiment's IDX files" : dataset} ...`;
+}
+
+export const STATUS_COMPILING = 'Compiling the model ...';
+
+/** Said before the first step's numbers, which take longer: the backend builds its kernels (webgpu: compiles shaders). */
+export function firstStepStatus(backend: string) {
+  return `First step (${backend === 'webgpu' ? 'compiles the GPU shaders' : 'sets up the kernels'}) ...`;
+}
+
+/** A skipped backend's reason, cut to its headline: "no Vulkan driver is installed", "not installed". */
+function briefSkipReason(reason: string): string {
+  const cause = reason.startsWith('no WebGPU adapter: ') ? reason.slice('no WebGPU adapter: '.length) : reason;
+  return cause.split(': ')[0]!.split(' (')[0]!;
+}
+
+/**
+ * The run header's backend lines: `Backend: wasm (tfjs-backend-wasm, 2 threads, CPU; fastest available)`,
+ * then, when faster backends were passed over, `Skipped: tensorflow (not installed), webgpu (no Vulkan
+ * driver is installed); see tfexp doctor` (run.json keeps each full reason). Long lines are wrapped.
+ */
+export function backendHeader(choice: {
+  readonly name: string;
+  readonly package: string;
+  readonly device: string;
+  readonly threads: number | null;
+  readonly adapter?: { vendor: string; architecture: string; description: string; device: string; kind: string } | null;
+  readonly reason: string;
+  readonly skipped: readonly { backend: string; reason: string }[];
+}): string {
+  const short = (pkg: string) => pkg.replace(/^@tensorflow\//, '');
+  const lines = [wrapLine(`Backend: ${choice.name} (${packageAndThreads({ ...choice, package: short(choice.package) })}, ${choice.device.toUpperCase()}; ${choice.reason})`)];
+  // One entry per backend ("tensorflow" for both tfjs-node packages) when its packages share a reason.
+  const groups = new Map<string, { pkg: string; reason: string }[]>();
+  for (const s of choice.skipped) {
+    const [, base = s.backend, pkg = ''] = /^(\S+)(?: \((.*)\))?$/.exec(s.backend) ?? [];
+    groups.set(base, [...(groups.get(base) ?? []), { pkg: short(pkg), reason: briefSkipReason(s.reason) }]);
+  }
+  const entries = [...groups].flatMap(([base, list]) =>
+    new Set(list.map((e) => e.reason)).size === 1 ? [`${base} (${list[0]!.reason})`] : list.map((e) => `${base}${e.pkg ? ` ${e.pkg}` : ''} (${e.reason})`),
+  );
+  if (entries.length > 0) lines.push(wrapLine(`Skipped: ${entries.join(', ')}; see tfexp doctor`));
+  return lines.join('\n');
+}
+
+/** At the end of a completed run: where to look. `plots`: the rendered charts (.png), if any. */
+export function runOutputs(report: string, plots: readonly string[]) {
+  return [`Report: ${report}`, ...(plots.length > 0 ? [`Plots: ${plots.join(', ')}`] : [])].join('\n');
+}
+
+/** `--sweep` naming a setting the schema does not have. `suggestion`: a whole dotted path. */
+export function sweepUnknownPath(arg: string, at: string, segment: string, suggestion: string | undefined, known: readonly string[]) {
+  const where = at === '' ? 'at the top level' : `under "${at}"`;
+  const tail = suggestion !== undefined ? `; did you mean --sweep ${suggestion}=...?` : known.length > 0 ? `. Known keys: ${known.join(', ')}.` : '';
+  return `--sweep ${excerpt(arg)}: the schema has no "${excerpt(segment)}" ${where}${tail}`;
+}
+
+/** `--sweep` on a key that cannot be swept (sweep, seeds, extends). */
+export function sweepNotAxis(arg: string, key: string) {
+  return `--sweep ${excerpt(arg)}: "${key}" cannot be a sweep axis; ${key === 'seeds' ? 'use --seeds N' : 'sweep a setting such as train.optimizer.learning_rate'}`;
+}
+
+/** A sweep point that failed; the sweep goes on with the next point. */
+export function sweepPointFailed(index: number, reason: string) {
+  return `point ${index} failed: ${reason}; going on with the next point`;
+}
+
+/** The end of a sweep in which some points failed (their reasons are in sweep.json). */
+export function sweepFailedPoints(dir: string, failed: readonly number[], total: number) {
+  return `${plural(failed.length, 'point')} of ${total} failed (${failed.join(', ')}); reasons in ${dir}/sweep.json; rerun them with: npx tfexp resume ${dir}`;
+}
+
+// --- CLI start-up (issue 13) ---
+
+/**
+ * A command run without a required argument (`tfexp summary`): which argument, the
+ * usage line, where the help is. `argument` as in the usage: `<file>`, `<files..>`.
+ */
+export function missingArgument(command: string, argument: string, usage: string) {
+  const many = argument.endsWith('..>') ? ' (one or more)' : '';
+  return `tfexp ${command}: missing argument ${argument}${many}.\nUsage: tfexp ${usage} [options]\nSee tfexp ${command} --help.`;
+}
+

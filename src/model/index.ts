@@ -1,26 +1,19 @@
 /**
  * The compiler: experiment -> plan -> checks -> tfjs model, in that order.
- * `planExperiment` is pure (no tfjs); `compileExperiment` also builds and
- * compiles the tfjs model.
+ * `planExperiment` (plan-experiment.ts) is pure and loads no tfjs;
+ * `compileExperiment` also builds and compiles the tfjs model.
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { LoadedExperiment } from '../config/index.js';
 import { buildModel } from './build.js';
-import { checkModel } from './checks/index.js';
 import { buildLoss, type LabelEncoding } from './losses.js';
 import { buildMetrics } from './metrics.js';
 import { buildOptimizer } from './optimizers.js';
-import { planModel, type ModelPlan } from './plan.js';
+import { planExperiment } from './plan-experiment.js';
+import type { ModelPlan } from './plan.js';
 
-/**
- * Plans the model and runs every compiler check, without tfjs.
- * @throws ConfigError on shape problems (layer index, name, type and YAML location) and failed checks.
- */
-export function planExperiment(loaded: LoadedExperiment): ModelPlan {
-  const plan = planModel(loaded);
-  checkModel(loaded, plan);
-  return plan;
-}
+// Re-exported for callers that compile anyway; importing it from here loads tfjs.
+export { planExperiment } from './plan-experiment.js';
 
 /** A compiled experiment: the plan and the tfjs model, ready for `fit`. */
 export interface CompiledExperiment {

@@ -6,6 +6,8 @@
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../errors.js';
 import type { Experiment } from '../config/index.js';
+import { NOT_SWEEP_AXES, settingPathProblem } from '../config/suggest-path.js';
+import * as message from '../log/message.js';
 
 export type Axes = Record<string, readonly unknown[]>;
 
@@ -21,12 +23,26 @@ export interface SweepPoint {
 }
 
 /**
+ * Checks a `--sweep` path against the schema, as `--set` paths are checked, but naming `--sweep`
+ * and suggesting a whole path (`train.lr` -> `train.optimizer.learning_rate`).
+ * @throws UsageError for a path the schema does not have, or a key that is no setting.
+ */
+function checkSweepPath(arg: string, dotted: string): void {
+  const problem = settingPathProblem(dotted.split('.'), NOT_SWEEP_AXES);
+  if (problem === undefined) return;
+  if (problem.kind === 'not-a-setting') throw new UsageError(message.sweepNotAxis(arg, problem.key));
+  if (problem.kind === 'forbidden') throw new UsageError(`--sweep ${message.excerpt(arg)}: ${message.overrideForbiddenKey(dotted, problem.key)}`);
+  throw new UsageError(message.sweepUnknownPath(arg, problem.at, problem.segment, problem.suggestion, problem.known));
+}
+
+/**
  * Parses `--sweep path=v1,v2` (values as a YAML flow list, so `[1, 2],[3, 4]` gives two lists).
- * @throws UsageError for a malformed argument.
+ * @throws UsageError for a malformed argument or a path the schema does not have.
  */
 export function parseSweepArg(arg: string): [string, unknown[]] {
   const eq = arg.indexOf('=');
-  if (eq <= 0) throw new UsageError(`--sweep "${arg}": expected path=value1,value2 (e.g. --sweep train.batch_size=64,128)`);
+  if (eq <= 0 || arg.slice(0, eq).trim().split('.').some((s) => s === '')) throw new UsageError(`--sweep "${arg}": expected path=value1,value2 (e.g. --sweep train.batch_size=64,128)`);
+  checkSweepPath(arg, arg.slice(0, eq).trim());
   let values: unknown;
   try {
     values = parseYaml(`[${arg.slice(eq + 1)}]`);

@@ -23,14 +23,28 @@ export function encodeLabels(ys: tf.Tensor1D, feed: Feed): tf.Tensor {
  * Evaluates `model` on the samples at `indices` (Keras `evaluate`: means weighted by samples,
  * summed in batch order in float64). Results are read back asynchronously, up to
  * `readbackLag()` batches behind, so a GPU is not stalled once per batch.
+ * @param onBatch called as each batch's results are read back, in batch order: batches done
+ *   (from 1), batches in all, and the running means so far (prefixed) — for a progress bar.
  * @returns metric values by name (`loss`, `accuracy`, ...), each prefixed with `prefix`.
  */
-export async function evaluate(model: tf.LayersModel, split: DataSplit, indices: Uint32Array, feed: Feed, prefix = ''): Promise<Logs> {
+export async function evaluate(
+  model: tf.LayersModel,
+  split: DataSplit,
+  indices: Uint32Array,
+  feed: Feed,
+  prefix = '',
+  onBatch?: (batch: number, batches: number, logs: Logs) => void,
+): Promise<Logs> {
   const sums = new Map<string, number>();
   let seen = 0;
+  let done = 0;
+  const total = Math.ceil(indices.length / feed.batchSize);
+  const means = (): Logs => Object.fromEntries([...sums].map(([name, sum]) => [`${prefix}${name}`, sum / seen]));
   const results = new ResultQueue<number>(readbackLag(), (n, values) => {
     model.metricsNames.forEach((name, i) => sums.set(name, (sums.get(name) ?? 0) + values[i]! * n));
     seen += n;
+    done += 1;
+    onBatch?.(done, total, means());
   });
   for (const { xs, ys } of batches(split, indices, { batchSize: feed.batchSize, sampleShape: feed.sampleShape, normalize: feed.normalize })) {
     const y = encodeLabels(ys, feed);
@@ -40,5 +54,5 @@ export async function evaluate(model: tf.LayersModel, split: DataSplit, indices:
     await results.push(Array.isArray(result) ? result : [result], n);
   }
   await results.drain();
-  return Object.fromEntries([...sums].map(([name, sum]) => [`${prefix}${name}`, sum / seen]));
+  return means();
 }

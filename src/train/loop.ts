@@ -42,6 +42,8 @@ export interface LoopInputs {
   /** Optimizer steps done before `startEpoch`. */
   readonly startStep: number;
   readonly progress: ProgressOptions;
+  /** Said before the first step of `startEpoch` (that step compiles kernels or shaders), e.g. message.firstStepStatus. */
+  readonly firstStepNote?: string;
   /** True once the user asked to stop (Ctrl-C): the loop ends after the current batch. */
   readonly interrupted: () => boolean;
   /** Called with each completed epoch's record before any callback sees it (so a failing callback cannot lose it). */
@@ -101,7 +103,7 @@ export async function trainLoop(inputs: LoopInputs): Promise<LoopResult> {
       Math.random = mulberry32(epochSeed(inputs.seed, epoch));
       const order = permutation(inputs.trainIndices.length, epochSeed(inputs.seed, epoch));
       const indices = order.map((i) => inputs.trainIndices[i]!);
-      const progress = new EpochProgress(epoch, inputs.epochs, stepsPerEpoch, inputs.progress);
+      const progress = new EpochProgress(epoch, inputs.epochs, stepsPerEpoch, inputs.progress, epoch === inputs.startEpoch ? inputs.firstStepNote : undefined);
       const sums = new Map<string, number>();
       let seen = 0;
       let batch = 0;
@@ -135,7 +137,10 @@ export async function trainLoop(inputs: LoopInputs): Promise<LoopResult> {
       }
       await results.drain();
       trackTrainingPosition(null);
-      const validation = inputs.validation === undefined ? {} : await evaluate(model, inputs.validation.split, inputs.validation.indices, feed, 'val_');
+      const validation =
+        inputs.validation === undefined
+          ? {}
+          : await evaluate(model, inputs.validation.split, inputs.validation.indices, feed, 'val_', (done, total, logs) => progress.validating(done, total, logs));
       const logs: Logs = { ...means, ...validation };
       progress.finish(batch, logs);
       const record: EpochRecord = {

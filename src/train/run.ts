@@ -10,8 +10,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { BACKEND_REQUESTS, selectBackend, type BackendChoice, type BackendRequest } from '../backend/select.js';
 import { cpuModel } from '../backend/cores.js';
 import { backendCrashKind, explainBackendCrash, guardBackendCrashes, trainingPosition } from '../backend/crash.js';
@@ -39,6 +39,7 @@ import { evaluate, type Feed } from './evaluate.js';
 import { watchInterrupts } from './interrupt.js';
 import { getLearningRate, setLearningRate } from './learning-rate.js';
 import { trainLoop, type EpochRecord } from './loop.js';
+import { evaluationProgress, StatusLine, type ProgressOptions } from './progress.js';
 
 export interface RunOptions {
   readonly sets?: readonly string[];
@@ -53,6 +54,8 @@ export interface RunOptions {
   /** Where progress goes (default: stdout), and whether it is a terminal. */
   readonly write?: (text: string) => void;
   readonly live?: boolean;
+  /** Off a terminal, the least time between two progress lines within an epoch, in milliseconds. Default: 30,000 (progress.ts). */
+  readonly progressInterval?: number;
   /** Told the run directory as soon as it exists (sweeps record it). */
   readonly onRunDir?: (dir: string) => void;
 }
@@ -80,17 +83,65 @@ export function sayer(options: RunOptions): (line: string) => void {
   return (line) => write(`${line}\n`);
 }
 
+/** Where progress goes and how (terminal or not, quiet), from the run options. */
+function progressOptions(options: RunOptions): ProgressOptions {
+  return {
+    write: options.write ?? ((t) => void process.stdout.write(t)),
+    live: options.live ?? process.stdout.isTTY === true,
+    quiet: options.quiet ?? false,
+    ...(options.progressInterval !== undefined ? { plainInterval: options.progressInterval } : {}),
+  };
+}
+
+/** The status line before the first epoch, and a `say` that erases it before each line it writes. */
+function statusAndSay(options: RunOptions): { status: StatusLine; say: (line: string) => void } {
+  const status = new StatusLine(progressOptions(options));
+  const say = sayer(options);
+  return {
+    status,
+    say: (line) => {
+      status.clear();
+      say(line);
+    },
+  };
+}
+
 /**
- * Loads and checks the experiment, then the backend and the data, then builds the model.
+ * Loads and checks the experiment, then the backend and the data, then builds the model,
+ * saying on `status` what it is doing; the status line is erased when it returns or throws,
+ * so whatever is printed next (the header, an error) starts on a clean line.
  * @param check more checks of the loaded experiment (resume: the checkpoint's fingerprint),
  *   run with the model checks before any backend starts or data loads, so a bad experiment
  *   costs no download.
  */
-async function prepare(file: string, sets: readonly string[], options: RunOptions, say: (line: string) => void, check?: (loaded: LoadedExperiment) => void): Promise<Prepared> {
+async function prepare(
+  file: string,
+  sets: readonly string[],
+  options: RunOptions,
+  say: (line: string) => void,
+  status: StatusLine,
+  check?: (loaded: LoadedExperiment) => void,
+): Promise<Prepared> {
+  try {
+    return await prepareSteps(file, sets, options, say, status, check);
+  } finally {
+    status.clear();
+  }
+}
+
+async function prepareSteps(
+  file: string,
+  sets: readonly string[],
+  options: RunOptions,
+  say: (line: string) => void,
+  status: StatusLine,
+  check?: (loaded: LoadedExperiment) => void,
+): Promise<Prepared> {
   const loaded = loadExperiment(file, sets);
   const { experiment } = loaded;
   const plan = planExperiment(loaded);
   check?.(loaded);
+  status.show(message.STATUS_BACKEND);
   const choice = await selectBackend({
     ...(options.backend !== undefined ? { request: options.backend } : {}),
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
@@ -98,6 +149,7 @@ async function prepare(file: string, sets: readonly string[], options: RunOption
   for (const warning of choice.warnings) say(`warning: ${warning}`);
   // The memory check in compileExperiment measures against the chosen backend's limit.
   setMemoryLimit(memoryLimitFor(choice.name));
+  status.show(message.statusLoadingData(experiment.data.dataset));
   const data = await loadExperimentData(experiment.data, file, { ...(options.dataDir ? { dataDir: options.dataDir } : {}), log: say });
   const misfit = checkLabels(data, plan.output[plan.output.length - 1]!, layerRef(plan.layers[plan.layers.length - 1]!.layer));
   if (misfit !== null) throw misfit;
@@ -108,6 +160,7 @@ async function prepare(file: string, sets: readonly string[], options: RunOption
     ...(experiment.data.train_limit !== undefined ? { trainLimit: experiment.data.train_limit } : {}),
     ...(experiment.data.test_limit !== undefined ? { testLimit: experiment.data.test_limit } : {}),
   });
+  status.show(message.STATUS_COMPILING);
   const compiled = compileExperiment(loaded);
   return { loaded, compiled, choice, data, split, validationFrom, callbacks: buildCallbacks(experiment.train) };
 }
@@ -146,12 +199,12 @@ function header(p: Prepared, id: string, dir: string, startEpoch: number): strin
   const plan = p.compiled.plan;
   const val =
     p.validationFrom === 'test' ? `validation: the test set (${p.split.test.length})` : p.validationFrom === 'split' ? `validation ${p.split.validation.length}` : 'no validation';
-  const skipped = p.choice.skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ');
+  // Lines of free text wrap at message.HEADER_WIDTH; Memory and Run stay whole (sweeps read the Run line).
   return [
-    `Experiment: ${experiment.name}${experiment.description ? ` - ${experiment.description}` : ''}`,
-    `Data: ${p.data.name}, train ${p.split.train.length}, ${val}, test ${p.split.test.length}; samples [${p.data.sampleShape.join(', ')}]`,
-    `Backend: ${p.choice.name} (${message.packageAndThreads(p.choice)}, ${p.choice.device.toUpperCase()}; ${p.choice.reason}${skipped ? `; skipped ${skipped}` : ''})`,
-    `Model: ${(plan.trainableParams + plan.nonTrainableParams).toLocaleString('en-US')} parameters, ${plan.flops.toLocaleString('en-US')} FLOPs per sample (forward)`,
+    message.wrapLine(`Experiment: ${experiment.name}${experiment.description ? ` - ${experiment.description}` : ''}`),
+    message.wrapLine(`Data: ${p.data.name}, train ${p.split.train.length}, ${val}, test ${p.split.test.length}; samples [${p.data.sampleShape.join(', ')}]`),
+    message.backendHeader(p.choice),
+    message.wrapLine(`Model: ${(plan.trainableParams + plan.nonTrainableParams).toLocaleString('en-US')} parameters, ${plan.flops.toLocaleString('en-US')} FLOPs per sample (forward)`),
     `Memory: ${formatMemoryLine(memoryOf(p))}`,
     `Run: ${id} in ${dir}${startEpoch > 1 ? ` (resuming at epoch ${startEpoch})` : ''}`,
   ].join('\n');
@@ -210,6 +263,7 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
           duration: info.duration_seconds === null ? 'running' : `${info.duration_seconds.toFixed(1)} s`,
           seed: String(info.seed),
         },
+        run: info,
         history: metrics.history,
         test: metrics.test,
         summary: formatSummary(experiment.name, plan, memoryOf(p)),
@@ -266,7 +320,8 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
       callbacks: p.callbacks,
       startEpoch: e.startEpoch,
       startStep: e.startStep,
-      progress: { write: options.write ?? ((t) => void process.stdout.write(t)), live: options.live ?? process.stdout.isTTY === true, quiet: options.quiet ?? false },
+      progress: progressOptions(options),
+      firstStepNote: message.firstStepStatus(p.choice.name),
       interrupted: watch.interrupted,
       onEpochRecord: (record: EpochRecord) => {
         metrics.history.push({ ...record });
@@ -293,12 +348,16 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
       throw new RunInterrupted(`run interrupted after ${result.lastEpoch} completed epoch(s); resume with: npx tfexp resume ${store.dir}`);
     }
     if (result.stoppedBy !== undefined) info.stopped_early = result.stoppedBy;
-    const test = await evaluate(model, p.data.test, p.split.test, feed);
+    const testProgress = evaluationProgress('Test', progressOptions(options));
+    const test = await evaluate(model, p.data.test, p.split.test, feed, '', testProgress.onBatch);
+    testProgress.finish();
     metrics.test = test;
     say(Object.entries(test).map(([name, value]) => `Test ${name}: ${value.toFixed(4)}`).join('\n'));
     await store.saveModel(model);
     finish('completed', null);
     await refreshReport();
+    const plots = readdirSync(store.plotsDir).filter((f) => f.endsWith('.png')).sort((a, b) => Number(b.startsWith('training')) - Number(a.startsWith('training')) || a.localeCompare(b));
+    say(message.runOutputs(join(store.dir, 'report.html'), plots.map((f) => join(store.plotsDir, f))));
     return { dir: store.dir, info, metrics };
   } catch (error) {
     if (error instanceof RunInterrupted) throw error;
@@ -343,8 +402,8 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
  *   RunFailed or TrainingError (exit 1) and RunInterrupted (exit 130) after.
  */
 export async function runExperiment(file: string, options: RunOptions = {}): Promise<RunOutcome> {
-  const say = sayer(options);
-  const p = await prepare(file, options.sets ?? [], options, say);
+  const { status, say } = statusAndSay(options);
+  const p = await prepare(file, options.sets ?? [], options, say, status);
   const { experiment } = p.loaded;
   const runsDir = options.runsDir ?? 'runs';
   let created: { id: string; dir: string };
@@ -407,7 +466,7 @@ export async function runExperiment(file: string, options: RunOptions = {}): Pro
  *   or has finished epochs but no checkpoint; otherwise as runExperiment.
  */
 export async function resumeRun(dir: string, options: RunOptions = {}): Promise<RunOutcome> {
-  const say = sayer(options);
+  const { status, say } = statusAndSay(options);
   const store = new RunStore(dir);
   if (!store.isRun()) throw new UsageError(message.notARunDir(dir));
   const info = store.readRun();
@@ -426,7 +485,7 @@ export async function resumeRun(dir: string, options: RunOptions = {}): Promise<
     const changes = saved?.fingerprint === undefined ? [] : fingerprintChanges(saved.fingerprint, fingerprint(loaded.experiment));
     if (changes.length > 0) throw new UsageError(message.checkpointMismatch(dir, changes));
   };
-  const p = await prepare(resolve(dir, 'experiment.yaml'), options.sets ?? [], sameBackend === undefined ? options : { ...options, backend: sameBackend }, say, matchesCheckpoint);
+  const p = await prepare(resolve(dir, 'experiment.yaml'), options.sets ?? [], sameBackend === undefined ? options : { ...options, backend: sameBackend }, say, status, matchesCheckpoint);
   const planned = p.loaded.experiment.train.epochs;
   if (planned !== info.epochs_planned) say(message.continuingToEpochs(planned, info.epochs_planned));
   const metrics = store.readMetrics();

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadExperiment } from '../../src/config/index.js';
-import { BASELINE, REPO_ROOT, experimentYaml, runCli, writeFiles } from '../helpers.js';
+import { BASELINE, REPO_ROOT, experimentYaml, runCli, sourceEnv, writeFiles } from '../helpers.js';
 
 const GOOD = experimentYaml('[{type: Flatten}, {type: Dense, units: 10, activation: softmax}]');
 
@@ -105,12 +105,12 @@ describe('command line', () => {
   });
 
   it('runs as a real process through bin/tfexp.js, with exit codes', () => {
-    const ok = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/tfexp.js'), 'validate', BASELINE], { encoding: 'utf8' });
+    const ok = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/tfexp.js'), 'validate', BASELINE], { encoding: 'utf8', env: sourceEnv() });
     assert.equal(ok.status, 0, ok.stderr);
-    const bad = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/tfexp.js'), 'validate', '/nonexistent.yaml'], { encoding: 'utf8' });
+    const bad = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/tfexp.js'), 'validate', '/nonexistent.yaml'], { encoding: 'utf8', env: sourceEnv() });
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /cannot read experiment file "\/nonexistent.yaml": no such file/);
-    const help = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/tfexp.js'), 'summary', '--help'], { encoding: 'utf8' });
+    const help = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/tfexp.js'), 'summary', '--help'], { encoding: 'utf8', env: sourceEnv() });
     assert.equal(help.status, 0);
     assert.match(help.stdout, /--json/);
     assert.match(help.stdout, /--set/);

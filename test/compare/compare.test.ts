@@ -12,16 +12,7 @@ import { overlayRows } from '../../src/plots/compare-spec.js';
 import * as message from '../../src/log/message.js';
 import { createRunDir } from '../../src/runs/dir.js';
 import { runCli, tempDir } from '../helpers.js';
-
-/** Writes a fake run directory with the given experiment, status and metrics. */
-function fakeRun(root: string, id: string, experiment: object, status: string, history: object[], test: object | null, metricsText?: string): string {
-  const dir = join(root, id);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'run.json'), JSON.stringify({ id, status, duration_seconds: 12.4, params: { total: 100 }, backend: { name: 'wasm', threads: 2 } }));
-  writeFileSync(join(dir, 'experiment.yaml'), JSON.stringify(experiment));
-  writeFileSync(join(dir, 'metrics.json'), metricsText ?? JSON.stringify({ history, test, best: null }));
-  return dir;
-}
+import { fakeRun } from './fixtures.js';
 
 const exp = (lr: number, extra: object = {}) => ({ name: 'b', seed: 42, model: { input_shape: [28, 28, 1], layers: [{ type: 'Dense', units: 10 }] }, train: { optimizer: { type: 'adam', learning_rate: lr }, epochs: 2 }, ...extra });
 const hist = (acc: number, epochs = 2) => Array.from({ length: epochs }, (_, i) => ({ epoch: i + 1, loss: 1 - acc + i * 0.01, accuracy: acc, val_loss: 1, val_accuracy: acc - 0.01 * i }));
@@ -52,23 +43,24 @@ describe('compare runs', () => {
     const out = join(root, 'cmp');
     const result = await compareRuns([root], { out, warn: () => {} });
     assert.deepEqual(result.table.params, ['train.optimizer.learning_rate']);
-    assert.deepEqual(result.table.rows.map((r) => r[0]), ['r2', 'r1'], 'best test accuracy first');
+    assert.deepEqual(result.table.rows.map((r) => r[1]), ['r2', 'r1'], 'best test accuracy first');
     const row = Object.fromEntries(result.table.columns.map((c, i) => [c, result.table.rows[0]![i]]));
     assert.deepEqual(row, {
-      run: 'r2', status: 'completed', 'train.optimizer.learning_rate': '0.0003', epochs: 2, loss: 0.06, accuracy: 0.95,
-      best_val_accuracy: 0.95, best_epoch: 1, test_accuracy: 0.96, test_loss: 0.2, params: 100, duration_s: 12, backend: 'wasm/2t',
+      label: 'b lr=0.0003', run: 'r2', status: 'completed', 'train.optimizer.learning_rate': '0.0003', epochs: 2, loss: 0.06, accuracy: 0.95,
+      best_val_accuracy: 0.95, best_epoch: 1, best_monitor: 'val_accuracy', test_accuracy: 0.96, test_loss: 0.2, params: 100, duration_s: 12.4, backend: 'wasm/2t',
     });
     const md = formatTable(result.table, 'markdown');
-    assert.match(md, /^\| run \| status \| train\.optimizer\.learning_rate \| epochs/);
-    assert.match(md, /\| r2 \| completed \| 0\.0003 \| 2 \|/);
+    assert.match(md, /^\| label \| run \| status \| train\.optimizer\.learning_rate \| epochs/);
+    assert.match(md, /\| b lr=0\.0003 \| r2 \| completed \| 0\.0003 \| 2 \|/);
     const csv = formatTable(result.table, 'csv').split('\n');
     assert.equal(csv[0], result.table.columns.join(','));
-    assert.ok(csv[1]!.startsWith('r2,completed,0.0003,2,'));
+    assert.ok(csv[1]!.startsWith('b lr=0.0003,r2,completed,0.0003,2,'));
     const json = JSON.parse(formatTable(result.table, 'json'));
     assert.equal(json[1]['train.optimizer.learning_rate'], '0.001');
-    assert.match(formatTable(result.table, 'table'), /^run +status +train\.optimizer\.learning_rate/);
+    assert.equal(json[1].run, 'r1', 'json keeps the run folder');
+    assert.match(formatTable(result.table, 'table', { wide: true }), /^label +run +status +train\.optimizer\.learning_rate/);
     assert.deepEqual(readdirSync(out).sort(), ['compare.html', 'curves.png', 'curves.svg', 'curves.vl.json', 'test_accuracy.png', 'test_accuracy.svg', 'test_accuracy.vl.json']);
-    assert.deepEqual(sortTable(result.table, 'test_loss').rows.map((r) => r[0]), ['r2', 'r1'], 'losses sort ascending');
+    assert.deepEqual(sortTable(result.table, 'test_loss').rows.map((r) => r[1]), ['r2', 'r1'], 'losses sort ascending');
   });
 
   it('is robust: skips non-runs with a warning, shows failed and interrupted runs with what they have, reports corrupt metrics', async () => {
@@ -80,8 +72,8 @@ describe('compare runs', () => {
     mkdirSync(join(root, 'notes'));
     const warnings: string[] = [];
     const result = await compareRuns([root, join(root, 'missing')], { out: join(root, 'cmp'), warn: (w) => warnings.push(w) });
-    assert.equal(result.table.rows[0]![0], 'ok', 'the only run with a test result comes first');
-    const status = Object.fromEntries(result.table.rows.map((r) => [r[0], r[1]]));
+    assert.equal(result.table.rows[0]![1], 'ok', 'the only run with a test result comes first');
+    const status = Object.fromEntries(result.table.rows.map((r) => [r[1], r[2]]));
     assert.equal(status.failed, 'failed');
     assert.equal(status.stopped, 'interrupted');
     assert.equal(status.corrupt, message.CORRUPT_METRICS_STATUS);
@@ -98,8 +90,8 @@ describe('compare runs', () => {
   });
 });
 
-/** Lines of the table: stdout without the `plots:` line. */
-const tableLines = (stdout: string) => stdout.split('\n').filter((l) => l !== '' && !l.startsWith('plots: '));
+/** Lines of the table: stdout without the lines under it (notes, `report:` and `plots:`). */
+const tableLines = (stdout: string) => stdout.split('\n').filter((l) => l !== '' && !/^(report|plots|same in every run|short headers|left out to fit|cut cells): |^ {2}|^cut cells/.test(l));
 
 describe('running runs', () => {
   it('a running run whose process is gone shows as "stale (process gone)"; a live one as running', async () => {
@@ -112,10 +104,10 @@ describe('running runs', () => {
     };
     mark(dead, 2 ** 22 + 12345); // above Linux's pid_max default: no such process
     mark(live, process.pid);
-    const { code, stdout } = await runCli(['compare', root, '--out', join(root, 'cmp')]);
+    const { code, stdout } = await runCli(['compare', root, '--out', join(root, 'cmp'), '--wide']);
     assert.equal(code, 0);
-    assert.match(tableLines(stdout).find((l) => l.startsWith('dead '))!, /^dead +stale \(process gone\) /);
-    assert.match(tableLines(stdout).find((l) => l.startsWith('live '))!, /^live +running /);
+    assert.match(tableLines(stdout).find((l) => / dead /.test(l))!, / dead +stale \(process gone\) /);
+    assert.match(tableLines(stdout).find((l) => / live /.test(l))!, / live +running /);
   });
 });
 
@@ -127,17 +119,17 @@ describe('broken run folders', () => {
     fakeRun(root, 'good', exp(0.001), 'completed', hist(0.9), { accuracy: 0.9, loss: 0.3 });
     fakeRun(root, 'failed', exp(0.1), 'failed', hist(0.5, 1), null);
     fakeRun(root, 'bad', exp(0.02), 'completed', [], null, CORRUPT);
-    const { code, stdout, stderr } = await runCli(['compare', root, '--out', join(root, 'cmp')]);
+    const { code, stdout, stderr } = await runCli(['compare', root, '--out', join(root, 'cmp'), '--wide']);
     assert.equal(code, 2, stderr);
     const lines = tableLines(stdout);
-    assert.match(lines[0]!, /^run +status +/);
-    const row = (id: string) => lines.find((l) => l.startsWith(`${id} `));
-    assert.match(row('good')!, /^good +completed +0\.001 +2 /, 'the good runs are in the table');
-    assert.match(row('failed')!, /^failed +failed /);
-    assert.match(row('bad')!, /^bad +corrupt metrics\.json +0\.02 +- /);
+    assert.match(lines[0]!, /^label +run +status +/);
+    const row = (id: string) => lines.find((l) => l.includes(` ${id} `));
+    assert.match(row('good')!, / good +completed +0\.001 +2 /, 'the good runs are in the table');
+    assert.match(row('failed')!, / failed +failed /);
+    assert.match(row('bad')!, / bad +corrupt metrics\.json +0\.02 +- /);
     assert.ok(!/JSON input|not valid JSON|xxxx/.test(stdout), `the parse error stays out of the table:\n${stdout}`);
-    assert.ok(Math.max(...lines.map((l) => stringWidth(l))) < 200, 'no 100-character status column');
-    assert.match(stdout, /^plots: /m, 'the plots are still written');
+    assert.ok(Math.max(...lines.map((l) => stringWidth(l))) < 220, 'no 100-character status column');
+    assert.match(stdout, /^report: .*compare\.html$/m, 'the plots and compare.html are still written');
     const warning = stderr.split('\n').find((l) => l.startsWith(`warning: ${join(root, 'bad')}: corrupt metrics.json: `));
     assert.ok(warning, stderr);
     assert.match(warning, /is not valid JSON|Unexpected token/, 'the detail is in the warning');
@@ -155,7 +147,7 @@ describe('broken run folders', () => {
     writeFileSync(join(fakeRun(root, 'norun', exp(0.004), 'completed', hist(0.9), null), 'run.json'), '{"id": ');
     const warnings: string[] = [];
     const result = await compareRuns([root], { out: join(root, 'cmp'), warn: (w) => warnings.push(w) });
-    const status = Object.fromEntries(result.table.rows.map((r) => [r[0], r[1]]));
+    const status = Object.fromEntries(result.table.rows.map((r) => [r[1], r[2]]));
     assert.deepEqual(status, { good: 'completed', shape: message.CORRUPT_METRICS_STATUS, gone: message.MISSING_METRICS_STATUS });
     assert.deepEqual(result.broken.map((b) => b.what).sort(), ['corrupt metrics.json', 'corrupt run.json', 'missing metrics.json']);
     assert.ok(warnings.some((w) => w.includes('shape: corrupt metrics.json: "history" holds something other than objects')), warnings.join('\n'));
@@ -171,10 +163,10 @@ describe('broken run folders', () => {
     fakeRun(root, 'failed', exp(0.1), 'failed', hist(0.5, 1), null);
     fakeRun(root, 'stopped', exp(0.01), 'interrupted', [], null);
     rmSync(join(fakeRun(root, 'starting', exp(0.03), 'running', [], null), 'metrics.json'));
-    const { code, stdout, stderr } = await runCli(['compare', root, '--out', join(root, 'cmp')]);
+    const { code, stdout, stderr } = await runCli(['compare', root, '--out', join(root, 'cmp'), '--wide']);
     assert.equal(code, 0, stderr);
     assert.equal(stderr, '');
-    assert.match(stdout, /^starting +running /m);
+    assert.match(stdout, / starting +running /m);
   });
 
   it('only broken runs: exit 2 saying none is readable', async () => {
@@ -200,7 +192,7 @@ describe('wide characters', () => {
     }
     assert.deepEqual(ids, ['20261129-120000-実験-1', '20261129-120000-πείραμα', '20261129-120000-baseline']);
     assert.deepEqual(readdirSync(root).sort(), [...ids].sort());
-    const { code, stdout, stderr } = await runCli(['compare', root, '--out', join(root, 'cmp')]);
+    const { code, stdout, stderr } = await runCli(['compare', root, '--out', join(root, 'cmp'), '--wide']);
     assert.equal(code, 0, stderr);
     const lines = tableLines(stdout);
     assert.equal(lines.length, 4, `one line per run (a newline in a cell is escaped):\n${stdout}`);
@@ -240,5 +232,101 @@ describe('repeated seeds', () => {
     const flat = await compareRuns([root], { out: join(root, 'cmp2'), groupSeeds: false, warn: () => {} });
     assert.equal(flat.table.rows.length, 5);
     assert.ok(flat.table.params.includes('seed'));
+  });
+});
+
+describe('best epoch without validation', () => {
+  /** Three epochs of training metrics only, the loss lowest at epoch 2. */
+  const train = (acc: number) => [1, 2, 3].map((epoch) => ({ epoch, loss: [1, 0.5, 0.7][epoch - 1]! - acc / 10, accuracy: acc }));
+  const fakeRuns = () => {
+    const root = tempDir();
+    fakeRun(root, 'noval', exp(0.001), 'completed', train(0.9), { accuracy: 0.9, loss: 0.3 }, undefined, { monitor: 'loss', mode: 'min', epoch: 2, value: 0.41 });
+    fakeRun(root, 'noval10', exp(0.004), 'completed', train(0.6), { accuracy: 0.6, loss: 0.6 }, undefined, { monitor: 'loss', mode: 'min', epoch: 10, value: 0.41 });
+    fakeRun(root, 'val', exp(0.002), 'completed', hist(0.8, 3), { accuracy: 0.8, loss: 0.4 }, undefined, { monitor: 'val_loss', mode: 'min', epoch: 3, value: 1 });
+    fakeRun(root, 'nobest', exp(0.003), 'completed', train(0.7), { accuracy: 0.7, loss: 0.5 });
+    return root;
+  };
+
+  it('keeps best_epoch a number and its monitor in best_monitor: metrics.json\'s best without validation, else the best validation accuracy\'s', async () => {
+    const root = fakeRuns();
+    const { table } = await compareRuns([root], { out: join(root, 'cmp'), warn: () => {} });
+    const at = (c: string) => table.columns.indexOf(c);
+    const best = Object.fromEntries(table.rows.map((r) => [r[at('run')], [r[at('best_val_accuracy')], r[at('best_epoch')], r[at('best_monitor')]]]));
+    assert.deepEqual(best.noval, [null, 2, 'loss']);
+    assert.deepEqual(best.val, [0.8, 1, 'val_accuracy'], 'the best validation accuracy is at epoch 1 (hist lowers it each epoch)');
+    assert.deepEqual(best.nobest, [null, null, null]);
+    const json = JSON.parse(formatTable(table, 'json')) as Record<string, unknown>[];
+    assert.deepEqual(json.map((r) => [r.run, r.best_epoch, r.best_monitor]), table.rows.map((r) => [r[at('run')], r[at('best_epoch')], r[at('best_monitor')]]));
+    assert.ok(json.every((r) => r.best_epoch === null || typeof r.best_epoch === 'number'), 'json: numbers only');
+    const csv = formatTable(table, 'csv').trimEnd().split('\n').map((l) => l.split(','));
+    assert.deepEqual(csv.slice(1).find((r) => r[at('run')] === 'noval')!.slice(at('best_epoch'), at('best_monitor') + 1), ['2', 'loss']);
+  });
+
+  it('the terminal table and compare.html show "2 (loss)" when the monitor is not val_accuracy; --sort best_epoch sorts numerically', async () => {
+    const root = fakeRuns();
+    const result = await compareRuns([root], { out: join(root, 'cmp'), sort: 'best_epoch', wide: true, warn: () => {} });
+    assert.deepEqual(result.table.rows.map((r) => r[result.table.columns.indexOf('run')]), ['noval10', 'noval', 'val', 'nobest'], '10 > 2 > 1, empty last');
+    assert.equal(message.bestEpochCell(2, 'loss'), '2 (loss)');
+    const lines = tableLines(formatTable(result.table, 'table', { wide: true }));
+    assert.ok(!lines[0]!.includes('best_monitor'), lines[0]);
+    const column = (id: string) => {
+      const line = lines.find((l) => l.includes(` ${id} `))!;
+      return line.slice(lines[0]!.indexOf('best_epoch')).trim().split(/ {2,}/)[0];
+    };
+    assert.equal(column('noval'), message.bestEpochCell(2, 'loss'));
+    assert.equal(column('noval10'), message.bestEpochCell(10, 'loss'));
+    assert.equal(column('val'), '1', 'the default monitor (val_accuracy) goes unsaid');
+    const html = readFileSync(result.report, 'utf8');
+    assert.ok(html.includes(`>${message.bestEpochCell(2, 'loss')}<`), 'compare.html too');
+    assert.ok(!html.includes('best_monitor'));
+  });
+});
+
+describe('sweeps without runs', () => {
+  it('a sweep folder whose points all failed before their runs began: says so, how many, and where the reasons are (exit 2)', async () => {
+    const root = tempDir();
+    const sweep = join(root, '20261201-210000-baseline-sweep');
+    mkdirSync(sweep);
+    const reason = 'data: cannot read /data/mnist/train-images-idx3-ubyte.gz (ENOENT)';
+    const points = [1, 2, 3].map((index) => ({ index, values: { 'train.batch_size': 32 * index }, seed: null, sets: [], status: 'failed', run: null, reason }));
+    writeFileSync(join(sweep, 'sweep.json'), JSON.stringify({ id: 'x', name: 'baseline', points }));
+    const expected = message.sweepWithoutRuns({ dir: sweep, points: 3, statuses: [['failed', 3]], firstReason: { index: 1, reason } });
+    for (const arg of [sweep, root]) {
+      const { code, stdout, stderr } = await runCli(['compare', arg, '--out', join(root, 'cmp')]);
+      assert.equal(code, 2);
+      assert.equal(stdout, '');
+      assert.ok(stderr.includes(expected), stderr);
+      assert.ok(!stderr.includes('not a run directory'), stderr);
+    }
+    assert.match(expected, /a sweep of 3 points with no completed run .*3 failed.*sweep\.json; point 1: data: cannot read/);
+  });
+
+  it('beside other runs, the empty sweep is a warning and the table shows the others', async () => {
+    const root = tempDir();
+    const sweep = join(root, 's');
+    mkdirSync(sweep);
+    writeFileSync(join(sweep, 'sweep.json'), JSON.stringify({ name: 'b', points: [{ index: 1, status: 'pending', run: null, reason: null }] }));
+    fakeRun(root, 'ok', exp(0.001), 'completed', hist(0.9), { accuracy: 0.9, loss: 0.3 });
+    fakeRun(root, 'ok2', exp(0.002), 'completed', hist(0.9), { accuracy: 0.9, loss: 0.3 });
+    const warnings: string[] = [];
+    const result = await compareRuns([root], { out: join(root, 'cmp'), warn: (w) => warnings.push(w) });
+    assert.equal(result.table.rows.length, 2);
+    assert.deepEqual(warnings, [`warning: ${message.sweepWithoutRuns({ dir: sweep, points: 1, statuses: [['pending', 1]], firstReason: null })}`]);
+    assert.match(warnings[0]!, /1 pending.*Continue it with: npx tfexp resume /);
+  });
+});
+
+describe('where the comparison is written', () => {
+  it('the table format ends with compare.html\'s path and the plots folder', async () => {
+    const root = tempDir();
+    fakeRun(root, 'r1', exp(0.001), 'completed', hist(0.9), { accuracy: 0.9, loss: 0.3 });
+    fakeRun(root, 'r2', exp(0.002), 'completed', hist(0.8), { accuracy: 0.8, loss: 0.3 });
+    const out = join(root, 'cmp');
+    const { code, stdout } = await runCli(['compare', root, '--out', out]);
+    assert.equal(code, 0);
+    assert.ok(stdout.endsWith(`${message.compareWritten(join(out, 'compare.html'), out)}\n`), stdout);
+    assert.ok(readdirSync(out).includes('compare.html'));
+    const csv = await runCli(['compare', root, '--out', out, '--format', 'csv']);
+    assert.ok(!csv.stdout.includes('compare.html'), 'csv output stays csv');
   });
 });

@@ -25,11 +25,13 @@ describe('--set overrides', () => {
     assert.equal((layers[12]!.config as { rate: number }).rate, 0.25);
   });
 
-  it('rejects paths the schema does not have, with a suggestion', () => {
-    const error = configErrorOf(() => parseOverrides(['train.epoch=5', 'train.optimizer.learning_rat=1']));
+  it('rejects paths the schema does not have, suggesting a whole path (as --sweep does)', () => {
+    const error = configErrorOf(() => parseOverrides(['train.epoch=5', 'train.optimizer.learning_rat=1', 'train.lr=0.1']));
     assert.deepEqual(error.problems.map((p) => p.message), [
-      message.overrideUnknownPath('train', 'epoch', 'epochs', []),
-      message.overrideUnknownPath('train.optimizer', 'learning_rat', 'learning_rate', []),
+      message.overrideUnknownPath('train', 'epoch', 'train.epochs', []),
+      message.overrideUnknownPath('train.optimizer', 'learning_rat', 'train.optimizer.learning_rate', []),
+      // Keras's old argument name, found below where the path went wrong.
+      message.overrideUnknownPath('train', 'lr', 'train.optimizer.learning_rate', []),
     ]);
     assert.equal(error.problems[0]!.at.file, '--set train.epoch=5');
   });

@@ -8,7 +8,7 @@ import { compareRuns } from '../../src/compare/index.js';
 import { loadExperiment } from '../../src/config/index.js';
 import { planSweep } from '../../src/sweep/grid.js';
 import { resumeSweep, runSweep } from '../../src/sweep/run.js';
-import { REPO_ROOT, runCli, tempDir } from '../helpers.js';
+import { REPO_ROOT, runCli, sourceEnv, tempDir } from '../helpers.js';
 import { writeRunFixture } from '../train/fixtures.js';
 
 const quiet = { quiet: true, backend: 'wasm' as const, threads: 2, write: () => {} };
@@ -68,7 +68,7 @@ describe('tfexp run with a sweep', () => {
   it('SIGINT during the second point, then resume: only the missing point runs', async () => {
     const runsDir = tempDir();
     const file = writeRunFixture();
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/tfexp.js'), 'run', file, '--runs-dir', runsDir, '--set', 'train.epochs=30', '--sweep', 'train.optimizer.learning_rate=0.01,0.003', '--threads', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/tfexp.js'), 'run', file, '--runs-dir', runsDir, '--set', 'train.epochs=30', '--sweep', 'train.optimizer.learning_rate=0.01,0.003', '--threads', '1'], { stdio: ['ignore', 'pipe', 'pipe'], env: sourceEnv() });
     let seen = '';
     child.stdout.on('data', (d: Buffer) => {
       seen += d.toString();

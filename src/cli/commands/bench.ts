@@ -1,14 +1,9 @@
 import type { CommandModule } from 'yargs';
-import { BACKEND_REQUESTS, selectBackend, type BackendChoice, type BackendRequest } from '../../backend/select.js';
-import { loadExperiment } from '../../config/index.js';
-import { defaultImporter, NATIVE_PACKAGES, loadNative } from '../../backend/native.js';
-import { probeWebGpu } from '../../backend/webgpu/adapter.js';
-import { benchmark, type BenchResult } from '../../train/bench.js';
+import { BACKEND_REQUESTS, type BackendRequest } from '../../backend/requests.js';
+import type { BackendChoice } from '../../backend/select.js';
+import type { BenchResult } from '../../train/bench.js';
 import { UsageError } from '../../errors.js';
 import * as message from '../../log/message.js';
-import { writeJsonAtomic } from '../../runs/atomic.js';
-import { runTimestamp, sanitizeName } from '../../runs/dir.js';
-import { versions } from '../../version.js';
 import { withSet } from '../options.js';
 import { output } from '../output.js';
 
@@ -29,6 +24,7 @@ interface BenchArgs {
  */
 async function backendsToMeasure(requested: BackendRequest | undefined): Promise<BackendRequest[]> {
   if (requested !== undefined && requested !== 'auto') return [requested];
+  const [{ defaultImporter, NATIVE_PACKAGES, loadNative }, { probeWebGpu }] = await Promise.all([import('../../backend/native.js'), import('../../backend/webgpu/adapter.js')]);
   const native = await Promise.all(NATIVE_PACKAGES.map((pkg) => loadNative(pkg)));
   const webgpu = await probeWebGpu(defaultImporter);
   return [...(native.some((n) => n.ok) ? ['tensorflow' as const] : []), ...(webgpu.ok && webgpu.info.kind === 'hardware' ? ['webgpu' as const] : []), 'wasm'];
@@ -63,6 +59,15 @@ export async function runBench(args: BenchArgs): Promise<void> {
   for (const [flag, value, min] of counts) {
     if (value !== undefined && (!Number.isInteger(value) || value < min)) throw new UsageError(message.badCount(flag, value, min));
   }
+  // Loaded here, not at the top: they load tfjs and the backends (issue 13).
+  const [{ selectBackend }, { loadExperiment }, { benchmark }, { writeJsonAtomic }, { runTimestamp, sanitizeName }, { versions }] = await Promise.all([
+    import('../../backend/select.js'),
+    import('../../config/index.js'),
+    import('../../train/bench.js'),
+    import('../../runs/atomic.js'),
+    import('../../runs/dir.js'),
+    import('../../version.js'),
+  ]);
   const loaded = loadExperiment(args.file, args.set);
   const rows: { choice: BackendChoice; result: BenchResult }[] = [];
   for (const request of await backendsToMeasure(args.backend)) {

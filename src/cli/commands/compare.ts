@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
-import { brokenRunsMessage, compareRuns } from '../../compare/index.js';
-import { FORMATS, type Format } from '../../compare/table.js';
+import { FORMATS, type Format } from '../../compare/formats.js';
+import * as message from '../../log/message.js';
 import { output } from '../output.js';
 
 interface CompareArgs {
@@ -12,6 +12,7 @@ interface CompareArgs {
   'all-params': boolean;
   'group-seeds'?: boolean;
   out?: string;
+  wide: boolean;
 }
 
 export const compareCommand: CommandModule<object, CompareArgs> = {
@@ -19,14 +20,17 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
   describe: 'Compare runs side by side: differing settings, metrics, overlay plots. Accepts run folders, runs/ or globs.',
   builder: (y) =>
     y
-      .positional('runs', { type: 'string', array: true, demandOption: true, describe: 'Run directories, folders of runs, or globs' })
+      .positional('runs', { type: 'string', array: true, demandOption: true, default: undefined, describe: 'Run directories, folders of runs, or globs' })
       .option('metric', { type: 'string', default: 'test_accuracy', describe: 'Headline metric (the default sort)' })
       .option('sort', { type: 'string', describe: 'Column to sort by (losses ascending, others descending)' })
       .option('format', { choices: FORMATS, default: 'table' as Format, describe: 'Output format' })
       .option('all-params', { type: 'boolean', default: false, describe: 'Show every setting, not only those that differ' })
       .option('group-seeds', { type: 'boolean', describe: 'One row per grid point: mean and std over seeds (default: when seeds repeat; --no-group-seeds to list every run)' })
-      .option('out', { type: 'string', describe: 'Folder for the overlay plots (default: runs/compare-<time>/)' }) as never,
+      .option('out', { type: 'string', describe: 'Folder for the overlay plots (default: runs/compare-<time>/)' })
+      .option('wide', { type: 'boolean', default: false, describe: 'Table with every column in full, the run folders too (default: fit the terminal, 120 columns when not a terminal)' }) as never,
   handler: async (args) => {
+    // Loaded here, not at the top: it loads vega and resvg for the plots (issue 13).
+    const { brokenRunsMessage, compareRuns } = await import('../../compare/index.js');
     const result = await compareRuns(args.runs, {
       metric: args.metric,
       format: args.format,
@@ -35,9 +39,12 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       warn: (line) => output.err(`${line}\n`),
       ...(args.sort !== undefined ? { sort: args.sort } : {}),
       ...(args.out !== undefined ? { out: args.out } : {}),
+      wide: args.wide,
+      // The terminal's width; piped or redirected, compare's default (120 columns).
+      ...(process.stdout.isTTY && process.stdout.columns > 0 ? { width: process.stdout.columns } : {}),
     });
     output.out(result.text);
-    if (args.format === 'table') output.out(`plots: ${result.out}\n`);
+    if (args.format === 'table') output.out(`${message.compareWritten(result.report, result.out)}\n`);
     // Broken run folders are invalid inputs: exit 2, after the table of the readable runs.
     if (result.broken.length > 0) throw new UsageError(brokenRunsMessage(result.broken, result.runs.length));
   },

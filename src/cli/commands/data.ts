@@ -1,14 +1,11 @@
 import { existsSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
-import { loadExperiment, type LoadedExperiment } from '../../config/index.js';
+import type { LoadedExperiment } from '../../config/index.js';
 import { BUILTIN_DATASETS, builtinDataset, isBuiltinDataset } from '../../data/datasets.js';
-import { loadExperimentData } from '../../data/index.js';
-import { checkLabels } from '../../data/labels.js';
-import { loadDataset, type LoadedDataset } from '../../data/load.js';
+import type { LoadedDataset } from '../../data/load.js';
 import { labelHistogram, pixelStats, presentLabels } from '../../data/stats.js';
 import { ConfigError, UsageError } from '../../errors.js';
 import * as message from '../../log/message.js';
-import { layerRef, planModel } from '../../model/plan.js';
 import { output } from '../output.js';
 
 interface DataArgs {
@@ -24,6 +21,12 @@ interface DataArgs {
  * @throws ConfigError for an invalid experiment file; UsageError for an unknown dataset name (exit 2).
  */
 export async function printDataReport(target: string, dataDir: string | undefined): Promise<void> {
+  // Loaded here, not at the top: `tfexp --help` needs none of it (issue 13).
+  const [{ loadExperiment }, { loadExperimentData }, { loadDataset }] = await Promise.all([
+    import('../../config/index.js'),
+    import('../../data/index.js'),
+    import('../../data/load.js'),
+  ]);
   const options = { dataDir, log: (line: string) => output.err(`${line}\n`) };
   let data: LoadedDataset;
   let loaded: LoadedExperiment | undefined;
@@ -34,7 +37,7 @@ export async function printDataReport(target: string, dataDir: string | undefine
   } else throw new UsageError(message.unknownDataTarget(target, BUILTIN_DATASETS));
   output.out(`${formatDataReport(data)}\n`);
   if (loaded !== undefined) {
-    const misfit = labelsMisfit(loaded, data);
+    const misfit = await labelsMisfit(loaded, data);
     if (misfit !== undefined) output.err(`${message.dataDoesNotFitModel(target, misfit)}\n`);
   }
 }
@@ -43,7 +46,8 @@ export async function printDataReport(target: string, dataDir: string | undefine
  * What `tfexp run` would refuse about this data for the experiment's model (labels past the final
  * layer's units), or undefined. A model that does not plan is `validate`'s business: not reported here.
  */
-function labelsMisfit(loaded: LoadedExperiment, data: LoadedDataset): string | undefined {
+async function labelsMisfit(loaded: LoadedExperiment, data: LoadedDataset): Promise<string | undefined> {
+  const [{ checkLabels }, { layerRef, planModel }] = await Promise.all([import('../../data/labels.js'), import('../../model/plan.js')]);
   let plan;
   try {
     plan = planModel(loaded);
@@ -66,6 +70,8 @@ export function formatDataReport(data: LoadedDataset): string {
   const present = presentLabels(trainCounts, testCounts);
   const declared = builtinDataset(data.name)?.numClasses;
   const rows = [...new Set([...Array.from({ length: declared ?? 0 }, (_, k) => k), ...present])].sort((a, b) => a - b);
+  // Digit datasets name each class by its label: a name column would only repeat the label.
+  const named = rows.some((k) => (data.classNames[k] ?? String(k)) !== String(k));
   const { mean, std } = pixelStats(data.train);
   const first = data.train.labels[0];
   return [
@@ -74,7 +80,7 @@ export function formatDataReport(data: LoadedDataset): string {
     message.dataCountsPresent(data.train.count, data.test.count, data.sampleShape, message.classesPresent(present, data.name, declared)),
     ...(first === undefined ? [] : [message.dataFirstLabel(first, data.classNames[first] ?? String(first))]),
     message.DATA_CLASS_BALANCE,
-    ...rows.map((k) => message.dataClassLine(k, data.classNames[k] ?? String(k), trainCounts[k]!, testCounts[k]!, data.train.count)),
+    ...rows.map((k) => message.dataClassLine(k, named ? (data.classNames[k] ?? '') : undefined, trainCounts[k]!, testCounts[k]!, data.train.count)),
     message.dataPixels(mean, std),
   ].join('\n');
 }

@@ -1,9 +1,10 @@
 import type { CommandModule } from 'yargs';
-import { diagnose, formatDoctor } from '../../backend/doctor.js';
 import { output } from '../output.js';
 
 /** Prints each backend's status, versions, threads and GPU visibility, with fixes for what is missing. */
 export async function printDoctor(json: boolean): Promise<void> {
+  // Loaded here, not at the top: it loads tfjs and probes the backends (issue 13).
+  const { diagnose, formatDoctor } = await import('../../backend/doctor.js');
   const report = await diagnose();
   output.out(json ? `${JSON.stringify(report, null, 2)}\n` : formatDoctor(report));
 }

@@ -1,7 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { loadExperiment } from '../../config/index.js';
-import { experimentToYaml } from '../../config/render.js';
-import { planExperiment } from '../../model/index.js';
 import { withSet } from '../options.js';
 import { output } from '../output.js';
 
@@ -15,7 +12,13 @@ interface RenderArgs {
  * default filled in, keys in schema order. Running it gives the same experiment.
  * @throws ConfigError for invalid experiments (exit 2).
  */
-export function renderExperiment(file: string, sets: readonly string[]): string {
+export async function renderExperiment(file: string, sets: readonly string[]): Promise<string> {
+  // Loaded here, not at the top: `tfexp --help` needs none of it (issue 13).
+  const [{ loadExperiment }, { experimentToYaml }, { planExperiment }] = await Promise.all([
+    import('../../config/index.js'),
+    import('../../config/render.js'),
+    import('../../model/plan-experiment.js'),
+  ]);
   const loaded = loadExperiment(file, sets);
   planExperiment(loaded);
   return experimentToYaml(loaded.experiment);
@@ -25,5 +28,5 @@ export const renderCommand: CommandModule<object, RenderArgs> = {
   command: 'render <file>',
   describe: 'Print the fully resolved experiment (extends and --set applied, defaults filled in) as YAML.',
   builder: (y) => withSet(y.positional('file', { type: 'string', demandOption: true, describe: 'Experiment YAML file' })) as never,
-  handler: (args) => output.out(renderExperiment(args.file, args.set)),
+  handler: async (args) => output.out(await renderExperiment(args.file, args.set)),
 };

@@ -1,8 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { resumeSweep } from '../../sweep/run.js';
-import { resumeRun } from '../../train/run.js';
 import { trainingRunOptions, withTrainingOptions, type TrainingArgs } from '../options.js';
 import { output } from '../output.js';
 
@@ -15,10 +13,13 @@ export const resumeCommand: CommandModule<object, ResumeArgs> = {
   describe: 'Continue an interrupted or failed run from its last checkpoint, or a sweep (only the points not completed), in place.',
   builder: (y) => withTrainingOptions(y.positional('dir', { type: 'string', demandOption: true, describe: 'Run directory (runs/<id>) or sweep folder' })) as never,
   handler: async (args) => {
+    // Loaded here, not at the top: training loads tfjs, the backends and the plots (issue 13).
     if (existsSync(join(args.dir, 'sweep.json'))) {
+      const { resumeSweep } = await import('../../sweep/run.js');
       output.out(`Sweep done: ${await resumeSweep(args.dir, trainingRunOptions(args))}\n`);
       return;
     }
+    const { resumeRun } = await import('../../train/run.js');
     const outcome = await resumeRun(args.dir, trainingRunOptions(args));
     output.out(`Run ${outcome.info.status}: ${outcome.dir}\n`);
   },

@@ -1,8 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { loadExperiment } from '../../config/index.js';
-import { isSweep, parseSweepArg, seedList, type Axes } from '../../sweep/grid.js';
-import { runSweep } from '../../sweep/run.js';
-import { runExperiment } from '../../train/run.js';
+import type { Axes } from '../../sweep/grid.js';
 import { trainingRunOptions, withSet, withTrainingOptions, type TrainingArgs } from '../options.js';
 import { output } from '../output.js';
 
@@ -23,15 +20,19 @@ interface RunArgs extends TrainingArgs {
  * @throws the first error (ConfigError/DataError/BackendError exit 2, RunFailed/TrainingError exit 1, RunInterrupted 130).
  */
 export async function runFiles(args: RunArgs): Promise<void> {
+  // Loaded here, not at the top: training loads tfjs, the backends and the plots (issue 13).
+  const [{ loadExperiment }, { isSweep, parseSweepArg, seedList }] = await Promise.all([import('../../config/index.js'), import('../../sweep/grid.js')]);
   const axes: Axes = Object.fromEntries(([] as string[]).concat(args.sweep ?? []).map(parseSweepArg));
   const seeds = args.seeds === undefined ? undefined : seedList(args.seeds);
   for (const file of args.files) {
     const common = { ...trainingRunOptions(args), sets: args.set, runsDir: args['runs-dir'] };
     if (args['dry-run'] || isSweep(loadExperiment(file, args.set).experiment, axes, seeds)) {
+      const { runSweep } = await import('../../sweep/run.js');
       const dir = await runSweep(file, { ...common, axes, ...(seeds ? { seeds } : {}), dryRun: args['dry-run'], parallel: args.parallel });
       if (dir !== undefined) output.out(`Sweep done: ${dir}\n`);
       continue;
     }
+    const { runExperiment } = await import('../../train/run.js');
     const outcome = await runExperiment(file, { ...common, ...(args.name !== undefined ? { name: args.name } : {}) });
     output.out(`Run ${outcome.info.status}: ${outcome.dir}\n`);
   }
@@ -41,7 +42,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run <files..>',
   describe: 'Train experiments; each writes runs/<time>-<name>/ (experiment, run.json, metrics, model, summary, plots, report). Sweeps write runs/<sweep-id>/.',
   builder: (y) =>
-    withTrainingOptions(withSet(y.positional('files', { type: 'string', array: true, demandOption: true, describe: 'Experiment YAML files, run one after another' })))
+    withTrainingOptions(withSet(y.positional('files', { type: 'string', array: true, demandOption: true, default: undefined, describe: 'Experiment YAML files, run one after another' })))
       .option('runs-dir', { type: 'string', default: 'runs', describe: 'Folder for run directories' })
       .option('name', { type: 'string', describe: 'Run name (default: the experiment name)' })
       .option('sweep', { type: 'string', describe: 'Add or replace a sweep axis: path=value1,value2 (repeatable)' })

@@ -1,9 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { quietTfjs } from '../../backend/quiet.js';
-import { loadExperiment } from '../../config/index.js';
-import { activeMemoryLimit, setMemoryLimit, stepBatchSize } from '../../model/checks/memory.js';
-import { compileExperiment } from '../../model/index.js';
-import { formatSummary, memorySection, summaryJson } from '../../model/summary.js';
 import { withSet } from '../options.js';
 import { output } from '../output.js';
 
@@ -19,7 +14,15 @@ interface SummaryArgs {
  * memory is summarised (with the largest batch size that fits), not refused: validate and run refuse it.
  * @throws ConfigError for invalid experiments (exit 2).
  */
-export function printSummary(file: string, sets: readonly string[], json: boolean): void {
+export async function printSummary(file: string, sets: readonly string[], json: boolean): Promise<void> {
+  // Loaded here, not at the top: only this command needs tfjs to build the model (issue 13).
+  const [{ quietTfjs }, { loadExperiment }, { activeMemoryLimit, setMemoryLimit, stepBatchSize }, { compileExperiment }, { formatSummary, memorySection, summaryJson }] = await Promise.all([
+    import('../../backend/quiet.js'),
+    import('../../config/index.js'),
+    import('../../model/checks/memory.js'),
+    import('../../model/index.js'),
+    import('../../model/summary.js'),
+  ]);
   const loaded = loadExperiment(file, sets);
   quietTfjs();
   const limit = activeMemoryLimit();

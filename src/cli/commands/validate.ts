@@ -1,8 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { loadExperiment } from '../../config/index.js';
 import { ConfigError, type Problem } from '../../errors.js';
 import * as message from '../../log/message.js';
-import { planExperiment } from '../../model/index.js';
 import { withSet } from '../options.js';
 import { output } from '../output.js';
 
@@ -15,7 +13,9 @@ interface ValidateArgs {
  * Runs schema, shape and cross-field checks on each file; prints `file: ok` for good ones.
  * @throws ConfigError with the problems of every bad file (exit 2).
  */
-export function validateFiles(files: readonly string[], sets: readonly string[]): void {
+export async function validateFiles(files: readonly string[], sets: readonly string[]): Promise<void> {
+  // Loaded here, not at the top: `tfexp --help` needs none of it (issue 13).
+  const [{ loadExperiment }, { planExperiment }] = await Promise.all([import('../../config/index.js'), import('../../model/plan-experiment.js')]);
   const problems: Problem[] = [];
   for (const file of files) {
     try {
@@ -32,6 +32,6 @@ export function validateFiles(files: readonly string[], sets: readonly string[])
 export const validateCommand: CommandModule<object, ValidateArgs> = {
   command: 'validate <files..>',
   describe: 'Check experiment files: schema, shapes and cross-field rules. Prints file:line:col: message per problem; exit 2 on any.',
-  builder: (y) => withSet(y.positional('files', { type: 'string', array: true, demandOption: true, describe: 'Experiment YAML files' })) as never,
+  builder: (y) => withSet(y.positional('files', { type: 'string', array: true, demandOption: true, default: undefined, describe: 'Experiment YAML files' })) as never,
   handler: (args) => validateFiles(args.files, args.set),
 };

@@ -1,5 +1,5 @@
 /** Keras argument values -> tfjs argument values (activations, initializers, regularizers). */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from './tfjs.js';
 import type { ActivationName, InitializerName } from '../../config/index.js';
 
 type Initializer = ReturnType<typeof tf.initializers.zeros>;

@@ -6,7 +6,7 @@
  * new_size = ceil(size / stride) for `same` padding and
  * ceil((size - dilated_kernel + 1) / stride) for `valid` (Keras conv_utils.conv_output_length).
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from './tfjs.js';
 import type { LayerConfig } from '../../config/index.js';
 import * as message from '../../log/message.js';
 import { activation, initializer, regularizer } from './args.js';

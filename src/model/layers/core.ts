@@ -2,7 +2,7 @@
  * Dense, Dropout, Flatten, Reshape, Activation and Rescaling
  * (keras/src/layers/core/, reshaping/, regularization/, preprocessing/).
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from './tfjs.js';
 import type { LayerConfig } from '../../config/index.js';
 import * as message from '../../log/message.js';
 import { activation, initializer, regularizer } from './args.js';

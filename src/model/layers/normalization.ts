@@ -2,7 +2,7 @@
  * BatchNormalization and LayerNormalization (keras/src/layers/normalization/).
  * Input and output: the same shape; `axis` names the feature axis (-1 = last).
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from './tfjs.js';
 import type { LayerConfig } from '../../config/index.js';
 import * as message from '../../log/message.js';
 import { initializer } from './args.js';

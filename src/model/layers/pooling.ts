@@ -5,7 +5,7 @@
  * Output shape: [batch, new_height, new_width, channels] (windowed, `strides`
  * defaulting to `pool_size` as in Keras), or [batch, channels] (global).
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from './tfjs.js';
 import type { LayerConfig } from '../../config/index.js';
 import * as message from '../../log/message.js';
 import { windowOutput } from './convolutional.js';

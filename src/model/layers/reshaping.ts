@@ -2,7 +2,7 @@
  * ZeroPadding2D (keras/src/layers/reshaping/zero_padding2d.py).
  * Input: [batch, height, width, channels]. Output: [batch, height + top + bottom, width + left + right, channels].
  */
-import * as tf from '@tensorflow/tfjs';
+import { tf } from './tfjs.js';
 import type { LayerConfig } from '../../config/index.js';
 import * as message from '../../log/message.js';
 import { baseArgs, LayerProblem, type LayerKind } from './kind.js';
