@@ -77,8 +77,16 @@ export async function main(argv: readonly string[]): Promise<number> {
         if (err) throw err;
         const missing = missingArgument(msg, argv);
         if (missing !== undefined) throw new UsageError(missing);
-        // recommendCommands() reports an unknown command as just "Did you mean X?".
-        const text = msg?.startsWith('Did you mean') ? `unknown command "${argv[0]}". ${msg}` : msg;
+        // recommendCommands() reports an unknown command as just "Did you mean X?", and strict() one
+        // with no near miss as "Unknown argument: X": both say it is a command, and list the commands.
+        const first = argv[0];
+        const names = COMMANDS.map((c) => String(c.command).split(' ')[0]!);
+        const unknownCommand = first !== undefined && !first.startsWith('-') && !names.includes(first);
+        const text = !unknownCommand
+          ? msg
+          : msg?.startsWith('Did you mean')
+            ? `unknown command "${first}". ${msg}`
+            : message.unknownCommand(first, names);
         throw new UsageError(`${text}\nSee tfexp --help.`);
       })
       .wrap(Math.min(100, process.stdout.columns ?? 100))

@@ -4,6 +4,7 @@
  * format -> overlay plots (and the report) into the output folder.
  */
 import { join } from 'node:path';
+import { closestMatch } from '../config/suggest.js';
 import { UsageError } from '../errors.js';
 import * as message from '../log/message.js';
 import { overlaySpec, testBarSpec, type RunSeries, type SweptSetting } from '../plots/compare-spec.js';
@@ -15,7 +16,7 @@ import { findRunDirs, printable, readRun, type BrokenRun, type ComparedRun } fro
 import { groupSeeds, seedsRepeat } from './group.js';
 import { NOT_IN_LABELS, shortNames } from './labels.js';
 import { MODEL_COLUMN } from './params.js';
-import { buildTable, displayTable, formatTable, LABEL_COLUMN, labelName, SHORT_METRIC_HEADERS, sortTable, type CompareTable, type Format } from './table.js';
+import { buildTable, displayTable, formatTable, LABEL_COLUMN, labelName, shortMetricHeader, sortTable, type CompareTable, type Format } from './table.js';
 
 export interface CompareOptions {
   /** Headline metric column; the default sort. Default: test_accuracy. */
@@ -54,7 +55,7 @@ export interface CompareResult {
 /**
  * Compares runs. Broken run folders do not throw: they are warned about and
  * returned in `broken`, so the caller prints the table of the others first.
- * @throws UsageError (exit 2) when no valid run is found, or the sort column does not exist.
+ * @throws UsageError (exit 2) when no valid run is found, or the --metric or --sort column does not exist.
  */
 export async function compareRuns(args: readonly string[], options: CompareOptions = {}): Promise<CompareResult> {
   const warn = options.warn ?? ((line: string) => void process.stderr.write(`${line}\n`));
@@ -71,8 +72,8 @@ export async function compareRuns(args: readonly string[], options: CompareOptio
   const metric = options.metric ?? 'test_accuracy';
   const perRun = buildTable(runs, options.allParams ?? false);
   const built = options.groupSeeds ?? seedsRepeat(perRun) ? groupSeeds(perRun) : perRun;
-  const sortBy = sortColumn(built, options.sort ?? metric);
-  if (!built.columns.includes(sortBy)) throw new UsageError(message.compareUnknownSort(sortBy, built.columns));
+  const metricColumn = knownColumn(built, metric, 'metric');
+  const sortBy = options.sort === undefined ? metricColumn : knownColumn(built, options.sort, 'sort');
   const table = sortTable(built, sortBy);
   const out = options.out ?? join('runs', `compare-${runTimestamp(new Date())}`);
   const { series, swept } = chartSeries(runs, perRun);
@@ -85,20 +86,31 @@ export async function compareRuns(args: readonly string[], options: CompareOptio
   const shown = displayTable(table);
   writeFileAtomic(report, compareReportHtml(message.compareReportTitle(runs.length), shown.columns, shown.rows, charts));
   // --all-params asks for every setting: fitting the terminal would leave them out again.
-  const layout = { ...(options.width !== undefined ? { width: options.width } : {}), wide: (options.wide ?? false) || (options.allParams ?? false) };
+  const layout = { ...(options.width !== undefined ? { width: options.width } : {}), wide: (options.wide ?? false) || (options.allParams ?? false), keep: sortBy };
   return { runs, broken, table, text: formatTable(table, options.format ?? 'table', layout), out, report };
 }
 
+/** The short headers the fitted terminal table may show, by column: `acc` for accuracy, `acc_std`, `lr`. */
+function shortHeadersOf(table: CompareTable): Map<string, string> {
+  const settings = shortNames(table.params);
+  return new Map(table.columns.flatMap((column): [string, string][] => {
+    const short = settings.get(column) ?? shortMetricHeader(column);
+    return short === undefined || short === column ? [] : [[column, short]];
+  }));
+}
+
 /**
- * The column `name` means: a column, or a short header the fitted terminal table
- * shows (`lr`, `acc`); `name` itself when it is neither (the caller reports it).
+ * The column `name` (--metric or --sort) means: a column, or a short header the fitted
+ * terminal table shows (`lr`, `acc`).
+ * @throws UsageError (exit 2) naming the option, with the closest column when one is near.
  */
-function sortColumn(table: CompareTable, name: string): string {
+function knownColumn(table: CompareTable, name: string, option: 'metric' | 'sort'): string {
   if (table.columns.includes(name)) return name;
-  const metric = Object.entries(SHORT_METRIC_HEADERS).find(([column, short]) => short === name && table.columns.includes(column));
-  if (metric !== undefined) return metric[0];
-  const setting = [...shortNames(table.params)].find(([, short]) => short === name);
-  return setting?.[0] ?? name;
+  const shorts = [...shortHeadersOf(table)];
+  const short = shorts.find(([, s]) => s === name);
+  if (short !== undefined) return short[0];
+  const suggestion = closestMatch(name, [...table.columns, ...shorts.map(([, s]) => s)]);
+  throw new UsageError(message.compareUnknownColumn(option, name, table.columns, suggestion));
 }
 
 /**

@@ -1,9 +1,10 @@
 /**
  * Run labels for compare's tables and charts: what tells a run apart, not its
- * timestamped folder. A label is the experiment's name followed by the values
- * of the settings that differ among the runs of that name:
- * `baseline lr=0.0003 bs=128`, `keras-convnet`. A sweep point is named by its
- * sweep's experiment (not `baseline-3`). Runs that still share a label get
+ * timestamped folder. A label is the run's name (run.json's `name`: `--name`, else
+ * the experiment's name; table.ts labelName) followed by the values of the settings
+ * that differ among the runs of that name: `baseline lr=0.0003 bs=128`,
+ * `keras-convnet`, `intr`. A sweep point is named by its sweep's experiment (not
+ * `baseline-3`). Runs that still share a label get
  * ` #1`, ` #2`... in folder order. The folder (the run id) stays in the `run`
  * column.
  */
@@ -64,7 +65,7 @@ export function shortNames(paths: readonly string[]): Map<string, string> {
 }
 
 export interface LabelInput {
-  /** The experiment's name (a sweep point: its sweep's experiment name). */
+  /** The run's name: run.json's (`--name` or the experiment's); a sweep point: its sweep's experiment name. */
   readonly name: string;
   /** The run's value of each differing setting, by path (as in the table). */
   readonly values: ReadonlyMap<string, string>;

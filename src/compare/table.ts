@@ -51,10 +51,15 @@ export const LABEL_COLUMN = 'label';
 /** The run's folder name (its id); the terminal table shows it with --wide only. */
 export const RUN_COLUMN = 'run';
 
-/** The name a run's label starts with: its sweep's experiment, else its experiment's name, else its id. */
+/**
+ * The name a run's label starts with: a sweep point's sweep experiment (not `<name>-<index>`);
+ * else its run.json `name` (`--name`, or the experiment's name), else the experiment's
+ * name, else its id.
+ */
 export function labelName(run: ComparedRun): string {
-  const name = run.experiment?.name ?? run.info.name;
-  return run.sweep ?? (typeof name === 'string' && name !== '' ? name : String(run.info.id ?? run.dir));
+  if (run.sweep !== null) return run.sweep;
+  const named = (name: unknown) => (typeof name === 'string' && name !== '' ? name : undefined);
+  return named(run.info.name) ?? named(run.experiment?.name) ?? String(run.info.id ?? run.dir);
 }
 
 /**
@@ -96,20 +101,23 @@ export function buildTable(runs: readonly ComparedRun[], allParams = false): Com
 
 /**
  * The table as people read it (the terminal table, compare.html): `best_epoch` with its
- * monitor when that is not DEFAULT_BEST_MONITOR (`2 (loss)`), and no `best_monitor` column.
+ * monitor when that is not DEFAULT_BEST_MONITOR (`2 (loss)`), and no `best_monitor` column;
+ * metric columns without a value in any row (`best_val_accuracy` when no run has
+ * validation) are left out: a column of `-` says nothing.
  */
 export function displayTable(table: CompareTable): CompareTable {
   const epoch = table.columns.indexOf('best_epoch');
   const monitor = table.columns.indexOf('best_monitor');
-  if (monitor < 0) return table;
   const rows = table.rows.map((row) => {
-    const m = row[monitor] ?? null;
+    const m = monitor < 0 ? null : (row[monitor] ?? null);
     const e = row[epoch] ?? null;
     const cells = [...row];
     if (epoch >= 0 && typeof e === 'number' && typeof m === 'string' && m !== DEFAULT_BEST_MONITOR) cells[epoch] = message.bestEpochCell(e, m);
-    return cells.filter((_, i) => i !== monitor);
+    return cells;
   });
-  return { ...table, columns: table.columns.filter((_, i) => i !== monitor), rows };
+  const always = new Set([LABEL_COLUMN, RUN_COLUMN, ...table.params]);
+  const kept = table.columns.flatMap((c, i) => (i !== monitor && (always.has(c) || rows.some((r) => (r[i] ?? null) !== null)) ? [i] : []));
+  return { ...table, columns: kept.map((i) => table.columns[i]!), rows: rows.map((r) => kept.map((i) => r[i] ?? null)) };
 }
 
 /** Sorts rows by `column`: losses and durations ascending, everything else descending; empty cells last. */
@@ -141,24 +149,41 @@ function pad(cell: string, width: number, right: boolean): string {
 
 /** How the terminal table is laid out. */
 export interface TableLayout {
-  /** The terminal's width, display columns. Default: DEFAULT_WIDTH (120). */
+  /** The terminal's width, display columns; below MIN_WIDTH the table is laid out for MIN_WIDTH. Default: DEFAULT_WIDTH (120). */
   readonly width?: number;
   /** Every column, every cell in full (`--wide`): the run folder too, nothing cut or moved. Default: false. */
   readonly wide?: boolean;
+  /** The column left out last when numbers alone are too wide: the sort column (the headline metric). */
+  readonly keep?: string;
 }
 
+/**
+ * The narrowest terminal the fitted table is laid out for, display columns: at this
+ * width and wider no row is wider than the terminal; a narrower one gets a table this
+ * wide (its rows then wrap).
+ */
+export const MIN_WIDTH = 40;
 /** Narrowest a label becomes, display columns (enough for `baseline-adam lr=0.0003`). */
 const MIN_LABEL = 24;
 /** Narrowest the model string becomes. */
 const MIN_MODEL = 12;
 /** Narrowest a setting's cells become. */
 const MIN_SETTING = 8;
-/** Settings left out before anything is cut: the name (each label starts with it) and prose. */
+/** Settings left out before anything is cut: the name (when each label starts with it) and prose. */
 const DROP_FIRST = ['name', 'description'];
 
 /**
+ * The columns other than the label and the settings, in the order they are left out
+ * when even their numbers do not fit (step 8 of terminalTable): a metric's `_std`
+ * (grouped seeds) just before it, columns not listed here before all of these, and
+ * the sort column (the headline metric, test_accuracy by default) last of all.
+ */
+export const METRIC_DROP_ORDER: readonly string[] = ['backend', 'duration_s', 'params', 'seeds', 'epochs', 'best_epoch', 'test_loss', 'loss', 'accuracy', 'best_val_accuracy', 'status', 'test_accuracy'];
+
+/**
  * Short headers of the metric columns, used with the settings' short names when the
- * table does not fit (`acc` as Keras spells accuracy). `--sort` takes them too.
+ * table does not fit (`acc` as Keras spells accuracy; `acc_std` for `accuracy_std`:
+ * shortMetricHeader). `--sort` and `--metric` take them too.
  */
 export const SHORT_METRIC_HEADERS: Readonly<Record<string, string>> = {
   accuracy: 'acc',
@@ -167,30 +192,44 @@ export const SHORT_METRIC_HEADERS: Readonly<Record<string, string>> = {
   test_accuracy: 'test_acc',
 };
 
+/** The short header of a metric column (`acc`, `acc_std`), or undefined when it has none. */
+export function shortMetricHeader(column: string): string | undefined {
+  const std = /^(.+)_std$/.exec(column)?.[1];
+  if (std !== undefined) return SHORT_METRIC_HEADERS[std] === undefined ? undefined : `${SHORT_METRIC_HEADERS[std]}_std`;
+  return SHORT_METRIC_HEADERS[column];
+}
+
 /**
  * The terminal table. With `wide`, every column in full. Otherwise it fits `width`
- * display columns and never wraps a row, by these steps, each only while the
- * table is still too wide:
+ * display columns (at least MIN_WIDTH) and never wraps a row, by these steps, each
+ * only while the table is still too wide:
  *  1. the run folder is left out (always: the label names the run);
  *  2. columns other than settings with one value in every run move to a line
- *     under the table: "same in every run: status completed, epochs 2";
+ *     under the table: "same in every run: status completed, epochs 2"; a `_std`
+ *     column (grouped seeds) never moves there: it goes with its metric, left out
+ *     when the metric moves, and stays in the table otherwise;
  *  3. short headers: settings by their short names (`lr` for
  *     `train.optimizer.learning_rate`, `optimizer` for `train.optimizer.type`: labels.ts),
- *     metrics as SHORT_METRIC_HEADERS (`acc`);
+ *     metrics as SHORT_METRIC_HEADERS (`acc`, `acc_std`);
  *     a line under the table says which;
- *  4. the `name` setting goes (each label starts with it), then the description;
+ *  4. the `name` setting goes (when each label starts with it: not when runs were
+ *     named with --name), then the description;
  *  5. text shrinks, cut with "…", widest first: the label and the model string
  *     (down to MIN_LABEL, MIN_MODEL), then the other settings (MIN_SETTING);
  *  6. one space between columns instead of two;
  *  7. settings columns are left out, those that set the fewest runs apart from
- *     the rest first (the widest of equals first), the model last.
- * A line under the table lists the columns left out.
- * Numbers (and settings that are numbers) are never cut: if they alone are too
- * wide, so is the row.
+ *     the rest first (the widest of equals first), the model (and a sorted-by setting) last;
+ *  8. the other columns (numbers, status) are left out in METRIC_DROP_ORDER, the
+ *     sort column last. A table of grouped seeds (no label column: its settings name
+ *     its rows) takes step 8 before step 7, the sort column after the settings.
+ * A line under the table lists the columns left out. The label is never left out.
+ * Numbers are never cut, except that a lone column still wider than the table
+ * (only possible below MIN_WIDTH's guarantees, e.g. a huge number) is cut to fit.
+ * Metric columns empty in every row are not shown at all (displayTable).
  */
 function terminalTable(data: CompareTable, layout: TableLayout): string {
   const table = displayTable(data);
-  const limit = layout.width ?? DEFAULT_WIDTH;
+  const limit = Math.max(layout.width ?? DEFAULT_WIDTH, MIN_WIDTH);
   const wide = layout.wide ?? false;
   const params = new Set(table.params);
   const names = table.columns.map((c) => text(c));
@@ -201,6 +240,8 @@ function terminalTable(data: CompareTable, layout: TableLayout): string {
   const numberText = table.columns.map((_, i) => body.every((r) => r[i] === '-' || NUMBER_TEXT.test(r[i]!)));
   const short = shortNames(table.params);
   const labelled = table.columns.includes(LABEL_COLUMN);
+  /** The metric a `_std` column is the deviation of, when the table has it. */
+  const stdOf = (column: string) => (column.endsWith('_std') && table.columns.includes(column.slice(0, -4)) ? column.slice(0, -4) : undefined);
 
   let shown = table.columns.map((_, i) => i);
   let header = names;
@@ -220,19 +261,24 @@ function terminalTable(data: CompareTable, layout: TableLayout): string {
     return { natural, min: Math.min(natural, Math.max(cellMin, headerMin)), group: 1 };
   };
   const widthsOf = () => fitColumns(shown.map(fitOf), limit, gap);
-  const total = () => widthsOf().reduce((a, b) => a + b, 0) + gap * Math.max(0, shown.length - 1);
-  const fits = () => total() <= limit;
+  const rowWidth = (widths: readonly number[]) => widths.reduce((a, b) => a + b, 0) + gap * Math.max(0, widths.length - 1);
+  const fits = () => rowWidth(widthsOf()) <= limit;
 
   if (!wide) {
     if (labelled) shown = shown.filter((i) => table.columns[i] !== RUN_COLUMN);
     if (!fits() && table.rows.length > 1) {
-      const constant = shown.filter((i) => table.columns[i] !== LABEL_COLUMN && !params.has(table.columns[i]!) && new Set(body.map((r) => r[i])).size === 1);
+      const constant = shown.filter((i) => {
+        const column = table.columns[i]!;
+        return column !== LABEL_COLUMN && !params.has(column) && stdOf(column) === undefined && new Set(body.map((r) => r[i])).size === 1;
+      });
+      const moved = new Set(constant.map((i) => table.columns[i]!));
       for (const i of constant) same.push([names[i]!, body[0]![i]!]);
-      shown = shown.filter((i) => !constant.includes(i));
+      // A constant metric's deviation goes with it, unsaid: it is about the runs of one row, not a setting.
+      shown = shown.filter((i) => !moved.has(table.columns[i]!) && !moved.has(stdOf(table.columns[i]!) ?? ''));
     }
     // A short name that is another column's name (train.epochs -> epochs) keeps the full path.
     const shortHeader = (c: string, i: number) => {
-      const name = params.has(c) ? short.get(c)! : (SHORT_METRIC_HEADERS[c] ?? names[i]!);
+      const name = params.has(c) ? short.get(c)! : (shortMetricHeader(c) ?? names[i]!);
       return name !== c && table.columns.includes(name) ? names[i]! : name;
     };
     if (!fits()) header = table.columns.map(shortHeader);
@@ -240,31 +286,57 @@ function terminalTable(data: CompareTable, layout: TableLayout): string {
       shown = shown.filter((k) => k !== i);
       leftOut.push(table.columns[i]!);
     };
+    // The name setting goes first only where the labels say it (a run named by --name is labelled by that).
+    const label = table.columns.indexOf(LABEL_COLUMN);
+    const saidByLabels = (i: number) => table.columns[i] !== 'name' || table.rows.every((r) => r[i] === null || String(r[label]).startsWith(String(r[i])));
     for (const column of labelled ? DROP_FIRST : []) {
       const i = table.columns.indexOf(column);
-      if (!fits() && shown.includes(i) && params.has(column)) leaveOut(i);
+      if (!fits() && shown.includes(i) && params.has(column) && saidByLabels(i)) leaveOut(i);
     }
     if (!fits()) shrink = true;
     if (!fits()) gap = 1;
-    while (!fits()) {
+    // How many runs a setting sets apart: those whose value is not the most common one.
+    const apart = (i: number) => {
+      const counts = new Map<string, number>();
+      for (const r of body) counts.set(r[i]!, (counts.get(r[i]!) ?? 0) + 1);
+      return body.length - Math.max(...counts.values());
+    };
+    const naturalWidth = (i: number) => Math.max(stringWidth(header[i]!), cellsWidth(i));
+    const nextSetting = () => {
       const settings = shown.filter((i) => params.has(table.columns[i]!));
       const others = settings.filter((i) => table.columns[i] !== MODEL_COLUMN);
-      // How many runs a setting sets apart: those whose value is not the most common one.
-      const apart = (i: number) => {
-        const counts = new Map<string, number>();
-        for (const r of body) counts.set(r[i]!, (counts.get(r[i]!) ?? 0) + 1);
-        return body.length - Math.max(...counts.values());
-      };
-      others.sort((a, b) => apart(a) - apart(b) || Math.max(stringWidth(header[b]!), cellsWidth(b)) - Math.max(stringWidth(header[a]!), cellsWidth(a)));
-      const next = others[0] ?? settings[0];
+      const kept = (i: number) => (table.columns[i] === layout.keep ? 1 : 0);
+      others.sort((a, b) => kept(a) - kept(b) || apart(a) - apart(b) || naturalWidth(b) - naturalWidth(a));
+      return others[0] ?? settings[0];
+    };
+    const dropRank = (column: string) => {
+      if (column === layout.keep) return Infinity;
+      const metric = stdOf(column) ?? column;
+      const at = METRIC_DROP_ORDER.indexOf(metric);
+      return at < 0 ? -1 : 2 * at + (metric === column ? 1 : 0);
+    };
+    const nextMetric = (withKept: boolean) => {
+      const metrics = shown.filter((i) => table.columns[i] !== LABEL_COLUMN && !params.has(table.columns[i]!) && (withKept || table.columns[i] !== layout.keep));
+      // Stable: columns of one rank go left to right.
+      metrics.sort((a, b) => dropRank(table.columns[a]!) - dropRank(table.columns[b]!));
+      return metrics[0];
+    };
+    while (!fits() && shown.length > 1) {
+      const next = labelled ? (nextSetting() ?? nextMetric(true)) : (nextMetric(false) ?? nextSetting() ?? nextMetric(true));
       if (next === undefined) break;
       leaveOut(next);
     }
   }
 
   const widths = widthsOf();
+  // Last resort, when one column alone is wider than the table: cut the widest column.
+  while (!wide && rowWidth(widths) > limit) {
+    const k = widths.indexOf(Math.max(...widths));
+    if (widths[k]! <= 1) break;
+    widths[k] = widths[k]! - 1;
+  }
   const cut = shown.some((i, k) => widths[k]! < Math.max(stringWidth(header[i]!), cellsWidth(i)));
-  const line = (cells: readonly string[], isHeader: boolean) =>
+  const line = (cells: readonly string[]) =>
     shown
       .map((i, k) => {
         const w = widths[k]!;
@@ -272,16 +344,17 @@ function terminalTable(data: CompareTable, layout: TableLayout): string {
       })
       .join(' '.repeat(gap))
       .trimEnd();
-  const lines = [line(header, true), ...body.map((r) => line(r, false))];
+  const lines = [line(header), ...body.map((r) => line(r))];
   const renamed = shown.flatMap((i) => (header[i] !== names[i] ? [[header[i]!, names[i]!] as const] : []));
   const notes = [
     ...(same.length > 0 ? [message.sameInEveryRun(same)] : []),
     ...(renamed.length > 0 ? [message.shortHeaders(renamed)] : []),
     ...(leftOut.length > 0 ? [message.leftOutToFit(limit, leftOut)] : []),
-    ...(cut || leftOut.length > 0 || renamed.length > 0 ? [message.WIDE_HINT] : []),
+    ...(cut || leftOut.length > 0 || renamed.length > 0 ? [message.wideHint(cut)] : []),
   ];
   // Prose under the table wraps (a row never does): at ", " where it can, so `lr = train.optimizer.learning_rate` stays whole.
-  return [...lines, ...notes.map((note) => message.wrapLine(note, limit, '  ', ', '))].join('\n') + '\n';
+  // One column less: wrapLine fits a line before adding the "," it breaks after.
+  return [...lines, ...notes.map((note) => message.wrapLine(note, limit - 1, '  ', ', '))].join('\n') + '\n';
 }
 
 /**

@@ -93,13 +93,14 @@ function readText(absolute: string, shown: string, from: ExtendsRef | undefined)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const missing = code === 'ENOENT' || code === 'ENOTDIR';
+    const reason = code === 'EISDIR' ? message.FILE_IS_FOLDER : code === 'EACCES' ? message.FILE_NO_PERMISSION : (error as Error).message;
     if (from === undefined) {
-      const text = missing ? message.fileNotFound(shown) : message.fileUnreadable(shown, (error as Error).message);
+      const text = missing ? message.fileNotFound(shown) : message.fileUnreadable(shown, reason);
       throw configError([{ at: { file: shown, line: 0, col: 0 }, message: text }]);
     }
     const text = missing
       ? message.extendsNotFound(message.excerpt(from.target), shown, suggestSibling(absolute))
-      : message.fileUnreadable(shown, (error as Error).message);
+      : message.fileUnreadable(shown, reason);
     throw configError([{ at: from.at, message: text }]);
   }
   const whole = { file: shown, line: 0, col: 0 };

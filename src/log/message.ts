@@ -24,6 +24,12 @@ export function fileNotFound(file: string) {
   return `cannot read experiment file "${file}": no such file. Check the path (it is relative to the current directory).`;
 }
 
+/** Why an experiment path that is a folder cannot be read. */
+export const FILE_IS_FOLDER = 'it is a folder. Name the experiment files in it, e.g. experiments/*.yaml';
+
+/** Why an experiment file without read permission cannot be read. */
+export const FILE_NO_PERMISSION = 'permission denied. Check the file\'s permissions (ls -l)';
+
 export function fileUnreadable(file: string, reason: string) {
   return `cannot read experiment file "${file}": ${reason}`;
 }
@@ -1064,9 +1070,14 @@ export function compareNoRuns(args: readonly string[]) {
   return `no run directories found in ${args.join(' ')}; give run folders (runs/<id>), a folder of runs (runs/) or a glob ('runs/2026*')`;
 }
 
-/** `--sort` naming a column the table does not have. */
-export function compareUnknownSort(column: string, columns: readonly string[]) {
-  return `cannot sort by "${column}": columns are ${columns.join(', ')}`;
+/**
+ * `--metric` or `--sort` naming a column the table does not have, with the closest column
+ * when one is near: `unknown metric "tset_accuracy" (--metric): did you mean test_accuracy? Columns are ...`.
+ */
+export function compareUnknownColumn(option: 'metric' | 'sort', column: string, columns: readonly string[], suggestion: string | undefined) {
+  const what = option === 'metric' ? 'metric' : 'sort column';
+  const hint = suggestion === undefined ? '; columns are' : `: did you mean ${suggestion}? Columns are`;
+  return `unknown ${what} "${column}" (--${option})${hint} ${columns.join(', ')}`;
 }
 
 /** compare's chart titles: `3 runs`; compare.html's heading: `Comparison of 3 runs`. */
@@ -1102,8 +1113,14 @@ export function leftOutToFit(width: number, columns: readonly string[]) {
   return `left out to fit ${width} columns: ${columns.join(', ')}`;
 }
 
-/** Under a terminal table that was cut or shortened to fit. */
-export const WIDE_HINT = 'cut cells end in …; --wide shows every column in full, --format csv or json every value';
+/** Under a terminal table that was shortened to fit (columns left out or renamed). */
+export const WIDE_HINT = '--wide shows every column in full, --format csv or json every value';
+/** Under a terminal table some of whose cells were cut to fit: said only then. */
+export const CUT_CELLS = 'cut cells end in …';
+/** The hint under a fitted table: CUT_CELLS first when a cell was cut. */
+export function wideHint(cut: boolean) {
+  return cut ? `${CUT_CELLS}; ${WIDE_HINT}` : WIDE_HINT;
+}
 
 // --- progress and sweeps (issue 13) ---
 
@@ -1121,8 +1138,10 @@ export const HEADER_WIDTH = 100;
 export function wrapLine(text: string, width = HEADER_WIDTH, indent = '  ', keepWhole?: string): string {
   const lines: string[] = [];
   let line = '';
+  // A line broken after a chunk keeps the separator's mark (`,`): leave room for it.
+  const trail = stringWidth(keepWhole?.trimEnd() ?? '');
   const put = (piece: string, joiner: string) => {
-    if (line !== '' && stringWidth(line + joiner + piece) > (lines.length === 0 ? width : width - stringWidth(indent))) {
+    if (line !== '' && stringWidth(line + joiner + piece) + trail > (lines.length === 0 ? width : width - stringWidth(indent))) {
       lines.push(line + joiner.trimEnd());
       line = piece;
     } else line = line === '' ? piece : line + joiner + piece;
@@ -1219,8 +1238,37 @@ export function sweepFailedPoints(dir: string, failed: readonly number[], total:
  * A command run without a required argument (`tfexp summary`): which argument, the
  * usage line, where the help is. `argument` as in the usage: `<file>`, `<files..>`.
  */
+/** `tfexp bogus`: a first word that is no command and close to none. */
+export function unknownCommand(word: string, commands: readonly string[]) {
+  return `unknown command "${excerpt(word)}". The commands are: ${commands.join(', ')}.`;
+}
+
 export function missingArgument(command: string, argument: string, usage: string) {
   const many = argument.endsWith('..>') ? ' (one or more)' : '';
   return `tfexp ${command}: missing argument ${argument}${many}.\nUsage: tfexp ${usage} [options]\nSee tfexp ${command} --help.`;
 }
 
+
+// --- interrupts ---
+
+/** What stopping keeps, by default. */
+export const KEPT_EPOCHS = 'the finished epochs and the last checkpoint are kept';
+
+/** What stopping a run keeps, from how many epochs it has finished. */
+export function keptOnStop(epochsCompleted: number) {
+  return epochsCompleted === 0
+    ? 'no epoch has finished yet, so nothing is kept and tfexp resume starts again at epoch 1'
+    : `${plural(epochsCompleted, 'finished epoch')} and the checkpoint of epoch ${epochsCompleted} are kept`;
+}
+
+/** The first Ctrl-C (or SIGTERM) of a run. */
+export function stoppingAfterBatch(signal: string, kept: string) {
+  return `${signal}: stopping after this batch; ${kept}. Press Ctrl-C again to quit at once.`;
+}
+
+/** A run stopped by Ctrl-C, after `lastEpoch` finished epochs (0: none). */
+export function runInterrupted(lastEpoch: number, dir: string) {
+  return lastEpoch === 0
+    ? `run interrupted before its first epoch finished; start it again with: npx tfexp resume ${dir}`
+    : `run interrupted after ${plural(lastEpoch, 'completed epoch')}; resume with: npx tfexp resume ${dir}`;
+}

@@ -110,7 +110,8 @@ export function testBarSpec(series: readonly RunSeries[], title: string, swept?:
       {
         mark: { type: 'bar', clip: true },
         encoding: {
-          color: { ...colourBy(swept, 'square'), ...(swept === undefined ? { legend: null } : {}) },
+          // No legend: each bar's label already says its run and setting, and a legend beside the bars collides with the longest bar's value.
+          color: { ...colourBy(swept, 'square'), legend: null },
           tooltip: [{ field: 'run' }, ...(swept === undefined ? [] : [{ field: 'setting', title: swept.title }]), { field: 'test_accuracy', format: '.4f' }],
         },
       },

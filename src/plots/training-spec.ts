@@ -36,11 +36,18 @@ export function trainingRows(metrics: Metrics): TrainingRow[] {
   return rows;
 }
 
+/** Each split's colour: Vega's tableau10 in order (blue, orange, red), kept when a split is absent. */
+const SPLIT_COLOURS: Readonly<Record<TrainingRow['split'], string>> = { training: '#4c78a8', validation: '#f58518', test: '#e45756' };
+
 /**
  * @param title the experiment name; `subtitle` e.g. its description (any script: rendered with the system's fonts).
  */
 export function trainingSpec(metrics: Metrics, title: string, subtitle = ''): Record<string, unknown> {
-  return perMetricPanels({ text: title, ...(subtitle ? { subtitle } : {}) }, trainingRows(metrics), {
+  const rows = trainingRows(metrics);
+  // The legend lists only the splits the run has (no "validation" without validation), each in its fixed colour.
+  const splits = (Object.keys(SPLIT_COLOURS) as TrainingRow['split'][]).filter((split) => rows.some((r) => r.split === split));
+  const scale = { domain: splits, range: splits.map((split) => SPLIT_COLOURS[split]) };
+  return perMetricPanels({ text: title, ...(subtitle ? { subtitle } : {}) }, rows, {
     layer: [
       {
         transform: [{ filter: "datum.split !== 'test'" }],
@@ -48,7 +55,7 @@ export function trainingSpec(metrics: Metrics, title: string, subtitle = ''): Re
         encoding: {
           x: EPOCH_X,
           y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
-          color: { field: 'split', type: 'nominal', title: null, scale: { domain: ['training', 'validation', 'test'] } },
+          color: { field: 'split', type: 'nominal', title: null, scale },
           tooltip: [{ field: 'split' }, { field: 'epoch' }, { field: 'value', format: '.4f' }],
         },
       },

@@ -3,6 +3,8 @@
  * current batch (metrics and the last checkpoint are kept, status
  * `interrupted`); a second exits at once with code 130.
  */
+import * as message from '../log/message.js';
+
 export interface InterruptWatch {
   readonly interrupted: () => boolean;
   /** Removes the handlers. */
@@ -12,13 +14,14 @@ export interface InterruptWatch {
 /**
  * @param say prints a line.
  * @param beforeExit runs synchronously just before a second signal exits the process (e.g. marks run.json).
+ * @param kept what stopping keeps, said when the first signal arrives (default: the finished epochs and the last checkpoint).
  */
-export function watchInterrupts(say: (line: string) => void, beforeExit: () => void = () => {}): InterruptWatch {
+export function watchInterrupts(say: (line: string) => void, beforeExit: () => void = () => {}, kept: () => string = () => message.KEPT_EPOCHS): InterruptWatch {
   let count = 0;
   const handler = (signal: NodeJS.Signals) => {
     count += 1;
     if (count === 1) {
-      say(`\n${signal}: stopping after this batch; the finished epochs and the last checkpoint are kept. Press Ctrl-C again to quit at once.`);
+      say(`\n${message.stoppingAfterBatch(signal, kept())}`);
     } else {
       beforeExit();
       process.exit(130);

@@ -273,13 +273,17 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
     );
   };
   let trapped = false;
-  const watch = watchInterrupts(say, () => {
-    try {
-      finish('interrupted', 'interrupted by the user (second Ctrl-C, mid-epoch)');
-    } catch {
-      // Quitting at once all the same: run.json's heartbeat goes stale.
-    }
-  });
+  const watch = watchInterrupts(
+    say,
+    () => {
+      try {
+        finish('interrupted', 'interrupted by the user (second Ctrl-C, mid-epoch)');
+      } catch {
+        // Quitting at once all the same: run.json's heartbeat goes stale.
+      }
+    },
+    () => message.keptOnStop(info.epochs_completed),
+  );
   // The heartbeat tells compare and resume this run is alive (src/runs/liveness.ts).
   const beat = () => {
     info.heartbeat_at = new Date().toISOString();
@@ -345,7 +349,7 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
     if (result.interrupted) {
       finish('interrupted', 'interrupted by the user');
       await refreshReport();
-      throw new RunInterrupted(`run interrupted after ${result.lastEpoch} completed epoch(s); resume with: npx tfexp resume ${store.dir}`);
+      throw new RunInterrupted(message.runInterrupted(result.lastEpoch, store.dir));
     }
     if (result.stoppedBy !== undefined) info.stopped_early = result.stoppedBy;
     const testProgress = evaluationProgress('Test', progressOptions(options));

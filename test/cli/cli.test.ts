@@ -104,6 +104,14 @@ describe('command line', () => {
     assert.match(stderr, /unknown command "sumary"\. Did you mean summary\?/);
   });
 
+  it('exits 2 on an unknown command close to none, listing the commands (not "Unknown argument")', async () => {
+    const { code, stderr } = await runCli(['bogus']);
+    assert.equal(code, 2);
+    assert.ok(stderr.startsWith('unknown command "bogus". The commands are: run, resume, compare, validate, summary, render, data, doctor, bench.\n'), stderr);
+    // An unknown option is still yargs's own message.
+    assert.match((await runCli(['validate', BASELINE, '--bogus'])).stderr, /^Unknown argument: bogus/);
+  });
+
   it('runs as a real process through bin/tfexp.js, with exit codes', () => {
     const ok = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/tfexp.js'), 'validate', BASELINE], { encoding: 'utf8', env: sourceEnv() });
     assert.equal(ok.status, 0, ok.stderr);

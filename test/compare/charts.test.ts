@@ -79,6 +79,15 @@ describe('test accuracy bars', () => {
     assert.ok(scale.domain[1] - scale.domain[0] < 0.2, 'the difference fills the axis');
   });
 
+  it('have no legend, coloured by a swept setting or not: the bar labels say it, and a legend would sit on the longest bar\'s value', () => {
+    const runs = [series('tiny lr=0.01', 0.9, false, 1), series('tiny lr=0.0003', 0.8, false, 0.37)];
+    const swept = { title: 'lr', values: ['0.0003', '0.01'] };
+    for (const spec of [testBarSpec(runs, '2 runs'), testBarSpec(runs, '2 runs', swept)] as Spec[]) {
+      assert.equal(spec.layer[0].encoding.color.legend, null);
+    }
+    assert.equal((testBarSpec(runs, '2 runs', swept) as Spec).layer[0].encoding.color.field, 'setting', 'still coloured as the curves are');
+  });
+
   it('pads the domain by at least 0.01 and stays within 0..1', () => {
     assert.deepEqual(barDomain([0.5]), [0.49, 0.51]);
     assert.deepEqual(barDomain([0.995, 0.999]), [0.985, 1]);

@@ -83,6 +83,23 @@ describe('compare runs', () => {
     assert.deepEqual(result.broken.map((b) => [b.dir, b.file]), [[join(root, 'corrupt'), 'metrics.json']]);
   });
 
+  it('an unknown --metric or --sort column: says which option, suggests the closest column, exits 2', async () => {
+    const root = tempDir();
+    fakeRun(root, 'r1', exp(0.001), 'completed', hist(0.9), { accuracy: 0.9, loss: 0.1 });
+    fakeRun(root, 'r2', exp(0.0003), 'completed', hist(0.8), { accuracy: 0.8, loss: 0.2 });
+    const metric = await runCli(['compare', root, '--out', join(root, 'cmp'), '--metric', 'tset_accuracy']);
+    assert.equal(metric.code, 2);
+    assert.match(metric.stderr, /unknown metric "tset_accuracy" \(--metric\): did you mean test_accuracy\?/);
+    assert.doesNotMatch(metric.stderr, /cannot sort/);
+    const sort = await runCli(['compare', root, '--out', join(root, 'cmp'), '--sort', 'tst_loss']);
+    assert.equal(sort.code, 2);
+    assert.match(sort.stderr, /unknown sort column "tst_loss" \(--sort\): did you mean test_loss\?/);
+    await assert.rejects(compareRuns([root], { out: join(root, 'cmp'), sort: 'ac', warn: () => {} }), /did you mean acc\b|did you mean accuracy\b/);
+    await assert.rejects(compareRuns([root], { out: join(root, 'cmp'), metric: 'zzzzzzzz', warn: () => {} }), (e: Error) => /unknown metric "zzzzzzzz" \(--metric\); columns are label, run/.test(e.message));
+    const short = await compareRuns([root], { out: join(root, 'cmp'), metric: 'acc', warn: () => {} });
+    assert.deepEqual(short.table.rows.map((r) => r[short.table.columns.indexOf('run')]), ['r1', 'r2'], '--metric takes the short headers too');
+  });
+
   it('exits 2 when no run is found', async () => {
     const { code, stderr } = await runCli(['compare', tempDir()]);
     assert.equal(code, 2);
@@ -91,7 +108,7 @@ describe('compare runs', () => {
 });
 
 /** Lines of the table: stdout without the lines under it (notes, `report:` and `plots:`). */
-const tableLines = (stdout: string) => stdout.split('\n').filter((l) => l !== '' && !/^(report|plots|same in every run|short headers|left out to fit|cut cells): |^ {2}|^cut cells/.test(l));
+const tableLines = (stdout: string) => stdout.split('\n').filter((l) => l !== '' && !/^(report|plots|same in every run|short headers|left out to fit|cut cells): |^ {2}|^cut cells|^--wide/.test(l));
 
 describe('running runs', () => {
   it('a running run whose process is gone shows as "stale (process gone)"; a live one as running', async () => {
@@ -229,6 +246,21 @@ describe('repeated seeds', () => {
     assert.equal(row('0.0003').seeds, 2);
     assert.equal(row('0.0003').test_accuracy_std, Math.round(Math.sqrt(0.0008) * 10000) / 10000);
     assert.deepEqual(grouped.table.rows.map((r) => r[0]), ['0.001', '0.0003'], 'best mean first');
+    // Fitted: the deviations of columns with one value in every row, and metrics no run has, are not listed as the same.
+    const fitted = formatTable(grouped.table, 'table', { width: 60 });
+    const same = fitted.split('\n').find((l) => l.startsWith('same in every run: '));
+    assert.ok(same !== undefined && same.includes('epochs 2'), fitted);
+    assert.doesNotMatch(fitted, /_std [-0-9]/, `no _std under the table:\n${fitted}`);
+    const noVal = tempDir();
+    for (const [id, seed, acc] of [['a1', 1, 0.9], ['a2', 2, 0.92], ['b1', 1, 0.8], ['b2', 2, 0.84]] as const) {
+      fakeRun(noVal, id, exp(id.startsWith('a') ? 0.001 : 0.0003, { seed }), 'completed', hist(acc).map(({ val_loss: _l, val_accuracy: _a, ...train }) => train), { accuracy: acc, loss: 1 - acc });
+    }
+    const trainOnly = await compareRuns([noVal], { out: join(noVal, 'cmp'), width: 60, warn: () => {} });
+    assert.ok(trainOnly.table.columns.includes('best_val_accuracy'), 'csv and json keep every column');
+    assert.doesNotMatch(trainOnly.text, /best_val/, `no column nor note for a metric no run has:\n${trainOnly.text}`);
+    const perRun = await compareRuns([noVal], { out: join(noVal, 'cmp'), groupSeeds: false, width: 200, warn: () => {} });
+    assert.doesNotMatch(perRun.text, /best_val/, perRun.text);
+    assert.doesNotMatch(readFileSync(perRun.report, 'utf8'), /best_val_accuracy/, 'nor in compare.html');
     const flat = await compareRuns([root], { out: join(root, 'cmp2'), groupSeeds: false, warn: () => {} });
     assert.equal(flat.table.rows.length, 5);
     assert.ok(flat.table.params.includes('seed'));

@@ -5,10 +5,10 @@ import { describe, it } from 'node:test';
 import stringWidth from 'string-width';
 import { compareRuns } from '../../src/compare/index.js';
 import { ELLIPSIS, fitColumns, truncateEnd } from '../../src/compare/fit.js';
-import { formatTable, SHORT_METRIC_HEADERS } from '../../src/compare/table.js';
+import { formatTable, METRIC_DROP_ORDER, MIN_WIDTH, SHORT_METRIC_HEADERS } from '../../src/compare/table.js';
 import * as message from '../../src/log/message.js';
 import { runCli, tempDir } from '../helpers.js';
-import { fakeRun, history, LIBRARY, libraryExperiment } from './fixtures.js';
+import { fakeRun, history, LIBRARY, libraryExperiment, setRunInfo } from './fixtures.js';
 
 /** Ten runs of the experiment library: every file, and two learning rates of the baseline. */
 function libraryRuns(): { root: string; ids: string[] } {
@@ -91,5 +91,69 @@ describe('fitting the terminal', () => {
     assert.deepEqual(fitColumns(columns, 60, 2), [16, 10, 30], 'group 0 shrinks first; the number column keeps its width');
     assert.deepEqual(fitColumns(columns, 40, 2), [12, 10, 14], 'then group 1');
     assert.deepEqual(fitColumns(columns, 10, 2), [12, 10, 8], 'at their minimums when nothing fits');
+  });
+});
+
+describe('never wider than the terminal', () => {
+  /** Runs named with long (and CJK) names, many differing settings, an interrupted run without metrics. */
+  async function longRuns(): Promise<string> {
+    const root = tempDir();
+    const runs: [string, string[], string | undefined, string][] = [
+      ['baseline', ['train.optimizer.learning_rate=0.0003', 'train.batch_size=32'], 'a-rather-long-experiment-name-for-the-baseline', 'completed'],
+      ['baseline', ['train.optimizer.learning_rate=0.003', 'train.batch_size=256', 'train.epochs=7'], 'a-rather-long-experiment-name-for-the-baseline', 'completed'],
+      ['baseline-adam', ['data.validation_split=0.2'], 'adam-with-validation-and-an-even-longer-name', 'completed'],
+      ['vgg16-style', [], '実験-vgg16-スタイル-とても長い名前', 'completed'],
+      ['keras-convnet', [], undefined, 'completed'],
+      ['fashion-baseline', [], undefined, 'completed'],
+      ['vgg16-style-narrow', ['train.optimizer.learning_rate=0.01'], 'narrow', 'completed'],
+      ['baseline-bn', [], 'bn', 'interrupted'],
+    ];
+    runs.forEach(([file, sets, name, status], i) => {
+      const id = `20261201-2102${String(10 + i)}-${name ?? file}`;
+      const acc = 0.9 + i / 1000;
+      const dir = fakeRun(root, id, libraryExperiment(file, sets), status, status === 'interrupted' ? [] : history(acc, 2, false), status === 'interrupted' ? null : { accuracy: acc + 0.0001, loss: 0.3 }, undefined, { monitor: 'loss', mode: 'min', epoch: 2, value: 0.1 });
+      setRunInfo(dir, { duration_seconds: 1234.5 + i, params: { total: 12345678 + i }, ...(name === undefined ? {} : { name }) });
+    });
+    return root;
+  }
+
+  it('at 60, 80, 100 and 120 columns no line is wider than the terminal; numbers that do not fit are left out in METRIC_DROP_ORDER, the sort column last', async () => {
+    const root = await longRuns();
+    const result = await compareRuns([root], { out: join(root, 'cmp'), width: 60, warn: () => {} });
+    for (const width of [60, 80, 100, 120]) {
+      const text = width === 60 ? result.text : formatTable(result.table, 'table', { width, keep: 'test_accuracy' });
+      const lines = text.trimEnd().split('\n');
+      for (const line of lines) assert.ok(stringWidth(line) <= width, `${stringWidth(line)} > ${width} columns: ${line}\n${text}`);
+      const rows = lines.slice(1, 9);
+      assert.ok(rows.every((r) => /^\S/.test(r)), `one line per run at ${width}:\n${text}`);
+      assert.match(lines[0]!, /^label .*test_acc/, `the label and the headline metric stay at ${width}`);
+      // "cut cells end in …" only when a cell was cut.
+      assert.equal(text.includes(message.CUT_CELLS), [lines[0]!, ...rows].some((l) => l.includes(ELLIPSIS)), `cut note iff a cell is cut at ${width}:\n${text}`);
+    }
+    const note = result.text.split('\n').findIndex((l) => l.startsWith('left out to fit 60 columns: '));
+    const leftOut = result.text.split('\n').slice(note).join(' ').replace(/^left out to fit 60 columns: /, '').split(/,\s+/).map((c) => c.split('\n')[0]!.trim());
+    const metrics = leftOut.filter((c) => METRIC_DROP_ORDER.includes(c));
+    assert.ok(metrics.length > 0, `the numbers alone do not fit 60 columns: metrics are left out too: ${leftOut.join(', ')}`);
+    assert.deepEqual(metrics, [...metrics].sort((a, b) => METRIC_DROP_ORDER.indexOf(a) - METRIC_DROP_ORDER.indexOf(b)), 'in METRIC_DROP_ORDER');
+    assert.ok(!leftOut.includes('test_accuracy'));
+  });
+
+  it('any width from MIN_WIDTH to 160 fits, grouped seeds too (their settings stay: they name the rows); narrower terminals get MIN_WIDTH', async () => {
+    const root = await longRuns();
+    const { table } = await compareRuns([root], { out: join(root, 'cmp'), warn: () => {} });
+    const seeds = tempDir();
+    for (const [i, lr] of [0.001, 0.001, 0.0003, 0.0003].entries()) fakeRun(seeds, `s${i}`, libraryExperiment('baseline', [`train.optimizer.learning_rate=${lr}`, `seed=${i % 2}`]), 'completed', history(0.9 - i / 100, 2, false), { accuracy: 0.8 - i / 100, loss: 0.3 });
+    const grouped = await compareRuns([seeds], { out: join(seeds, 'cmp'), warn: () => {} });
+    assert.ok(grouped.table.columns.includes('seeds'));
+    for (let width = MIN_WIDTH; width <= 160; width++) {
+      for (const t of [table, grouped.table]) {
+        const text = formatTable(t, 'table', { width, keep: 'test_accuracy' });
+        for (const line of text.split('\n')) assert.ok(stringWidth(line) <= width, `${stringWidth(line)} > ${width}: ${line}\n${text}`);
+      }
+      assert.match(formatTable(grouped.table, 'table', { width, keep: 'test_accuracy' }), /^(lr|train\.optimizer\.learning_rate) .*test_acc/, `the grouped table keeps its setting and the headline metric at ${width}`);
+    }
+    const narrow = formatTable(table, 'table', { width: 20 });
+    assert.ok(narrow.split('\n').every((l) => stringWidth(l) <= MIN_WIDTH), narrow);
+    assert.ok(narrow.includes(`left out to fit ${MIN_WIDTH} columns`));
   });
 });

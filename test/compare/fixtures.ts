@@ -1,5 +1,5 @@
 /** Small generated run folders for compare's tests: no training, only the files compare reads. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadExperiment } from '../../src/config/index.js';
 import { REPO_ROOT } from '../helpers.js';
@@ -34,4 +34,10 @@ export function history(acc: number, epochs = 2, val = true): object[] {
     accuracy: acc,
     ...(val ? { val_loss: 1, val_accuracy: acc - 0.01 * i } : {}),
   }));
+}
+
+/** Adds `fields` to run `dir`'s run.json: `{ name: 'intr' }` as `tfexp run --name intr` writes it. */
+export function setRunInfo(dir: string, fields: object): void {
+  const file = join(dir, 'run.json');
+  writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), ...fields }));
 }

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { compareRuns } from '../../src/compare/index.js';
 import { runLabels, shortNames } from '../../src/compare/labels.js';
 import { tempDir } from '../helpers.js';
-import { fakeRun, history, libraryExperiment } from './fixtures.js';
+import { fakeRun, history, libraryExperiment, setRunInfo } from './fixtures.js';
 
 const run = (name: string, values: Record<string, string>) => ({ name, values: new Map(Object.entries(values)) });
 const LR = 'train.optimizer.learning_rate';
@@ -55,5 +55,35 @@ describe('run labels', () => {
     assert.deepEqual(bars.data.values.map((v: { run: string }) => v.run), ['baseline lr=0.001', 'baseline lr=0.0003', 'keras-convnet'], 'bars are labelled by run labels');
     const svg = readFileSync(join(out, 'test_accuracy.svg'), 'utf8');
     assert.ok(svg.includes('baseline lr=0.0003') && !svg.includes('20261201-'), 'the rendered chart shows labels, not folder names');
+  });
+  it('a run is labelled by its run.json name (--name), a sweep point by its sweep; #n only where labels still clash', async () => {
+    const root = tempDir();
+    const named = (id: string, file: string, name: string | undefined, sets: string[] = []) => {
+      const dir = fakeRun(root, id, libraryExperiment(file, sets), 'completed', history(0.9), { accuracy: 0.9, loss: 0.3 });
+      if (name !== undefined) setRunInfo(dir, { name });
+    };
+    named('20261202-020222-baseline', 'baseline', 'baseline');
+    named('20261202-020249-intr', 'baseline', 'intr');
+    named('20261202-020343-kint', 'keras-convnet', 'kint');
+    named('20261202-020348-kint', 'keras-convnet', 'kint');
+    named('20261202-020356-kint2', 'keras-convnet', 'kint2', ['train.optimizer.learning_rate=0.0003']);
+    named('20261202-020400-kint2', 'keras-convnet', 'kint2');
+    named('20261202-020500-old', 'keras-convnet', undefined);
+    const sweep = join(root, '20261202-020508-fashion-baseline-sweep');
+    mkdirSync(sweep);
+    writeFileSync(join(sweep, 'sweep.json'), JSON.stringify({ id: 'x', name: 'fashion-baseline', points: [{ index: 1, status: 'completed', run: '20261202-020509-fashion-baseline-1', reason: null }] }));
+    setRunInfo(fakeRun(sweep, '20261202-020509-fashion-baseline-1', libraryExperiment('fashion-baseline'), 'completed', history(0.8), { accuracy: 0.8, loss: 0.4 }), { name: 'fashion-baseline-1' });
+    const { table } = await compareRuns([root], { out: join(root, 'cmp'), sort: 'run', warn: () => {} });
+    const labels = Object.fromEntries(table.rows.map((r) => [r[table.columns.indexOf('run')], r[table.columns.indexOf('label')]]));
+    assert.deepEqual(labels, {
+      '20261202-020222-baseline': 'baseline',
+      '20261202-020249-intr': 'intr',
+      '20261202-020343-kint': 'kint #1',
+      '20261202-020348-kint': 'kint #2',
+      '20261202-020356-kint2': 'kint2 lr=0.0003',
+      '20261202-020400-kint2': 'kint2 lr=0.001',
+      '20261202-020500-old': 'keras-convnet',
+      '20261202-020509-fashion-baseline-1': 'fashion-baseline',
+    });
   });
 });

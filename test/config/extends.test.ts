@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { deepMerge } from '../../src/config/extends.js';
 import { loadExperiment } from '../../src/config/index.js';
+import * as message from '../../src/log/message.js';
 import { BASELINE, configErrorOf, experimentYaml, writeFiles } from '../helpers.js';
 
 const loadError = (path: string) => configErrorOf(() => loadExperiment(path));
@@ -84,5 +85,14 @@ describe('extends', () => {
 
   it('reports a missing experiment file', () => {
     assert.match(loadError('/nonexistent/e.yaml').message, /cannot read experiment file "\/nonexistent\/e.yaml": no such file/);
+  });
+
+  it('a folder given as the experiment (or as its base) says so and how to name its files, not EISDIR', () => {
+    const dir = writeFiles({ 'child.yaml': 'extends: sub\nseed: 1\n', 'sub/x.yaml': 'seed: 2\n' });
+    const problems = configErrorOf(() => loadExperiment(dir)).problems;
+    assert.deepEqual(problems.map((p) => p.message), [message.fileUnreadable(dir, message.FILE_IS_FOLDER)]);
+    const base = configErrorOf(() => loadExperiment(join(dir, 'child.yaml'))).problems;
+    assert.deepEqual(base.map((p) => [p.at.line, p.message]), [[1, message.fileUnreadable(join(dir, 'sub'), message.FILE_IS_FOLDER)]]);
+    assert.ok(!problems[0]!.message.includes('EISDIR'));
   });
 });

@@ -48,6 +48,17 @@ describe('training spec', () => {
     assert.equal(spec.spec.layer[1].transform[0].filter, "datum.split === 'test'");
   });
 
+  it('lists only the splits the run has in its legend, each keeping its colour', async () => {
+    const colour = (m: Metrics) => (trainingSpec(m, 'x') as Record<string, any>).spec.layer[0].encoding.color.scale;
+    const all = colour(metrics(2, true));
+    const noValidation = colour(metrics(2, false));
+    assert.deepEqual(all.domain, ['training', 'validation', 'test']);
+    assert.deepEqual(noValidation.domain, ['training', 'test']);
+    assert.deepEqual(noValidation.range, [all.range[0], all.range[2]]);
+    const svg = await specToSvg(trainingSpec(metrics(2, false), 'x'));
+    assert.ok(!svg.includes('>validation<') && svg.includes('>training<'), 'no validation legend entry');
+  });
+
   it('charts the learning rate only when it changed', () => {
     assert.equal(learningRateSpec(metrics(3, false), 'x'), undefined);
     const spec = learningRateSpec(metrics(3, false, [0.01, 0.005, 0.0025]), 'x') as Record<string, any>;

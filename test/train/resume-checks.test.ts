@@ -69,6 +69,32 @@ describe('tfexp resume', () => {
     assert.deepEqual(resumed.metrics.test, straight.metrics.test);
   });
 
+  it('Ctrl-C says what stopping keeps: nothing in epoch 1 (resume starts over), the finished epochs later', async () => {
+    const file = writeRunFixture();
+    for (const [marker, finished] of [['Epoch 1/3', 0], ['Epoch 2/3', 1]] as const) {
+      let out = '';
+      let sent = false;
+      let dir = '';
+      const options = {
+        backend: 'cpu' as const,
+        runsDir: tempDir(),
+        live: false,
+        onRunDir: (d: string) => void (dir = d),
+        write: (text: string) => {
+          out += text;
+          if (sent || !text.includes(marker)) return;
+          sent = true;
+          setImmediate(() => process.emit('SIGINT', 'SIGINT'));
+        },
+      };
+      await assert.rejects(runExperiment(file, options), (error: unknown) => {
+        assert.equal((error as Error).message, message.runInterrupted(finished, dir));
+        return true;
+      });
+      assert.ok(out.includes(message.stoppingAfterBatch('SIGINT', message.keptOnStop(finished))), out);
+    }
+  });
+
   it('refuses an experiment.yaml changed since the checkpoint (exit 2, the settings that differ); allows more epochs', async () => {
     const file = writeRunFixture();
     const runsDir = tempDir();

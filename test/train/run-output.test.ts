@@ -111,5 +111,12 @@ describe('the Backend header line', () => {
     const long = `Run: x in /${'a'.repeat(120)}`;
     assert.equal(message.wrapLine(long), `Run: x in\n  /${'a'.repeat(120)}`);
     assert.equal(message.wrapLine('short line'), 'short line');
+    // Kept-whole chunks: a line broken after one ends with its ",", which must still fit the width.
+    const list = Array.from({ length: 12 }, (_, i) => `name${i} value${i}`).join(', ');
+    for (let width = 20; width <= 60; width++) {
+      const lines = message.wrapLine(list, width, '  ', ', ').split('\n');
+      assert.ok(lines.every((l) => l.length <= width), `${width}: ${JSON.stringify(lines)}`);
+      assert.equal(lines.map((l) => l.trim()).join(' '), list, 'nothing lost or cut');
+    }
   });
 });

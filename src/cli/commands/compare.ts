@@ -31,6 +31,8 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
   handler: async (args) => {
     // Loaded here, not at the top: it loads vega and resvg for the plots (issue 13).
     const { brokenRunsMessage, compareRuns } = await import('../../compare/index.js');
+    // The terminal's width; piped or redirected, compare's default (120 columns).
+    const width = process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : undefined;
     const result = await compareRuns(args.runs, {
       metric: args.metric,
       format: args.format,
@@ -40,11 +42,12 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       ...(args.sort !== undefined ? { sort: args.sort } : {}),
       ...(args.out !== undefined ? { out: args.out } : {}),
       wide: args.wide,
-      // The terminal's width; piped or redirected, compare's default (120 columns).
-      ...(process.stdout.isTTY && process.stdout.columns > 0 ? { width: process.stdout.columns } : {}),
+      ...(width !== undefined ? { width } : {}),
     });
     output.out(result.text);
-    if (args.format === 'table') output.out(`${message.compareWritten(result.report, result.out)}\n`);
+    // Wrapped at spaces to the terminal like the notes under the table (a path stays whole).
+    const written = message.compareWritten(result.report, result.out).split('\n');
+    if (args.format === 'table') output.out(`${written.map((l) => (width === undefined ? l : message.wrapLine(l, width))).join('\n')}\n`);
     // Broken run folders are invalid inputs: exit 2, after the table of the readable runs.
     if (result.broken.length > 0) throw new UsageError(brokenRunsMessage(result.broken, result.runs.length));
   },
