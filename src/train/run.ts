@@ -75,6 +75,8 @@ interface Prepared {
   readonly split: SplitIndices;
   readonly validationFrom: 'split' | 'test' | 'none';
   readonly callbacks: readonly Callback[];
+  /** The training memory estimate at the step's size, against the chosen backend's limit (none for cpu, tensorflow, webgpu). */
+  readonly memory: MemorySection;
 }
 
 /** Writes one line of console output where the options say. */
@@ -123,46 +125,39 @@ async function prepare(
   check?: (loaded: LoadedExperiment) => void,
 ): Promise<Prepared> {
   try {
-    return await prepareSteps(file, sets, options, say, status, check);
+    const loaded = loadExperiment(file, sets);
+    const { experiment } = loaded;
+    const plan = planExperiment(loaded);
+    check?.(loaded);
+    status.show(message.STATUS_BACKEND);
+    const choice = await selectBackend({
+      ...(options.backend !== undefined ? { request: options.backend } : {}),
+      ...(options.threads !== undefined ? { threads: options.threads } : {}),
+    });
+    for (const warning of choice.warnings) say(`warning: ${warning}`);
+    // The memory check in compileExperiment measures against the chosen backend's limit.
+    const limit = memoryLimitFor(choice.name);
+    setMemoryLimit(limit);
+    status.show(message.statusLoadingData(experiment.data.dataset));
+    const data = await loadExperimentData(experiment.data, file, { ...(options.dataDir ? { dataDir: options.dataDir } : {}), log: say });
+    const misfit = checkLabels(data, plan.output[plan.output.length - 1]!, layerRef(plan.layers[plan.layers.length - 1]!.layer));
+    if (misfit !== null) throw misfit;
+    const validationFrom = experiment.data.validation === 'test' ? 'test' : experiment.data.validation_split > 0 ? 'split' : 'none';
+    const split = splitIndices(data.train.count, data.test.count, {
+      seed: experiment.seed,
+      validationSplit: experiment.data.validation_split,
+      ...(experiment.data.train_limit !== undefined ? { trainLimit: experiment.data.train_limit } : {}),
+      ...(experiment.data.test_limit !== undefined ? { testLimit: experiment.data.test_limit } : {}),
+    });
+    status.show(message.STATUS_COMPILING);
+    const compiled = compileExperiment(loaded);
+    // The training memory estimate at the step's size (the training set when smaller than a batch), against the chosen backend's limit.
+    const stepBatch = Math.max(1, Math.min(experiment.train.batch_size, split.train.length));
+    const memory = memorySection(compiled.plan, stepBatch, experiment.train.optimizer, limit, experiment.train.batch_size);
+    return { loaded, compiled, choice, data, split, validationFrom, callbacks: buildCallbacks(experiment.train), memory };
   } finally {
     status.clear();
   }
-}
-
-async function prepareSteps(
-  file: string,
-  sets: readonly string[],
-  options: RunOptions,
-  say: (line: string) => void,
-  status: StatusLine,
-  check?: (loaded: LoadedExperiment) => void,
-): Promise<Prepared> {
-  const loaded = loadExperiment(file, sets);
-  const { experiment } = loaded;
-  const plan = planExperiment(loaded);
-  check?.(loaded);
-  status.show(message.STATUS_BACKEND);
-  const choice = await selectBackend({
-    ...(options.backend !== undefined ? { request: options.backend } : {}),
-    ...(options.threads !== undefined ? { threads: options.threads } : {}),
-  });
-  for (const warning of choice.warnings) say(`warning: ${warning}`);
-  // The memory check in compileExperiment measures against the chosen backend's limit.
-  setMemoryLimit(memoryLimitFor(choice.name));
-  status.show(message.statusLoadingData(experiment.data.dataset));
-  const data = await loadExperimentData(experiment.data, file, { ...(options.dataDir ? { dataDir: options.dataDir } : {}), log: say });
-  const misfit = checkLabels(data, plan.output[plan.output.length - 1]!, layerRef(plan.layers[plan.layers.length - 1]!.layer));
-  if (misfit !== null) throw misfit;
-  const validationFrom = experiment.data.validation === 'test' ? 'test' : experiment.data.validation_split > 0 ? 'split' : 'none';
-  const split = splitIndices(data.train.count, data.test.count, {
-    seed: experiment.seed,
-    validationSplit: experiment.data.validation_split,
-    ...(experiment.data.train_limit !== undefined ? { trainLimit: experiment.data.train_limit } : {}),
-    ...(experiment.data.test_limit !== undefined ? { testLimit: experiment.data.test_limit } : {}),
-  });
-  status.show(message.STATUS_COMPILING);
-  const compiled = compileExperiment(loaded);
-  return { loaded, compiled, choice, data, split, validationFrom, callbacks: buildCallbacks(experiment.train) };
 }
 
 function gitCommit(file: string): string | null {
@@ -187,13 +182,6 @@ function bestEpoch(history: readonly Record<string, number>[], monitor: string, 
   return best;
 }
 
-/** The training memory estimate at the run's step size, against the chosen backend's limit (none for cpu, tensorflow, webgpu). */
-function memoryOf(p: Prepared): MemorySection {
-  const { train } = p.loaded.experiment;
-  const stepBatch = Math.max(1, Math.min(train.batch_size, p.split.train.length));
-  return memorySection(p.compiled.plan, stepBatch, train.optimizer, memoryLimitFor(p.choice.name), train.batch_size);
-}
-
 function header(p: Prepared, id: string, dir: string, startEpoch: number): string {
   const { experiment } = p.loaded;
   const plan = p.compiled.plan;
@@ -205,7 +193,7 @@ function header(p: Prepared, id: string, dir: string, startEpoch: number): strin
     message.wrapLine(`Data: ${p.data.name}, train ${p.split.train.length}, ${val}, test ${p.split.test.length}; samples [${p.data.sampleShape.join(', ')}]`),
     message.backendHeader(p.choice),
     message.wrapLine(`Model: ${(plan.trainableParams + plan.nonTrainableParams).toLocaleString('en-US')} parameters, ${plan.flops.toLocaleString('en-US')} FLOPs per sample (forward)`),
-    `Memory: ${formatMemoryLine(memoryOf(p))}`,
+    `Memory: ${formatMemoryLine(p.memory)}`,
     `Run: ${id} in ${dir}${startEpoch > 1 ? ` (resuming at epoch ${startEpoch})` : ''}`,
   ].join('\n');
 }
@@ -266,7 +254,7 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
         run: info,
         history: metrics.history,
         test: metrics.test,
-        summary: formatSummary(experiment.name, plan, memoryOf(p)),
+        summary: formatSummary(experiment.name, plan, p.memory),
         experimentYaml: experimentToYaml(experiment),
         charts,
       }),
@@ -299,7 +287,7 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
   const explainCrash = (error: unknown) =>
     explainBackendCrash(error, trainingPosition(), p.choice.name, {
       plan: p.compiled.plan,
-      batchSize: Math.min(experiment.train.batch_size, p.split.train.length),
+      batchSize: p.memory.estimate.batchSize,
       optimizer: experiment.train.optimizer,
     });
   // A wasm worker thread's trap arrives as an uncaught exception, outside this try: the same one line, exit 1.
@@ -428,7 +416,7 @@ export async function runExperiment(file: string, options: RunOptions = {}): Pro
   // A run is one point: its experiment.yaml must not sweep again.
   const { sweep: _sweep, seeds: _seeds, ...single } = experiment;
   store.writeExperiment(experimentToYaml(single));
-  store.writeSummary(formatSummary(experiment.name, plan, memoryOf(p)));
+  store.writeSummary(formatSummary(experiment.name, plan, p.memory));
   const info: RunInfo = {
     id,
     name: options.name ?? experiment.name,
