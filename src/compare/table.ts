@@ -353,8 +353,7 @@ function terminalTable(data: CompareTable, layout: TableLayout): string {
     ...(cut || leftOut.length > 0 || renamed.length > 0 ? [message.wideHint(cut)] : []),
   ];
   // Prose under the table wraps (a row never does): at ", " where it can, so `lr = train.optimizer.learning_rate` stays whole.
-  // One column less: wrapLine fits a line before adding the "," it breaks after.
-  return [...lines, ...notes.map((note) => message.wrapLine(note, limit - 1, '  ', ', '))].join('\n') + '\n';
+  return [...lines, ...notes.map((note) => message.wrapLine(note, limit, '  ', ', '))].join('\n') + '\n';
 }
 
 /**
