@@ -128,3 +128,13 @@ export class TrainingError extends TfexpError {
     super(message, 1);
   }
 }
+
+/**
+ * The job queue (issue 14) cannot be used: a malformed `--queue` URL, Redis unreachable, a wrong
+ * password, or a job a worker refuses. Exit code 2: caught before any point trains.
+ */
+export class QueueError extends TfexpError {
+  constructor(message: string) {
+    super(message, 2);
+  }
+}

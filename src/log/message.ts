@@ -1272,3 +1272,55 @@ export function runInterrupted(lastEpoch: number, dir: string) {
     ? `run interrupted before its first epoch finished; start it again with: npx tfexp resume ${dir}`
     : `run interrupted after ${plural(lastEpoch, 'completed epoch')}; resume with: npx tfexp resume ${dir}`;
 }
+
+// --- queue (issue 14) ---
+
+/** A `--queue` value that is not a Redis URL tfexp understands. `shown` is already redacted. */
+export function queueBadUrl(shown: string, why: string) {
+  return `--queue ${shown}: ${why}; expected redis://[:password@]host:port[/db] or rediss://... (TLS)`;
+}
+
+/** Redis does not answer at the queue's address. `shown` is the redacted URL. */
+export function queueUnreachable(shown: string, why: string) {
+  return `cannot reach Redis at ${shown}: ${why}; is redis-server running there, and is the port open to this machine?`;
+}
+
+/** Redis refused the credentials (the password itself is never shown). */
+export function queueAuthFailed(shown: string, why: string) {
+  return `Redis at ${shown} refused the password: ${why}; check the password in --queue (redis://:PASSWORD@host:port)`;
+}
+
+/** Redis needs a password and the URL has none. */
+export function queueNeedsPassword(shown: string) {
+  return `Redis at ${shown} needs a password: give it in the URL, redis://:PASSWORD@host:port`;
+}
+
+/** A job's `idx` data path that would leave the worker's data folder. */
+export function queueDataPathEscapes(key: string, path: string, dataDir: string) {
+  return `job refused: data.${key} ${JSON.stringify(excerpt(path))} is not a relative path inside the worker's --data-dir ${dataDir} (absolute paths and '..' are refused)`;
+}
+
+/** A job with `idx` data on a worker started without --data-dir. */
+export function queueNoDataDir(key: string) {
+  return `job refused: data.${key} names an idx file, and this worker has no --data-dir (or $TFEXP_DATA_DIR) to find it in`;
+}
+
+/** A job that is not a tfexp sweep point (another program's job, or another tfexp version's). */
+export function queueBadJob(why: string) {
+  return `job refused: ${why}`;
+}
+
+/** A submitter's `idx` path outside the folder it is sent relative to. */
+export function queueDataOutsideBase(key: string, path: string, base: string) {
+  return `data.${key} ${path} is not inside ${base}, the folder idx paths are sent relative to; give --data-dir with the folder that holds the data (workers need the same files under their own --data-dir)`;
+}
+
+/** `--concurrency` other than 1. */
+export function queueConcurrency(n: number) {
+  return `--concurrency ${n}: a worker runs one point at a time for now (start more workers to run more at once)`;
+}
+
+/** A run whose files exceed what travels through Redis. */
+export function queueArtifactsTooBig(dir: string, bytes: number, limit: number) {
+  return `the run folder ${dir} holds ${(bytes / 2 ** 20).toFixed(0)} MiB to send back, more than the ${(limit / 2 ** 20).toFixed(0)} MiB limit; use a shared --runs-dir`;
+}

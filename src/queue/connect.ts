@@ -1,0 +1,58 @@
+/**
+ * Opening the Redis connection behind the queue (ioredis, which BullMQ drives), checked with a
+ * PING before anything is enqueued or pulled, so a bad address or password is one clear
+ * exit 2 (QueueError) instead of BullMQ's endless reconnect attempts.
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+import { QueueError } from '../errors.js';
+import * as message from '../log/message.js';
+import type { QueueTarget } from './url.js';
+
+/** Seconds to wait for the first connection. */
+const CONNECT_TIMEOUT_MS = 5_000;
+
+/** ioredis options for the target. BullMQ needs `maxRetriesPerRequest: null` on the connections a Worker blocks on. */
+export function redisOptions(target: QueueTarget): RedisOptions {
+  return {
+    host: target.host,
+    port: target.port,
+    db: target.db,
+    ...(target.username !== undefined ? { username: target.username } : {}),
+    ...(target.password !== undefined ? { password: target.password } : {}),
+    ...(target.tls ? { tls: { servername: target.host } } : {}),
+    maxRetriesPerRequest: null,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    // After the first connection: keep retrying (a restarting Redis comes back), at most every 2 s.
+    retryStrategy: (times) => Math.min(200 * times, 2_000),
+  };
+}
+
+/** What went wrong connecting, as a QueueError naming the redacted URL. */
+export function connectionError(target: QueueTarget, error: unknown): QueueError {
+  const text = error instanceof Error ? error.message : String(error);
+  const why = text.split('\n')[0]!.replaceAll(target.password ?? '\u0000', '***');
+  if (/NOAUTH/i.test(text)) return new QueueError(message.queueNeedsPassword(target.shown));
+  if (/WRONGPASS|invalid password|invalid username-password/i.test(text)) return new QueueError(message.queueAuthFailed(target.shown, why));
+  return new QueueError(message.queueUnreachable(target.shown, why));
+}
+
+/**
+ * Connects and checks the connection with PING (which fails with NOAUTH when a password is needed).
+ * @throws QueueError (exit 2) when Redis is unreachable within 5 s or refuses the password.
+ */
+export async function connectRedis(target: QueueTarget): Promise<Redis> {
+  let lastError: unknown = null;
+  const redis = new Redis({ ...redisOptions(target), lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null });
+  redis.on('error', (error) => void (lastError = error));
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (error) {
+    redis.disconnect();
+    throw connectionError(target, lastError ?? error);
+  }
+  // Checked: from now on reconnect as BullMQ expects.
+  redis.options.retryStrategy = redisOptions(target).retryStrategy;
+  redis.options.enableOfflineQueue = true;
+  return redis;
+}
