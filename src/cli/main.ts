@@ -22,6 +22,7 @@ import { resumeCommand } from './commands/resume.js';
 import { runCommand } from './commands/run.js';
 import { summaryCommand } from './commands/summary.js';
 import { validateCommand } from './commands/validate.js';
+import { workerCommand } from './commands/worker.js';
 import { output } from './output.js';
 
 /** Every command, in the order `--help` lists them. */
@@ -35,6 +36,7 @@ const COMMANDS = [
   dataCommand,
   doctorCommand,
   benchCommand,
+  workerCommand,
 ];
 
 /**

@@ -72,7 +72,8 @@ function say(options: RunOptions, line: string): void {
   sayer(options)(line);
 }
 
-function describePoint(point: SweepPoint): string {
+/** A point's settings on one line: `train.batch_size=64 seed=2`. */
+export function describePoint(point: SweepPoint): string {
   const values = Object.entries(point.values).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
   return [...values, ...(point.seed === null ? [] : [`seed=${point.seed}`])].join(' ') || '(base experiment)';
 }

@@ -58,6 +58,8 @@ export interface RunOptions {
   readonly progressInterval?: number;
   /** Told the run directory as soon as it exists (sweeps record it). */
   readonly onRunDir?: (dir: string) => void;
+  /** Told each finished epoch's record (a queue worker reports it as the job's progress). */
+  readonly onEpoch?: (record: Readonly<Record<string, number>>, epochs: number) => void;
 }
 
 export interface RunOutcome {
@@ -322,6 +324,7 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
         metrics.best = bestEpoch(metrics.history, monitor, mode);
         store.writeMetrics(metrics);
         store.writeRun(info);
+        options.onEpoch?.(record, experiment.train.epochs);
       },
       onEpochSaved: async (record: EpochRecord, step: number) => {
         await store.saveCheckpoint(model, {

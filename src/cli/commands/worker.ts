@@ -1,0 +1,47 @@
+import type { CommandModule } from 'yargs';
+import { trainingRunOptions, withTrainingOptions, type TrainingArgs } from '../options.js';
+
+interface WorkerArgs extends TrainingArgs {
+  queue: string;
+  'runs-dir': string;
+  concurrency: number;
+  name?: string;
+}
+
+/**
+ * Pulls sweep points from the queue until Ctrl-C or SIGTERM (see src/queue/worker.ts).
+ * @throws QueueError (exit 2) for a bad --queue URL, an unreachable Redis or a wrong password.
+ */
+export async function startWorker(args: WorkerArgs): Promise<void> {
+  // Loaded here, not at the top: bullmq, ioredis and the trainer stay out of --help (issue 13).
+  const { runWorker } = await import('../../queue/worker.js');
+  const stop = new Promise<void>((done) => {
+    const handler = () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+      done();
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+  });
+  await runWorker({
+    ...trainingRunOptions(args),
+    queue: args.queue,
+    runsDir: args['runs-dir'],
+    concurrency: args.concurrency,
+    ...(args.name !== undefined ? { workerName: args.name } : {}),
+    stop,
+  });
+}
+
+export const workerCommand: CommandModule<object, WorkerArgs> = {
+  command: 'worker',
+  describe: 'Run sweep points from a Redis job queue (tfexp run --sweep ... --queue URL submits them) until Ctrl-C',
+  builder: (y) =>
+    withTrainingOptions(y)
+      .option('queue', { type: 'string', demandOption: true, describe: 'redis://[:password@]host:port[/db] or rediss://... (TLS)' })
+      .option('runs-dir', { type: 'string', default: 'runs', describe: 'Folder for run directories (<runs-dir>/<sweep-id>/<run>)' })
+      .option('concurrency', { type: 'number', default: 1, describe: 'Points run at once (1 for now: start more workers instead)' })
+      .option('name', { type: 'string', describe: "This worker's name in progress and run.json (default: host-pid)" }) as never,
+  handler: (args) => startWorker(args),
+};
