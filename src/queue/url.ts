@@ -17,9 +17,12 @@ export interface QueueTarget {
   readonly shown: string;
 }
 
-/** The URL with any password replaced by `***` (also for URLs that do not parse). */
+/**
+ * The text with the password of every URL in it replaced by `***` (also for URLs that do not
+ * parse, and for `--queue=redis://...`): for messages and for the command line run.json records.
+ */
 export function redactUrl(text: string): string {
-  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^@/]*)@/i, (_all, scheme: string, auth: string) => {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)([^@/\s]*)@/gi, (_all, scheme: string, auth: string) => {
     const colon = auth.indexOf(':');
     return `${scheme}${colon < 0 ? '***' : `${auth.slice(0, colon)}:***`}@`;
   });

@@ -31,6 +31,7 @@ import { fingerprint, fingerprintChanges } from '../runs/fingerprint.js';
 import { writeErrorOf } from '../runs/write-error.js';
 import { HEARTBEAT_SECONDS, liveStatus } from '../runs/liveness.js';
 import { RunStore, type Metrics, type RunInfo } from '../runs/store.js';
+import { redactUrl } from '../queue/url.js';
 import { versions } from '../version.js';
 import { buildCallbacks } from './callbacks/index.js';
 import { direction } from './callbacks/monitor.js';
@@ -512,7 +513,10 @@ export async function resumeRun(dir: string, options: RunOptions = {}): Promise<
   return execute({ p, store, info, metrics, startEpoch, startStep }, options, say);
 }
 
-/** The command line as typed (`tfexp` and its arguments), not the path npx or node resolved the script to. */
+/**
+ * The command line as typed (`tfexp` and its arguments), not the path npx or node resolved the script to;
+ * a password in a URL (`tfexp worker --queue redis://:PASSWORD@...`) is replaced by `***`.
+ */
 function invocation(): string[] {
-  return ['tfexp', ...process.argv.slice(2)];
+  return ['tfexp', ...process.argv.slice(2).map(redactUrl)];
 }

@@ -34,6 +34,7 @@ describe('queue URL', () => {
       );
     }
     assert.equal(redactUrl('redis://:hunter2@h:1'), 'redis://:***@h:1');
+    assert.equal(redactUrl('--queue=rediss://u:hunter2@h:1/0'), '--queue=rediss://u:***@h:1/0');
   });
 });
 

@@ -12,6 +12,8 @@ interface RunArgs extends TrainingArgs {
   seeds?: number;
   'dry-run': boolean;
   parallel: number;
+  queue?: string;
+  attempts: number;
 }
 
 /**
@@ -26,9 +28,17 @@ export async function runFiles(args: RunArgs): Promise<void> {
   const seeds = args.seeds === undefined ? undefined : seedList(args.seeds);
   for (const file of args.files) {
     const common = { ...trainingRunOptions(args), sets: args.set, runsDir: args['runs-dir'] };
-    if (args['dry-run'] || isSweep(loadExperiment(file, args.set).experiment, axes, seeds)) {
-      const { runSweep } = await import('../../sweep/run.js');
-      const dir = await runSweep(file, { ...common, axes, ...(seeds ? { seeds } : {}), dryRun: args['dry-run'], parallel: args.parallel });
+    // --queue sends even a single run through the queue, as a sweep of one point.
+    if (args['dry-run'] || args.queue !== undefined || isSweep(loadExperiment(file, args.set).experiment, axes, seeds)) {
+      const sweepOptions = { ...common, axes, ...(seeds ? { seeds } : {}), dryRun: args['dry-run'], parallel: args.parallel };
+      let dir: string | undefined;
+      if (args.queue !== undefined) {
+        const { submitSweep } = await import('../../queue/submit.js');
+        dir = await submitSweep(file, { ...sweepOptions, queue: args.queue, attempts: args.attempts });
+      } else {
+        const { runSweep } = await import('../../sweep/run.js');
+        dir = await runSweep(file, sweepOptions);
+      }
       if (dir !== undefined) output.out(`Sweep done: ${dir}\n`);
       continue;
     }
@@ -48,6 +58,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('sweep', { type: 'string', describe: 'Add or replace a sweep axis: path=value1,value2 (repeatable)' })
       .option('seeds', { type: 'number', describe: 'Repeat every point with seeds 1..N' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Print the planned runs without training' })
-      .option('parallel', { type: 'number', default: 1, describe: 'Sweep points run at once, in separate processes' }) as never,
+      .option('parallel', { type: 'number', default: 1, describe: 'Sweep points run at once, in separate processes' })
+      .option('queue', { type: 'string', describe: 'Run the sweep on tfexp workers through Redis: redis://[:password@]host:port[/db]' })
+      .option('attempts', { type: 'number', default: 2, describe: 'With --queue: tries per point before it is failed' }) as never,
   handler: (args) => runFiles(args),
 };
