@@ -1320,6 +1320,11 @@ export function queueConcurrency(n: number) {
   return `--concurrency ${n}: a worker runs one point at a time for now (start more workers to run more at once)`;
 }
 
+/** `--lock-seconds` under 1. */
+export function queueLockSeconds(seconds: number) {
+  return `--lock-seconds ${seconds}: give at least 1 (a point's lock must outlast a batch, or another worker takes the point over while it runs)`;
+}
+
 /** A run whose files exceed what travels through Redis. */
 export function queueArtifactsTooBig(dir: string, bytes: number, limit: number) {
   return `the run folder ${dir} holds ${(bytes / 2 ** 20).toFixed(0)} MiB to send back, more than the ${(limit / 2 ** 20).toFixed(0)} MiB limit; use a shared --runs-dir`;

@@ -40,6 +40,30 @@ export interface PointJob {
   readonly index: number;
   /** The resolved experiment, idx paths relative (see above). */
   readonly experiment: string;
+  /** Where the point's latest try runs or ran (set by the worker when it makes the run folder). */
+  readonly last_run?: LastRun;
+  /** Each time the point went to another worker mid-run: resumed from its checkpoint or restarted at epoch 1. */
+  readonly handoffs?: readonly Handoff[];
+}
+
+export interface LastRun {
+  readonly worker: string;
+  readonly host: string;
+  /** The run folder, absolute, as that worker saw it. */
+  readonly dir: string;
+  /** True when that worker stopped (SIGTERM, Ctrl-C) and handed the job back; absent when it was lost (killed). */
+  readonly handed_back?: boolean;
+}
+
+/** A point taken over by another worker (recorded in the job, then in sweep.json). */
+export interface Handoff {
+  readonly from: string;
+  readonly to: string;
+  /** 'handed back' (the worker stopped) or 'lost' (killed: BullMQ's stalled-job check gave it back). */
+  readonly why: 'handed back' | 'lost';
+  /** The first epoch the new worker ran: > 1 when it resumed from the checkpoint (shared --runs-dir), 1 when it restarted. */
+  readonly from_epoch: number;
+  readonly at: string;
 }
 
 /** `<sweep-id>.<index>`: one job per point, however often it is enqueued. */

@@ -22,7 +22,7 @@ import { describePoint, SweepFailed, type SweepFile, type SweepOptions } from '.
 import { sayer } from '../train/run.js';
 import { fetchArtifacts, safeRunName, type ArtifactManifest } from './artifacts.js';
 import { connectRedis } from './connect.js';
-import { jobId, pointJob, QUEUE_NAME, QUEUE_PREFIX, type PointJob } from './job.js';
+import { jobId, pointJob, QUEUE_NAME, QUEUE_PREFIX, type Handoff, type PointJob } from './job.js';
 import { parseQueueUrl } from './url.js';
 import type { PointProgress } from './worker.js';
 
@@ -37,6 +37,8 @@ export interface QueueSweepOptions extends SweepOptions {
 /** sweep.json of a queued sweep. */
 export interface QueuedSweepFile extends SweepFile {
   queue: { url: string; jobs: string[] };
+  /** A point taken over mid-run by another worker lists each hand-over: resumed (from_epoch > 1) or restarted (1). */
+  points: (SweepFile['points'][number] & { handoffs?: Handoff[] })[];
 }
 
 type Point = QueuedSweepFile['points'][number];
@@ -141,6 +143,11 @@ export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepF
           shown.set(point.index, line);
           say(`[${point.index}/${total}] ${describePoint(point)}: ${line}`);
         }
+        const handoffs = job.data.handoffs ?? [];
+        if (handoffs.length !== (point.handoffs?.length ?? 0)) {
+          point.handoffs = [...handoffs];
+          save();
+        }
         if (state === 'completed') await gather(redis, dir, point, job, say);
         else if (state === 'failed') {
           point.status = 'failed';
@@ -171,6 +178,8 @@ async function describeState(job: Job<PointJob, ArtifactManifest>, state: string
     return `running${worker ? ` on ${worker}` : ''}${progressText(job.progress)}`;
   }
   if (state === 'failed') return `failed: ${job.failedReason}`;
+  const last = job.data.last_run;
+  if ((state === 'waiting' || state === 'prioritized') && last?.handed_back) return `handed back by ${last.worker}, queued`;
   if (state === 'waiting' || state === 'prioritized' || state === 'delayed') return job.attemptsMade > 0 ? `queued again (attempt ${job.attemptsMade + 1})` : 'queued';
   return state;
 }

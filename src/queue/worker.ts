@@ -10,16 +10,17 @@
  */
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readFileSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import { ConfigError, QueueError, UsageError } from '../errors.js';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { basename, dirname, resolve, sep } from 'node:path';
+import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import { ConfigError, QueueError, RunInterrupted, UsageError } from '../errors.js';
+import { RunStore } from '../runs/store.js';
 import * as message from '../log/message.js';
 import { writeJsonAtomic } from '../runs/atomic.js';
-import { runExperiment, sayer, type RunOptions } from '../train/run.js';
+import { resumeRun, runExperiment, sayer, type RunOptions, type RunOutcome } from '../train/run.js';
 import { storeArtifacts, type ArtifactManifest } from './artifacts.js';
 import { connectRedis } from './connect.js';
-import { checkJobShape, materializeJob, QUEUE_NAME, QUEUE_PREFIX, type PointJob } from './job.js';
+import { checkJobShape, materializeJob, QUEUE_NAME, QUEUE_PREFIX, type Handoff, type LastRun, type PointJob } from './job.js';
 import { parseQueueUrl } from './url.js';
 
 export interface WorkerOptions extends RunOptions {
@@ -29,8 +30,13 @@ export interface WorkerOptions extends RunOptions {
   readonly concurrency?: number;
   /** Where jobs' experiment files are written. Default: the system temp folder. */
   readonly tempDir?: string;
-  /** Milliseconds a job's lock lasts without renewal (a killed worker's job is taken over after it). Default: BullMQ's 30 s. */
+  /**
+   * Milliseconds a job's lock lasts without renewal; a killed worker's job is taken over by another
+   * worker's stalled-job check after it (the check runs as often). Default: BullMQ's 30 s.
+   */
   readonly lockDuration?: number;
+  /** Times a point may be lost (its worker killed) and still be taken over; the next loss fails it. Default: 3. */
+  readonly maxStalls?: number;
   /** Resolves when the worker should stop (the CLI: SIGINT/SIGTERM). */
   readonly stop?: Promise<unknown>;
 }
@@ -51,13 +57,14 @@ export interface PointProgress {
 export async function runWorker(options: WorkerOptions): Promise<void> {
   const say = sayer(options);
   if ((options.concurrency ?? 1) !== 1) throw new UsageError(message.queueConcurrency(options.concurrency!));
+  if (options.lockDuration !== undefined && !(options.lockDuration >= 1000)) throw new UsageError(message.queueLockSeconds(options.lockDuration / 1000));
   const target = parseQueueUrl(options.queue);
   const redis = await connectRedis(target);
   const name = options.workerName ?? `${hostname()}-${process.pid}`;
   const dataDir = options.dataDir ?? process.env.TFEXP_DATA_DIR;
   const tempRoot = join(options.tempDir ?? tmpdir(), `tfexp-worker-${process.pid}`);
 
-  const processor = async (job: Job<PointJob, ArtifactManifest>): Promise<ArtifactManifest> => {
+  const processor = async (job: Job<PointJob, ArtifactManifest>, token?: string): Promise<ArtifactManifest> => {
     const started = Date.now();
     let point: PointJob;
     let file: string;
@@ -71,10 +78,18 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       throw error;
     }
     say(`[${name}] job ${job.id}: point ${point.index} of sweep ${point.sweep} started (attempt ${job.attemptsMade + 1})`);
+    const runsDir = resolve(options.runsDir ?? 'runs', point.sweep);
+    const previous = point.last_run;
+    let current: LastRun | undefined;
+    // Where this try runs, in the job: a worker taking the point over (after a hand-back or a kill) looks there.
+    const record = (dir: string, handoffs?: readonly Handoff[]) => {
+      current = { worker: name, host: hostname(), dir: resolve(dir) };
+      return job.updateData({ ...job.data, last_run: current, ...(handoffs ? { handoffs } : {}) }).catch(() => {});
+    };
     try {
-      const outcome = await runExperiment(file, {
+      const runOptions: RunOptions = {
         ...options,
-        runsDir: join(options.runsDir ?? 'runs', point.sweep),
+        runsDir,
         name: `${point.name}-${point.index}`,
         onEpoch: (record, epochs) => {
           const progress: PointProgress = {
@@ -87,7 +102,36 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
           // Progress is advisory: a lost update must not fail the run.
           job.updateProgress(progress as unknown as object).catch(() => {});
         },
-      });
+      };
+      let outcome: RunOutcome;
+      const resumable = previous === undefined ? undefined : resumableRun(previous.dir, runsDir);
+      if (previous !== undefined) {
+        const handoff: Handoff = {
+          from: previous.worker,
+          to: name,
+          why: previous.handed_back ? 'handed back' : 'lost',
+          from_epoch: resumable === undefined ? 1 : resumable.epoch + 1,
+          at: new Date().toISOString(),
+        };
+        const handoffs = [...(point.handoffs ?? []), handoff];
+        say(`[${name}] job ${job.id}: ${handoff.why} by ${previous.worker}; ${resumable === undefined ? 'its run folder is not readable here (no shared --runs-dir): restarting at epoch 1' : `resuming from the checkpoint of epoch ${resumable.epoch} in ${resumable.dir}`}`);
+        if (resumable !== undefined) {
+          await record(resumable.dir, handoffs);
+          try {
+            outcome = await resumeRun(resumable.dir, runOptions);
+          } catch (error) {
+            // Refused before anything ran (another host's heartbeat still fresh, a changed checkpoint): start again.
+            if (!(error instanceof UsageError)) throw error;
+            say(`[${name}] job ${job.id}: cannot resume (${error.message}); restarting at epoch 1`);
+            const restarted = handoffs.map((h, i) => (i === handoffs.length - 1 ? { ...h, from_epoch: 1 } : h));
+            outcome = await runExperiment(file, { ...runOptions, onRunDir: (dir) => void record(dir, restarted) });
+          }
+        } else {
+          outcome = await runExperiment(file, { ...runOptions, onRunDir: (dir) => void record(dir, handoffs) });
+        }
+      } else {
+        outcome = await runExperiment(file, { ...runOptions, onRunDir: (dir) => void record(dir) });
+      }
       // run.json names the worker and the queue (redacted) that ran it.
       const runJson = join(outcome.dir, 'run.json');
       writeJsonAtomic(runJson, { ...JSON.parse(readFileSync(runJson, 'utf8')), worker: { name, host: hostname(), queue: target.shown, job: job.id } });
@@ -95,6 +139,14 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       say(`[${name}] job ${job.id}: completed in ${((Date.now() - started) / 1000).toFixed(1)} s: ${outcome.dir} (${(manifest.bytes / 2 ** 20).toFixed(1)} MiB sent)`);
       return manifest;
     } catch (error) {
+      if (error instanceof RunInterrupted && token !== undefined) {
+        // Stopped (SIGTERM, Ctrl-C) after a batch, the last checkpoint kept: the job goes back to the
+        // queue without spending an attempt, for another worker to resume (shared --runs-dir) or restart.
+        await job.updateData({ ...job.data, ...(current ? { last_run: { ...current, handed_back: true } } : {}) });
+        await job.moveToWait(token);
+        say(`[${name}] job ${job.id}: handed back to the queue (${current ? `run folder ${current.dir}` : 'nothing ran yet'})`);
+        throw new WaitingError();
+      }
       const reason = error instanceof Error ? error.message : String(error);
       say(`[${name}] job ${job.id}: failed: ${reason}`);
       if (error instanceof ConfigError || error instanceof QueueError) throw new UnrecoverableError(reason);
@@ -109,7 +161,9 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     prefix: QUEUE_PREFIX,
     concurrency: 1,
     name,
-    ...(options.lockDuration !== undefined ? { lockDuration: options.lockDuration } : {}),
+    ...(options.lockDuration !== undefined ? { lockDuration: options.lockDuration, stalledInterval: options.lockDuration } : {}),
+    // A killed worker's point is taken over up to this many times (BullMQ's default, 1, would fail it at the second kill).
+    maxStalledCount: options.maxStalls ?? 3,
   });
   worker.on('error', (error) => say(`[${name}] queue: ${error.message.replaceAll(target.password ?? '\u0000', '***')}`));
   await worker.waitUntilReady();
@@ -121,5 +175,23 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     rmSync(tempRoot, { recursive: true, force: true });
     redis.disconnect();
     say(`[${name}] stopped`);
+  }
+}
+
+/**
+ * The run folder a previous try left, when this worker can read it and may resume it: inside this
+ * worker's own `<runs-dir>/<sweep-id>/` (a shared --runs-dir; a job naming any other folder is not
+ * followed), a tfexp run, not completed, with a checkpoint.
+ */
+function resumableRun(dir: string, runsDir: string): { dir: string; epoch: number } | undefined {
+  const full = resolve(dir);
+  if (!full.startsWith(runsDir + sep) || dirname(full) !== runsDir || basename(full).startsWith('.') || !existsSync(full)) return undefined;
+  const store = new RunStore(full);
+  try {
+    if (!store.isRun() || store.readRun().status === 'completed' || !store.hasCheckpoint()) return undefined;
+    const state = store.checkpointState();
+    return state === null ? undefined : { dir: full, epoch: state.epoch };
+  } catch {
+    return undefined;
   }
 }

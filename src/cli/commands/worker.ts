@@ -6,6 +6,7 @@ interface WorkerArgs extends TrainingArgs {
   'runs-dir': string;
   concurrency: number;
   name?: string;
+  'lock-seconds'?: number;
 }
 
 /**
@@ -30,6 +31,7 @@ export async function startWorker(args: WorkerArgs): Promise<void> {
     runsDir: args['runs-dir'],
     concurrency: args.concurrency,
     ...(args.name !== undefined ? { workerName: args.name } : {}),
+    ...(args['lock-seconds'] !== undefined ? { lockDuration: Math.round(args['lock-seconds'] * 1000) } : {}),
     stop,
   });
 }
@@ -42,6 +44,7 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
       .option('queue', { type: 'string', demandOption: true, describe: 'redis://[:password@]host:port[/db] or rediss://... (TLS)' })
       .option('runs-dir', { type: 'string', default: 'runs', describe: 'Folder for run directories (<runs-dir>/<sweep-id>/<run>)' })
       .option('concurrency', { type: 'number', default: 1, describe: 'Points run at once (1 for now: start more workers instead)' })
+      .option('lock-seconds', { type: 'number', describe: "Seconds a point's lock lasts unrenewed: a killed worker's point goes to another worker after it (default 30; longer than any batch)" })
       .option('name', { type: 'string', describe: "This worker's name in progress and run.json (default: host-pid)" }) as never,
   handler: (args) => startWorker(args),
 };
