@@ -8,7 +8,7 @@
  * have the memory for the runs not yet gathered (its maxmemory policy must be noeviction, as
  * BullMQ requires anyway).
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
 import type { Redis } from 'ioredis';
@@ -64,7 +64,9 @@ export async function storeArtifacts(redis: Redis, jobId: string, runDir: string
   const paths = listFiles(runDir);
   const bytes = paths.reduce((sum, p) => sum + statSync(join(runDir, p)).size, 0);
   if (bytes > MAX_ARTIFACT_BYTES) throw new QueueError(message.queueArtifactsTooBig(runDir, bytes, MAX_ARTIFACT_BYTES));
-  const key = `${QUEUE_PREFIX}:artifacts:${jobId}`;
+  // One key per try: a worker that lost its lock (stalled) and still finishes must not write over the
+  // chunks of the worker that took the point over (BullMQ refuses its completion; its keys expire).
+  const key = `${QUEUE_PREFIX}:artifacts:${jobId}:${randomUUID()}`;
   const files: ArtifactFile[] = [];
   for (const [i, path] of paths.entries()) {
     const data = readFileSync(join(runDir, path));
@@ -94,6 +96,7 @@ export function safeRunName(name: unknown): name is string {
  * @throws QueueError when a chunk expired, a hash differs, or a path would leave `dest`.
  */
 export async function fetchArtifacts(redis: Redis, manifest: ArtifactManifest, dest: string): Promise<void> {
+  if (typeof manifest.key !== 'string' || !manifest.key.startsWith(`${QUEUE_PREFIX}:artifacts:`)) throw new QueueError(message.queueBadJob('the artifact key is not a tfexp artifact key'));
   mkdirSync(dest, { recursive: true });
   for (const [i, file] of manifest.files.entries()) {
     if (!safeRelative(file.path)) throw new QueueError(message.queueBadJob(`artifact path ${JSON.stringify(file.path)} leaves the run folder`));

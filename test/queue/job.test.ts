@@ -89,6 +89,12 @@ describe('artifacts through Redis', { skip: redisServerPath() === null ? REDIS_M
       assert.ok(readFileSync(join(dest, 'model', 'weights.bin')).equals(weights));
       assert.equal((await client.keys('tfexp:artifacts:*')).length, 0);
       await assert.rejects(fetchArtifacts(client, { ...manifest, files: [{ ...manifest.files[1]!, path: '../escape' }] }, dest), /leaves the run folder/);
+      // A manifest naming keys outside tfexp's artifacts is refused (nothing read or deleted there).
+      await assert.rejects(fetchArtifacts(client, { ...manifest, key: 'bull:other' }, dest), /not a tfexp artifact key/);
+      // Each try stores under its own key: a stalled worker that still finishes cannot overwrite the chunks of the one that took over.
+      const again = await storeArtifacts(client, 's.1', run, 'w');
+      assert.notEqual(again.key, manifest.key);
+      await fetchArtifacts(client, again, join(tempDir(), again.run));
     } finally {
       client.disconnect();
     }
