@@ -4,7 +4,8 @@
  *     spending an attempt; the other worker (its own --runs-dir) restarts it at epoch 1;
  *   - kill -9: after the lock (--lock-seconds 2) BullMQ's stalled-job check gives the job to the other
  *     worker, which shares the --runs-dir and resumes from the checkpoint; the gathered metrics are
- *     contiguous and the point is completed once.
+ *     contiguous and the point is completed once;
+ *   - SIGTERM with a shared --runs-dir: the other worker resumes the handed-back point from its checkpoint.
  * sweep.json records each hand-over (why, and the epoch the new worker started at).
  */
 import assert from 'node:assert/strict';
@@ -159,6 +160,31 @@ describe('a point whose worker goes away mid-run', { skip, timeout: 300_000 }, (
     assert.equal(JSON.parse(readFileSync(join(dir, point!.run!, 'run.json'), 'utf8')).status, 'completed');
     // Completed once: only the surviving worker finished it.
     assert.equal((logs.match(/: completed in /g) ?? []).length, 1, logs);
+    other.proc.child.kill('SIGTERM');
+    assert.equal(await other.proc.done, 0);
+  });
+
+  it('SIGTERM with a shared --runs-dir: the other worker resumes the handed-back point from its checkpoint', async () => {
+    const shared = join(tempDir(), 'runs');
+    const pair = [await startWorker('s1', shared), await startWorker('s2', shared)];
+    const local = tempDir();
+    const submitted = runCli(['run', file, '--set', 'train.epochs=12', '--set', 'train.batch_size=8', '--queue', redis.url, '--runs-dir', local, '--quiet']);
+    const first = await runningAfter(pair, 3, submitted);
+    const other = pair.find((w) => w !== first)!;
+    first.proc.child.kill('SIGTERM');
+    assert.equal(await first.proc.done, 0, first.log());
+    const result = await submitted;
+    const logs = pair.map((w) => `--- ${w.name}:\n${w.log()}`).join('\n');
+    assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}\n${logs}`);
+    assert.match(other.log(), /handed back by s\d; resuming from the checkpoint of epoch \d+/, logs);
+    const { dir, sweep } = sweepOf(local);
+    const [point] = sweep.points;
+    assert.equal(point!.status, 'completed');
+    const handoff = point!.handoffs![0]!;
+    assert.equal(handoff.why, 'handed back');
+    assert.ok(handoff.from_epoch >= 4, JSON.stringify(handoff));
+    const history = JSON.parse(readFileSync(join(dir, point!.run!, 'metrics.json'), 'utf8')).history.map((r: { epoch: number }) => r.epoch);
+    assert.deepEqual(history, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     other.proc.child.kill('SIGTERM');
     assert.equal(await other.proc.done, 0);
   });
