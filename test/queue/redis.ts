@@ -35,6 +35,8 @@ export interface RedisServer {
   /** redis://[:password@]127.0.0.1:port */
   readonly url: string;
   stop(): Promise<void>;
+  /** Starts it again on the same port and folder (the append-only file brings the data back). */
+  restart(): Promise<void>;
 }
 
 /** Starts redis-server (append-only file on, as the issue's restart test wants) and waits until it accepts connections. */
@@ -45,6 +47,28 @@ export async function startRedis(options: { password?: string } = {}): Promise<R
   const dir = tempDir();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--daemonize', 'no', '--loglevel', 'warning'];
   if (options.password !== undefined) args.push('--requirepass', options.password);
+  let child = await launch(binary, args, port);
+  const stop = () =>
+    new Promise<void>((done) => {
+      if (child.exitCode !== null) return done();
+      child.once('exit', () => done());
+      child.kill('SIGTERM');
+    });
+  const auth = options.password === undefined ? '' : `:${encodeURIComponent(options.password)}@`;
+  return {
+    port,
+    dir,
+    url: `redis://${auth}127.0.0.1:${port}`,
+    stop,
+    restart: async () => {
+      await stop();
+      child = await launch(binary, args, port);
+    },
+  };
+}
+
+/** Spawns redis-server and resolves once its port accepts a connection. */
+async function launch(binary: string, args: readonly string[], port: number): Promise<ChildProcess> {
   const child: ChildProcess = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   await new Promise<void>((ready, fail) => {
@@ -68,16 +92,5 @@ export async function startRedis(options: { password?: string } = {}): Promise<R
       fail(new Error(`redis-server exited with ${code}:\n${log}`));
     });
   });
-  const auth = options.password === undefined ? '' : `:${encodeURIComponent(options.password)}@`;
-  return {
-    port,
-    dir,
-    url: `redis://${auth}127.0.0.1:${port}`,
-    stop: () =>
-      new Promise((done) => {
-        if (child.exitCode !== null) return done();
-        child.once('exit', () => done());
-        child.kill('SIGTERM');
-      }),
-  };
+  return child;
 }
