@@ -3,6 +3,7 @@
  * PING before anything is enqueued or pulled, so a bad address or password is one clear
  * exit 2 (QueueError) instead of BullMQ's endless reconnect attempts.
  */
+import { isIP } from 'node:net';
 import { Redis, type RedisOptions } from 'ioredis';
 import { QueueError } from '../errors.js';
 import * as message from '../log/message.js';
@@ -19,7 +20,10 @@ export function redisOptions(target: QueueTarget): RedisOptions {
     db: target.db,
     ...(target.username !== undefined ? { username: target.username } : {}),
     ...(target.password !== undefined ? { password: target.password } : {}),
-    ...(target.tls ? { tls: { servername: target.host } } : {}),
+    // rediss://: Node's default trust store, plus NODE_EXTRA_CA_CERTS for a private CA. The host
+    // is checked against the certificate either way; SNI only for a name (an IP address as
+    // servername is refused by RFC 6066 and makes Node print a DeprecationWarning, DEP0123).
+    ...(target.tls ? { tls: isIP(target.host) === 0 ? { servername: target.host } : {} } : {}),
     maxRetriesPerRequest: null,
     connectTimeout: CONNECT_TIMEOUT_MS,
     // After the first connection: keep retrying (a restarting Redis comes back), at most every 2 s.
@@ -27,12 +31,29 @@ export function redisOptions(target: QueueTarget): RedisOptions {
   };
 }
 
+/** Node's codes for a certificate chain that does not lead to a trusted CA. */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+]);
+
+/** Node's codes for a certificate that was refused for another reason (wrong host, expired, ...). */
+const BAD_CERTIFICATE = /^(ERR_TLS_CERT_|CERT_|INVALID_CA$|INVALID_PURPOSE$)/;
+
 /** What went wrong connecting, as a QueueError naming the redacted URL. */
 export function connectionError(target: QueueTarget, error: unknown): QueueError {
   const text = error instanceof Error ? error.message : String(error);
   const why = text.split('\n')[0]!.replaceAll(target.password ?? '\u0000', '***');
+  const code = typeof (error as { code?: unknown } | null)?.code === 'string' ? (error as { code: string }).code : '';
   if (/NOAUTH/i.test(text)) return new QueueError(message.queueNeedsPassword(target.shown));
   if (/WRONGPASS|invalid password|invalid username-password/i.test(text)) return new QueueError(message.queueAuthFailed(target.shown, why));
+  const tlsWhy = why.replace(/[\s:]+$/, '');
+  if (UNTRUSTED_CERTIFICATE.has(code)) return new QueueError(message.queueTlsUntrusted(target.shown, tlsWhy));
+  if (BAD_CERTIFICATE.test(code)) return new QueueError(message.queueTlsCertificate(target.shown, tlsWhy));
   return new QueueError(message.queueUnreachable(target.shown, why));
 }
 

@@ -2,12 +2,19 @@
  * A private redis-server for a test file: a free loopback port, a temporary folder, never the
  * machine's default instance. `redisServerPath()` is null when redis-server is missing, and the
  * tests then skip with that reason (.ci/run installs it).
+ *
+ * `startRedis({ tls: true })` serves TLS only (rediss://) with a throwaway CA and server
+ * certificate made by the openssl command in the server's folder; `tlsSkipReason()` says why such
+ * a test cannot run here (no redis-server, no openssl), or false.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
+import { join } from 'node:path';
 import { tempDir } from '../helpers.js';
 
 export const REDIS_MISSING = 'redis-server is not installed (apt-get install redis-server; .ci/run does it)';
+export const OPENSSL_MISSING = 'the openssl command is not installed (apt-get install openssl), so no test certificate can be made';
 
 /** The redis-server binary, or null. */
 export function redisServerPath(): string | null {
@@ -29,23 +36,54 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** The openssl binary, or null. */
+export function opensslPath(): string | null {
+  for (const candidate of [process.env.OPENSSL, '/usr/bin/openssl', 'openssl']) {
+    if (candidate === undefined) continue;
+    if (spawnSync(candidate, ['version'], { encoding: 'utf8' }).status === 0) return candidate;
+  }
+  return null;
+}
+
+/** Why `startRedis({ tls: true })` cannot run here, or false. */
+export function tlsSkipReason(): string | false {
+  if (redisServerPath() === null) return REDIS_MISSING;
+  if (opensslPath() === null) return OPENSSL_MISSING;
+  return false;
+}
+
 export interface RedisServer {
   readonly port: number;
   readonly dir: string;
-  /** redis://[:password@]127.0.0.1:port */
+  /** redis://[:password@]127.0.0.1:port, or rediss://... for a TLS server */
   readonly url: string;
+  /** A TLS server's CA certificate (PEM), for NODE_EXTRA_CA_CERTS; undefined without TLS. */
+  readonly caFile?: string;
   stop(): Promise<void>;
   /** Starts it again on the same port and folder (the append-only file brings the data back). */
   restart(): Promise<void>;
 }
 
-/** Starts redis-server (append-only file on, as the issue's restart test wants) and waits until it accepts connections. */
-export async function startRedis(options: { password?: string } = {}): Promise<RedisServer> {
+/**
+ * Starts redis-server (append-only file on, as the issue's restart test wants) and waits until it
+ * accepts connections. With `tls: true` it listens with TLS only (`--port 0 --tls-port P`),
+ * clients need no certificate, and `caFile` is the CA that signed its certificate (for 127.0.0.1
+ * and localhost).
+ */
+export async function startRedis(options: { password?: string; tls?: boolean } = {}): Promise<RedisServer> {
   const binary = redisServerPath();
   if (binary === null) throw new Error(REDIS_MISSING);
   const port = await freePort();
   const dir = tempDir();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--daemonize', 'no', '--loglevel', 'warning'];
+  const args = ['--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--daemonize', 'no', '--loglevel', 'warning'];
+  let caFile: string | undefined;
+  if (options.tls === true) {
+    const files = makeCertificates(dir);
+    caFile = files.ca;
+    args.unshift('--port', '0', '--tls-port', String(port), '--tls-cert-file', files.cert, '--tls-key-file', files.key, '--tls-ca-cert-file', files.ca, '--tls-auth-clients', 'no');
+  } else {
+    args.unshift('--port', String(port));
+  }
   if (options.password !== undefined) args.push('--requirepass', options.password);
   let child = await launch(binary, args, port);
   const stop = () =>
@@ -58,13 +96,34 @@ export async function startRedis(options: { password?: string } = {}): Promise<R
   return {
     port,
     dir,
-    url: `redis://${auth}127.0.0.1:${port}`,
+    url: `${options.tls === true ? 'rediss' : 'redis'}://${auth}127.0.0.1:${port}`,
+    ...(caFile !== undefined ? { caFile } : {}),
     stop,
     restart: async () => {
       await stop();
       child = await launch(binary, args, port);
     },
   };
+}
+
+/**
+ * A throwaway CA (ca.pem) and a server certificate it signed (server.pem, server.key) for
+ * 127.0.0.1 and localhost, valid 2 days, in `dir`. EC keys: made in milliseconds.
+ */
+function makeCertificates(dir: string): { ca: string; cert: string; key: string } {
+  const openssl = opensslPath();
+  if (openssl === null) throw new Error(OPENSSL_MISSING);
+  const run = (args: string[]) => {
+    const result = spawnSync(openssl, args, { cwd: dir, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`openssl ${args.join(' ')} failed:\n${result.stderr}`);
+  };
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  writeFileSync(join(dir, 'ca.cnf'), ['[req]', 'distinguished_name = dn', '[dn]', '[ca]', 'basicConstraints = critical, CA:TRUE', 'keyUsage = critical, keyCertSign, cRLSign', 'subjectKeyIdentifier = hash', ''].join('\n'));
+  writeFileSync(join(dir, 'server.cnf'), ['basicConstraints = CA:FALSE', 'keyUsage = critical, digitalSignature, keyEncipherment', 'extendedKeyUsage = serverAuth', 'subjectAltName = IP:127.0.0.1, DNS:localhost', ''].join('\n'));
+  run(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=tfexp test CA', '-config', 'ca.cnf', '-extensions', 'ca']);
+  run(['req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1', '-config', 'ca.cnf']);
+  run(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', '1', '-out', 'server.pem', '-days', '2', '-extfile', 'server.cnf']);
+  return { ca: join(dir, 'ca.pem'), cert: join(dir, 'server.pem'), key: join(dir, 'server.key') };
 }
 
 /** Spawns redis-server and resolves once its port accepts a connection. */
