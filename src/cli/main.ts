@@ -21,6 +21,7 @@ import { renderCommand } from './commands/render.js';
 import { resumeCommand } from './commands/resume.js';
 import { runCommand } from './commands/run.js';
 import { summaryCommand } from './commands/summary.js';
+import { sweepCommand } from './commands/sweep.js';
 import { validateCommand } from './commands/validate.js';
 import { workerCommand } from './commands/worker.js';
 import { output } from './output.js';
@@ -37,6 +38,7 @@ const COMMANDS = [
   doctorCommand,
   benchCommand,
   workerCommand,
+  sweepCommand,
 ];
 
 /**

@@ -1325,7 +1325,130 @@ export function queueLockSeconds(seconds: number) {
   return `--lock-seconds ${seconds}: give at least 1 (a point's lock must outlast a batch, or another worker takes the point over while it runs)`;
 }
 
+/** The follower lost its Redis connection; queued points are kept by Redis (its append-only file) meanwhile. */
+export function queueConnectionLost(shown: string) {
+  return `lost the connection to Redis at ${shown}; reconnecting every 2 s (the workers go on; queued points stay in Redis)`;
+}
+
+/** The follower is connected again. */
+export function queueConnectionBack(shown: string) {
+  return `connected to Redis at ${shown} again`;
+}
+
+/** How to give the queue again: the URL as the user wrote it minus its password. */
+function queueArg(shown: string) {
+  return shown.includes(':***@') ? `--queue ${shown.replace(':***@', ':PASSWORD@')}` : `--queue ${shown}`;
+}
+
+/** The submitter stopped following (Ctrl-C): the sweep goes on. */
+export function queueDetached(dir: string, shown: string) {
+  return `stopped following; the sweep goes on on the workers. Follow it again (and gather its runs) with: npx tfexp resume ${dir} ${queueArg(shown)}; stop it with: npx tfexp sweep cancel ${dir} ${queueArg(shown)}`;
+}
+
+/** A point's job is gone from Redis (a Redis that lost its data, or jobs older than a week): enqueued again. */
+export function queueJobMissing(index: number) {
+  return `point ${index}: its job is not in Redis (lost, or older than a week); enqueued again`;
+}
+
+/** `tfexp resume` / `sweep cancel` on a sweep folder without sweep.json's `queue`, or a queued one without --queue. */
+export function queueNotQueued(dir: string) {
+  return `${dir} is a local sweep, not one sent through a queue; continue it with: npx tfexp resume ${dir}`;
+}
+
+export function queueUrlNeeded(command: string, dir: string, shown: string) {
+  return `${dir} was sent through the queue at ${shown}; give it again: npx tfexp ${command} ${dir} ${queueArg(shown)} (or set TFEXP_QUEUE)`;
+}
+
+/** The URL given to resume/cancel names another server than the sweep's (password aside). */
+export function queueOtherServer(dir: string, given: string, shown: string) {
+  return `--queue ${given} is not the queue ${dir} was sent through (${shown}); give that one`;
+}
+
+/** Why a point stopped: `tfexp sweep cancel`. */
+export const QUEUE_CANCELLED = 'cancelled by tfexp sweep cancel';
+
+/** A worker refusing or stopping a point of a cancelled sweep. */
+export function queuePointCancelled(job: string) {
+  return `job ${job}: ${QUEUE_CANCELLED}`;
+}
+
+/** What `tfexp sweep cancel` did. */
+export function queueCancelSummary(p: { dir: string; shown: string; removed: number; stopped: readonly string[]; completed: number; stillRunning: readonly string[] }) {
+  const parts = [`removed ${plural(p.removed, 'queued point')}`];
+  if (p.stopped.length > 0) parts.push(`stopped ${plural(p.stopped.length, 'running point')} after its batch (${p.stopped.join(', ')}; checkpoints kept)`);
+  if (p.stillRunning.length > 0) parts.push(`${plural(p.stillRunning.length, 'point')} still running (${p.stillRunning.join(', ')}): their workers stop them at their next batch`);
+  if (p.completed > 0) parts.push(`${plural(p.completed, 'completed point')} kept`);
+  return `Cancelled: ${parts.join('; ')}. Run what is left later with: npx tfexp resume ${p.dir} ${queueArg(p.shown)}`;
+}
+
+/** The follower's end when `tfexp sweep cancel` stopped some points (exit 130). */
+export function queueSweepCancelled(dir: string, shown: string, cancelled: number, total: number) {
+  return `sweep cancelled: ${cancelled} of ${plural(total, 'point')} did not run to the end; run them later with: npx tfexp resume ${dir} ${queueArg(shown)}`;
+}
+
+/** Resume found the sweep cancelled: resuming lifts it. */
+export const QUEUE_UNCANCELLED = 'the sweep was cancelled; resuming runs its points again';
+
 /** A run whose files exceed what travels through Redis. */
 export function queueArtifactsTooBig(dir: string, bytes: number, limit: number) {
   return `the run folder ${dir} holds ${(bytes / 2 ** 20).toFixed(0)} MiB to send back, more than the ${(limit / 2 ** 20).toFixed(0)} MiB limit; use a shared --runs-dir`;
+}
+
+// --- doctor queue (issue 14) ---
+
+/** Heading of doctor's queue section (`tfexp doctor --queue URL` or $TFEXP_QUEUE). */
+export const DOCTOR_QUEUE_HEADING = 'Queue (--queue or $TFEXP_QUEUE):';
+
+/** Worker names shown in doctor's queue line before "and N more". */
+const DOCTOR_QUEUE_WORKERS_SHOWN = 10;
+
+/**
+ * Doctor's queue line: "redis://127.0.0.1:6379/0: Redis 7.0.15, 2 workers (w1, w2), jobs: 3 waiting,
+ * 1 active, 0 delayed, 5 completed, 0 failed". `url` is the redacted URL; `workers` null when Redis
+ * does not list its clients. Prioritized jobs are named only when there are some.
+ */
+export function doctorQueueLine(status: {
+  readonly url: string;
+  readonly server: string;
+  readonly version: string;
+  readonly workers: readonly string[] | null;
+  readonly jobs: { readonly waiting: number; readonly active: number; readonly delayed: number; readonly prioritized: number; readonly completed: number; readonly failed: number };
+}) {
+  const { workers, jobs } = status;
+  const names = workers === null ? '' : workers.slice(0, DOCTOR_QUEUE_WORKERS_SHOWN).join(', ') + (workers.length > DOCTOR_QUEUE_WORKERS_SHOWN ? `, and ${workers.length - DOCTOR_QUEUE_WORKERS_SHOWN} more` : '');
+  const seen = workers === null ? 'workers unknown (Redis does not allow CLIENT LIST)' : `${plural(workers.length, 'worker')}${names === '' ? '' : ` (${names})`}`;
+  const prioritized = jobs.prioritized > 0 ? `, ${jobs.prioritized} prioritized` : '';
+  return `${status.url}: ${status.server} ${status.version}, ${seen}, jobs: ${jobs.waiting} waiting${prioritized}, ${jobs.active} active, ${jobs.delayed} delayed, ${jobs.completed} completed, ${jobs.failed} failed`;
+}
+
+/** The queue's Redis may evict keys: BullMQ needs maxmemory-policy noeviction. `shown` is the redacted URL. */
+export function doctorQueueEviction(shown: string, policy: string) {
+  return `Redis at ${shown} has maxmemory-policy ${policy}: when its memory is full it deletes keys, queued sweep points among them. BullMQ needs noeviction: run CONFIG SET maxmemory-policy noeviction and set it in redis.conf (on a managed Redis, in the provider's settings)`;
+}
+
+/** Jobs wait and no worker is connected to take them. */
+export function doctorQueueNoWorker(waiting: number) {
+  return `${plural(waiting, 'job')} ${waiting === 1 ? 'waits' : 'wait'} and no worker is connected: start one with npx tfexp worker --queue URL`;
+}
+
+/** Redis connected but did not answer doctor's reads in time. */
+export function doctorQueueTimeout(shown: string, seconds: number) {
+  return `Redis at ${shown} accepted the connection but did not answer within ${seconds} s; is it overloaded, or is the connection being cut?`;
+}
+
+/** Redis refused one of doctor's reads (INFO, CLIENT LIST, the queue's keys): an ACL, or not a Redis. */
+export function doctorQueueReadFailed(shown: string, why: string) {
+  return `Redis at ${shown} refused to show the queue: ${why}; the user in --queue needs read access to INFO and the tfexp:* keys`;
+}
+
+// --- queue TLS (issue 14) ---
+
+/** rediss://: the server's certificate chain does not lead to a CA this machine trusts (a private or self-signed CA). */
+export function queueTlsUntrusted(shown: string, why: string) {
+  return `Redis at ${shown} has a TLS certificate this machine does not trust: ${why}; if a private CA signed it, start tfexp with NODE_EXTRA_CA_CERTS=/path/to/ca.pem (that CA's certificate, PEM)`;
+}
+
+/** rediss://: the certificate is refused for another reason (another host's, expired, not yet valid). */
+export function queueTlsCertificate(shown: string, why: string) {
+  return `Redis at ${shown} has a TLS certificate that does not fit: ${why}; give the host name or address the certificate was issued for in --queue, and check that it has not expired`;
 }

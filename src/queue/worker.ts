@@ -20,6 +20,7 @@ import { writeJsonAtomic } from '../runs/atomic.js';
 import { resumeRun, runExperiment, sayer, type RunOptions, type RunOutcome } from '../train/run.js';
 import { storeArtifacts, type ArtifactManifest } from './artifacts.js';
 import { connectRedis } from './connect.js';
+import { isCancelled } from './control.js';
 import { checkJobShape, materializeJob, QUEUE_NAME, QUEUE_PREFIX, type Handoff, type LastRun, type PointJob } from './job.js';
 import { parseQueueUrl } from './url.js';
 
@@ -40,6 +41,9 @@ export interface WorkerOptions extends RunOptions {
   /** Resolves when the worker should stop (the CLI: SIGINT/SIGTERM). */
   readonly stop?: Promise<unknown>;
 }
+
+/** How often a running point asks whether its sweep was cancelled (milliseconds). */
+const CANCEL_POLL_MS = 2_000;
 
 /** Job progress: what the submitter shows for a running point. */
 export interface PointProgress {
@@ -77,7 +81,16 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       if (error instanceof QueueError || error instanceof ConfigError) throw new UnrecoverableError(reason);
       throw error;
     }
+    if (await isCancelled(redis, point.sweep)) {
+      say(`[${name}] ${message.queuePointCancelled(String(job.id))}`);
+      throw new UnrecoverableError(message.QUEUE_CANCELLED);
+    }
     say(`[${name}] job ${job.id}: point ${point.index} of sweep ${point.sweep} started (attempt ${job.attemptsMade + 1})`);
+    // `tfexp sweep cancel` reaches a running point through Redis: asked every 2 s, the run stops after its batch.
+    let cancelled = false;
+    const cancelWatch = setInterval(() => {
+      isCancelled(redis, point.sweep).then((yes) => void (cancelled ||= yes), () => {});
+    }, CANCEL_POLL_MS);
     const runsDir = resolve(options.runsDir ?? 'runs', point.sweep);
     const previous = point.last_run;
     let current: LastRun | undefined;
@@ -91,6 +104,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
         ...options,
         runsDir,
         name: `${point.name}-${point.index}`,
+        stopRequested: () => (cancelled ? message.QUEUE_CANCELLED : undefined),
         onEpoch: (record, epochs) => {
           const progress: PointProgress = {
             worker: name,
@@ -139,6 +153,12 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       say(`[${name}] job ${job.id}: completed in ${((Date.now() - started) / 1000).toFixed(1)} s: ${outcome.dir} (${(manifest.bytes / 2 ** 20).toFixed(1)} MiB sent)`);
       return manifest;
     } catch (error) {
+      if (error instanceof RunInterrupted && cancelled) {
+        // `tfexp resume` of the sweep retries the point: the worker that takes it resumes from the checkpoint when it can.
+        if (current) await job.updateData({ ...job.data, last_run: { ...current, handed_back: true } }).catch(() => {});
+        say(`[${name}] ${message.queuePointCancelled(String(job.id))}`);
+        throw new UnrecoverableError(message.QUEUE_CANCELLED);
+      }
       if (error instanceof RunInterrupted && token !== undefined) {
         // Stopped (SIGTERM, Ctrl-C) after a batch, the last checkpoint kept: the job goes back to the
         // queue without spending an attempt, for another worker to resume (shared --runs-dir) or restart.
@@ -152,6 +172,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       if (error instanceof ConfigError || error instanceof QueueError) throw new UnrecoverableError(reason);
       throw error;
     } finally {
+      clearInterval(cancelWatch);
       rmSync(dirname(file), { recursive: true, force: true });
     }
   };

@@ -25,7 +25,7 @@ import { resumeRun, runExperiment, sayer, type RunOptions } from '../train/run.j
 import { watchInterrupts } from '../train/interrupt.js';
 import { planSweep, type Axes, type SweepPoint } from './grid.js';
 
-export type PointStatus = 'pending' | 'completed' | 'failed' | 'interrupted';
+export type PointStatus = 'pending' | 'completed' | 'failed' | 'interrupted' | 'cancelled';
 
 /** A sweep that ran every point but some failed (exit 1): which, and where the reasons are. */
 export class SweepFailed extends RunFailed {

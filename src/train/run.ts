@@ -61,6 +61,11 @@ export interface RunOptions {
   readonly onRunDir?: (dir: string) => void;
   /** Told each finished epoch's record (a queue worker reports it as the job's progress). */
   readonly onEpoch?: (record: Readonly<Record<string, number>>, epochs: number) => void;
+  /**
+   * Asked after each batch besides Ctrl-C/SIGTERM: a reason (for run.json) stops the run as they do, the
+   * checkpoint of the last epoch kept, with RunInterrupted (a queue worker: `tfexp sweep cancel`).
+   */
+  readonly stopRequested?: () => string | undefined;
 }
 
 export interface RunOutcome {
@@ -317,7 +322,7 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
       startStep: e.startStep,
       progress: progressOptions(options),
       firstStepNote: message.firstStepStatus(p.choice.name),
-      interrupted: watch.interrupted,
+      interrupted: () => watch.interrupted() || options.stopRequested?.() !== undefined,
       onEpochRecord: (record: EpochRecord) => {
         metrics.history.push({ ...record });
         info.epochs_completed = record.epoch;
@@ -339,7 +344,7 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
       },
     });
     if (result.interrupted) {
-      finish('interrupted', 'interrupted by the user');
+      finish('interrupted', watch.interrupted() ? 'interrupted by the user' : (options.stopRequested?.() ?? 'interrupted'));
       await refreshReport();
       throw new RunInterrupted(message.runInterrupted(result.lastEpoch, store.dir));
     }

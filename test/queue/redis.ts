@@ -60,8 +60,11 @@ export interface RedisServer {
   /** A TLS server's CA certificate (PEM), for NODE_EXTRA_CA_CERTS; undefined without TLS. */
   readonly caFile?: string;
   stop(): Promise<void>;
-  /** Starts it again on the same port and folder (the append-only file brings the data back). */
-  restart(): Promise<void>;
+  /**
+   * Stops it with `signal` (SIGKILL: no shutdown save), waits `downMs`, and starts it again on the
+   * same port and folder (the append-only file brings the data back).
+   */
+  restart(signal?: NodeJS.Signals, downMs?: number): Promise<void>;
 }
 
 /**
@@ -86,11 +89,11 @@ export async function startRedis(options: { password?: string; tls?: boolean } =
   }
   if (options.password !== undefined) args.push('--requirepass', options.password);
   let child = await launch(binary, args, port);
-  const stop = () =>
+  const stop = (signal: NodeJS.Signals = 'SIGTERM') =>
     new Promise<void>((done) => {
-      if (child.exitCode !== null) return done();
+      if (child.exitCode !== null || child.signalCode !== null) return done();
       child.once('exit', () => done());
-      child.kill('SIGTERM');
+      child.kill(signal);
     });
   const auth = options.password === undefined ? '' : `:${encodeURIComponent(options.password)}@`;
   return {
@@ -98,9 +101,10 @@ export async function startRedis(options: { password?: string; tls?: boolean } =
     dir,
     url: `${options.tls === true ? 'rediss' : 'redis'}://${auth}127.0.0.1:${port}`,
     ...(caFile !== undefined ? { caFile } : {}),
-    stop,
-    restart: async () => {
-      await stop();
+    stop: () => stop(),
+    restart: async (signal = 'SIGTERM', downMs = 0) => {
+      await stop(signal);
+      await new Promise((r) => setTimeout(r, downMs));
       child = await launch(binary, args, port);
     },
   };

@@ -10,7 +10,8 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Queue, QueueEvents } from 'bullmq';
 import { connectRedis } from '../../src/queue/connect.js';
-import { enqueueSweep, type QueuedSweepFile } from '../../src/queue/submit.js';
+import { enqueuePoints } from '../../src/queue/enqueue.js';
+import type { QueuedSweepFile } from '../../src/queue/follow.js';
 import { JOB_FORMAT, QUEUE_NAME, QUEUE_PREFIX, type PointJob } from '../../src/queue/job.js';
 import { parseQueueUrl } from '../../src/queue/url.js';
 import { runCli, tempDir } from '../helpers.js';
@@ -77,8 +78,8 @@ describe('a sweep through the queue', { skip, timeout: 240_000 }, () => {
     try {
       const queue = new Queue<PointJob>(QUEUE_NAME, { connection: client, prefix: QUEUE_PREFIX });
       const jobs = await Promise.all(sweep.queue.jobs.map(async (id) => (await queue.getJob(id))!.data));
-      await enqueueSweep(client, sweep, jobs, 2);
-      await enqueueSweep(client, sweep, jobs, 2);
+      await enqueuePoints(client, sweep, jobs);
+      await enqueuePoints(client, sweep, jobs);
       await new Promise((r) => setTimeout(r, 1500));
       for (const id of sweep.queue.jobs) {
         assert.equal(workerLog.split(`job ${id}: point`).length - 1, 1, `job ${id} started once:\n${workerLog}`);

@@ -41,7 +41,14 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
   describe: 'Run sweep points from a Redis job queue (tfexp run --sweep ... --queue URL submits them) until Ctrl-C',
   builder: (y) =>
     withTrainingOptions(y)
-      .option('queue', { type: 'string', demandOption: true, describe: 'redis://[:password@]host:port[/db] or rediss://... (TLS)' })
+      .option('queue', {
+        type: 'string',
+        // An environment variable keeps the password off the command line (and out of `ps`).
+        default: process.env.TFEXP_QUEUE,
+        defaultDescription: '$TFEXP_QUEUE',
+        demandOption: process.env.TFEXP_QUEUE === undefined,
+        describe: 'redis://[:password@]host:port[/db] or rediss://... (TLS)',
+      })
       .option('runs-dir', { type: 'string', default: 'runs', describe: 'Folder for run directories (<runs-dir>/<sweep-id>/<run>)' })
       .option('concurrency', { type: 'number', default: 1, describe: 'Points run at once (1 for now: start more workers instead)' })
       .option('lock-seconds', { type: 'number', describe: "Seconds a point's lock lasts unrenewed: a killed worker's point goes to another worker after it (default 30; longer than any batch)" })

@@ -1,0 +1,56 @@
+/**
+ * The jobs of a queued sweep's points: made from the experiment file (as a local sweep plans its
+ * points) and added to BullMQ with stable ids, so adding a point again is a no-op.
+ */
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { loadExperiment } from '../config/index.js';
+import { planExperiment } from '../model/plan-experiment.js';
+import type { SweepPoint } from '../sweep/grid.js';
+import { KEEP_SECONDS } from './control.js';
+import { jobId, pointJob, QUEUE_NAME, QUEUE_PREFIX, type PointJob } from './job.js';
+
+/** What enqueuing needs of sweep.json. */
+interface SweepIds {
+  readonly id: string;
+  readonly name: string;
+  readonly queue: { readonly attempts: number };
+}
+
+/** First delay of BullMQ's exponential backoff between a failed try and the next (milliseconds). */
+const BACKOFF_MS = 5_000;
+
+/**
+ * One point's job: the point's experiment loaded and planned as `tfexp run` would (file + sets).
+ * @param base the folder idx paths travel relative to.
+ * @throws ConfigError (exit 2) for an invalid point; QueueError for an idx path outside `base`.
+ */
+export function planPointJob(file: string, sets: readonly string[], sweep: string, name: string, point: Pick<SweepPoint, 'index' | 'sets'>, base: string): PointJob {
+  const loaded = loadExperiment(file, [...sets, ...point.sets]);
+  planExperiment(loaded);
+  return pointJob(sweep, name, point.index, loaded.experiment, base);
+}
+
+/** Adds each point's job (a point whose job exists already is left as it is). */
+export async function enqueuePoints(redis: Redis, sweep: SweepIds, jobs: readonly PointJob[]): Promise<void> {
+  const queue = new Queue<PointJob>(QUEUE_NAME, { connection: redis, prefix: QUEUE_PREFIX });
+  queue.on('error', () => {});
+  try {
+    await queue.addBulk(
+      jobs.map((job) => ({
+        name: `${sweep.name}-${job.index}`,
+        data: job,
+        // Completed and failed jobs stay (a week) so that enqueuing again never reruns them.
+        opts: {
+          jobId: jobId(sweep.id, job.index),
+          attempts: sweep.queue.attempts,
+          backoff: { type: 'exponential', delay: BACKOFF_MS },
+          removeOnComplete: { age: KEEP_SECONDS },
+          removeOnFail: { age: KEEP_SECONDS },
+        },
+      })),
+    );
+  } finally {
+    await queue.close();
+  }
+}

@@ -1,0 +1,266 @@
+/**
+ * Following a queued sweep from the submitting machine (`tfexp run --queue`, `tfexp resume`):
+ * each point's state as BullMQ has it (queued, running on a worker at epoch k of N, completed,
+ * failed with the reason), shown as a live table (table.ts); each completed point's run folder is
+ * fetched from Redis into the sweep folder once, so `tfexp compare <sweep-dir>` works as for a
+ * local sweep; sweep.json is kept up to date.
+ *
+ * What it survives: Redis restarting (ioredis reconnects; the follower says so and waits; BullMQ's
+ * jobs come back from the append-only file), a job gone from Redis (enqueued again from the
+ * point's job), `tfexp sweep cancel` (the points end `cancelled`). Ctrl-C detaches: the sweep goes
+ * on on the workers and `tfexp resume <sweep-dir>` follows it again.
+ */
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Queue, QueueEvents, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { RunInterrupted } from '../errors.js';
+import * as message from '../log/message.js';
+import { writeJsonAtomic } from '../runs/atomic.js';
+import { describePoint, SweepFailed, type SweepFile } from '../sweep/run.js';
+import type { RunOptions } from '../train/run.js';
+import { fetchArtifacts, safeRunName, type ArtifactManifest } from './artifacts.js';
+import { isCancelled } from './control.js';
+import { enqueuePoints } from './enqueue.js';
+import { jobId, QUEUE_NAME, QUEUE_PREFIX, type Handoff, type PointJob } from './job.js';
+import { sweepDisplay, type PointRow, type SweepDisplay } from './table.js';
+import type { PointProgress } from './worker.js';
+
+/** sweep.json of a queued sweep. */
+export interface QueuedSweepFile extends SweepFile {
+  queue: {
+    /** The queue's URL, its password redacted. */
+    url: string;
+    jobs: string[];
+    /** Tries per point (BullMQ attempts). */
+    attempts: number;
+    /** The folder idx paths were sent relative to (the submitter's --data-dir, else the experiment file's folder). */
+    data_base: string;
+  };
+  /** A point taken over mid-run by another worker lists each hand-over: resumed (from_epoch > 1) or restarted (1). */
+  points: (SweepFile['points'][number] & { handoffs?: Handoff[] })[];
+}
+
+export type QueuedPoint = QueuedSweepFile['points'][number];
+
+export interface FollowOptions extends Pick<RunOptions, 'write' | 'live' | 'quiet'> {
+  /** Milliseconds between polls of the jobs' states (events wake the follower sooner). Default: 2,000. */
+  readonly pollInterval?: number;
+}
+
+const FINAL = new Set(['completed', 'failed', 'cancelled']);
+
+/**
+ * Follows the sweep's jobs until every point is completed, failed or cancelled.
+ * @param jobs each open point's job, to enqueue again when Redis no longer has it.
+ * @throws SweepFailed (exit 1) when some points failed; RunInterrupted (exit 130) on Ctrl-C (detached:
+ *   the sweep goes on) or when points were cancelled.
+ */
+export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepFile, jobs: ReadonlyMap<number, PointJob>, options: FollowOptions): Promise<void> {
+  const write = options.write ?? ((text: string) => void process.stdout.write(text));
+  const started = Date.now();
+  const display = sweepDisplay(sweep.id, options.live ?? process.stdout.isTTY === true, write, () => (Date.now() - started) / 1000);
+  const save = () => writeJsonAtomic(join(dir, 'sweep.json'), sweep);
+  const queue = new Queue<PointJob, ArtifactManifest>(QUEUE_NAME, { connection: redis, prefix: QUEUE_PREFIX });
+  queue.on('error', () => {});
+  // QueueEvents blocks on its connection (XREAD BLOCK): its own, closed here.
+  const eventsConnection = redis.duplicate();
+  const events = new QueueEvents(QUEUE_NAME, { connection: eventsConnection, prefix: QUEUE_PREFIX });
+  let wake: () => void = () => {};
+  for (const event of ['active', 'progress', 'completed', 'failed', 'waiting', 'stalled', 'removed'] as const) events.on(event, () => wake());
+  events.on('error', () => {});
+  // Redis going away and coming back: said once each way (ioredis queues commands meanwhile).
+  let lost = false;
+  const onLost = () => {
+    if (!lost) display.line(message.queueConnectionLost(sweep.queue.url));
+    lost = true;
+  };
+  const onBack = () => {
+    if (lost) display.line(message.queueConnectionBack(sweep.queue.url));
+    lost = false;
+    wake();
+  };
+  redis.on('reconnecting', onLost);
+  redis.on('ready', onBack);
+  // Ctrl-C / SIGTERM: stop following; the workers go on.
+  let detached = false;
+  const detach = () => {
+    detached = true;
+    wake();
+  };
+  process.once('SIGINT', detach);
+  process.once('SIGTERM', detach);
+  const rows = new Map<number, PointRow>(sweep.points.map((p) => [p.index, finalRow(dir, p) ?? row(p, 'queued', 'queued')]));
+  const show = () => display.update([...rows.values()].sort((a, b) => a.index - b.index));
+  let lastError = '';
+  try {
+    await events.waitUntilReady();
+    show();
+    while (!detached) {
+      const open = sweep.points.filter((p) => !FINAL.has(p.status));
+      if (open.length === 0) break;
+      try {
+        const cancelled = await isCancelled(redis, sweep.id);
+        for (const point of open) {
+          if (detached) break;
+          await poll(point, cancelled);
+        }
+        lastError = '';
+      } catch (error) {
+        // Anything else Redis says (a script error, an OOM): shown once, tried again at the next poll.
+        const text = error instanceof Error ? error.message : String(error);
+        if (text !== lastError) display.line(`queue: ${text}`);
+        lastError = text;
+      }
+      show();
+      if (detached) break;
+      await new Promise<void>((done) => {
+        const timer = setTimeout(done, options.pollInterval ?? 2_000);
+        wake = () => {
+          clearTimeout(timer);
+          done();
+        };
+      });
+    }
+  } finally {
+    process.off('SIGINT', detach);
+    process.off('SIGTERM', detach);
+    redis.off('reconnecting', onLost);
+    redis.off('ready', onBack);
+    display.done();
+    await events.close().catch(() => {});
+    await queue.close().catch(() => {});
+    eventsConnection.disconnect();
+  }
+  if (detached) throw new RunInterrupted(message.queueDetached(dir, sweep.queue.url));
+  const failed = sweep.points.filter((p) => p.status === 'failed').map((p) => p.index);
+  if (failed.length > 0) throw new SweepFailed(dir, failed, sweep.points.length);
+  const cancelled = sweep.points.filter((p) => p.status === 'cancelled').length;
+  if (cancelled > 0) throw new RunInterrupted(message.queueSweepCancelled(dir, sweep.queue.url, cancelled, sweep.points.length));
+
+  async function poll(point: QueuedPoint, cancelled: boolean): Promise<void> {
+    const job = await queue.getJob(jobId(sweep.id, point.index));
+    if (job === undefined) {
+      const data = jobs.get(point.index);
+      if (cancelled || data === undefined) {
+        end(point, 'cancelled', message.QUEUE_CANCELLED);
+      } else {
+        await enqueuePoints(redis, sweep, [data]);
+        display.line(message.queueJobMissing(point.index));
+      }
+      return;
+    }
+    const state = await job.getState();
+    const handoffs = job.data.handoffs ?? [];
+    if (handoffs.length !== (point.handoffs?.length ?? 0)) {
+      point.handoffs = [...handoffs];
+      save();
+    }
+    if (state === 'completed') {
+      await gather(redis, dir, point, job, display);
+      save();
+      rows.set(point.index, finalRow(dir, point, job.returnvalue?.worker)!);
+    } else if (state === 'failed') {
+      const reason = job.failedReason ?? 'failed';
+      end(point, cancelled || reason === message.QUEUE_CANCELLED ? 'cancelled' : 'failed', reason);
+    } else {
+      rows.set(point.index, liveRow(point, job, state));
+    }
+  }
+
+  function end(point: QueuedPoint, status: 'failed' | 'cancelled', reason: string): void {
+    point.status = status;
+    point.reason = reason;
+    save();
+    rows.set(point.index, finalRow(dir, point)!);
+  }
+}
+
+function row(point: QueuedPoint, state: string, detail: string): PointRow {
+  return { index: point.index, point: describePoint(point), state, detail };
+}
+
+/** The row of a point that has ended (null while it is open). */
+function finalRow(dir: string, point: QueuedPoint, worker?: string): PointRow | null {
+  if (point.status === 'completed') {
+    const test = point.run === null ? null : testMetrics(join(dir, point.run));
+    const accuracy = typeof test?.accuracy === 'number' ? `: test accuracy ${test.accuracy.toFixed(4)}` : '';
+    return row(point, 'completed', `completed${worker ? ` on ${worker}` : ''}${accuracy}`);
+  }
+  if (point.status === 'failed') return row(point, 'failed', `failed: ${point.reason ?? 'unknown reason'}`);
+  if (point.status === 'cancelled') return row(point, 'cancelled', 'cancelled');
+  return null;
+}
+
+function testMetrics(runDir: string): Record<string, number> | null {
+  const file = join(runDir, 'metrics.json');
+  try {
+    return existsSync(file) ? ((JSON.parse(readFileSync(file, 'utf8')) as { test?: Record<string, number> | null }).test ?? null) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The row of a point still in BullMQ's hands: queued, running (worker, epoch, accuracy), delayed for a retry. */
+function liveRow(point: QueuedPoint, job: Job<PointJob, ArtifactManifest>, state: string): PointRow {
+  if (state === 'active') {
+    const progress = job.progress as Partial<PointProgress> | null;
+    const worker = progress?.worker ?? job.processedBy;
+    return row(point, 'running', `running${worker ? ` on ${worker}` : ''}${progressText(progress)}`);
+  }
+  const last = job.data.last_run;
+  if ((state === 'waiting' || state === 'prioritized') && last?.handed_back) return row(point, 'queued', `handed back by ${last.worker}, queued`);
+  if (state === 'waiting' || state === 'prioritized' || state === 'delayed') {
+    return row(point, 'queued', job.attemptsMade > 0 ? `queued again (attempt ${job.attemptsMade + 1}): ${job.failedReason ?? 'its worker failed'}` : 'queued');
+  }
+  return row(point, state, state);
+}
+
+function progressText(p: Partial<PointProgress> | null): string {
+  if (p === null || typeof p !== 'object' || typeof p.epoch !== 'number') return '';
+  const acc = typeof p.val_accuracy === 'number' ? `, val_accuracy ${p.val_accuracy.toFixed(4)}` : typeof p.accuracy === 'number' ? `, accuracy ${p.accuracy.toFixed(4)}` : '';
+  return `, epoch ${p.epoch} of ${p.epochs}${acc}`;
+}
+
+/**
+ * Fetches a completed point's run folder into the sweep folder, once: into `.incoming-<run>/`, then
+ * renamed, so an interrupted fetch never looks like a run. A folder already gathered for this job
+ * (the follower stopped before sweep.json said so) is adopted, not fetched again.
+ */
+async function gather(redis: Redis, dir: string, point: QueuedPoint, job: Job<PointJob, ArtifactManifest>, display: SweepDisplay): Promise<void> {
+  const manifest = job.returnvalue;
+  if (manifest === null || typeof manifest !== 'object' || !safeRunName(manifest.run) || !Array.isArray(manifest.files)) {
+    point.status = 'failed';
+    point.reason = message.queueBadJob('the worker returned no run folder');
+    return;
+  }
+  const adopted = readdirSync(dir).find((name) => !name.startsWith('.') && ranJob(join(dir, name)) === String(job.id));
+  let run = adopted ?? manifest.run;
+  // Two workers may name runs alike (same second, same name): never write over another point's folder.
+  for (let n = 2; adopted === undefined && existsSync(join(dir, run)); n++) run = `${manifest.run}-${n}`;
+  try {
+    if (adopted === undefined) {
+      const incoming = join(dir, `.incoming-${run}`);
+      rmSync(incoming, { recursive: true, force: true });
+      await fetchArtifacts(redis, manifest, incoming);
+      renameSync(incoming, join(dir, run));
+    }
+    point.status = 'completed';
+    point.run = run;
+    point.reason = null;
+    display.line(`  -> ${join(dir, run)} (from ${manifest.worker}, ${(manifest.bytes / 2 ** 20).toFixed(1)} MiB)`);
+  } catch (error) {
+    point.status = 'failed';
+    point.reason = error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** The job a gathered run folder came from (run.json's `worker.job`), if any. */
+function ranJob(runDir: string): string | undefined {
+  try {
+    const job = (JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { worker?: { job?: unknown } }).worker?.job;
+    return typeof job === 'string' ? job : undefined;
+  } catch {
+    return undefined;
+  }
+}

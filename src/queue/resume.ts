@@ -1,0 +1,104 @@
+/**
+ * `tfexp resume <sweep-dir>` for a sweep sent through a queue: follow it again from any machine
+ * that has its sweep folder, gather what completed meanwhile, and put back in the queue only what
+ * is missing: a point whose job Redis no longer has is enqueued again, a failed or cancelled point
+ * is retried with its attempts reset, a queued or running point is left as it is.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { UsageError } from '../errors.js';
+import * as message from '../log/message.js';
+import { writeJsonAtomic } from '../runs/atomic.js';
+import { sayer, type RunOptions } from '../train/run.js';
+import { connectRedis } from './connect.js';
+import { clearCancel } from './control.js';
+import { enqueuePoints, planPointJob } from './enqueue.js';
+import { followSweep, type FollowOptions, type QueuedSweepFile } from './follow.js';
+import { jobId, QUEUE_NAME, QUEUE_PREFIX, type PointJob } from './job.js';
+import { parseQueueUrl } from './url.js';
+
+/** True when the sweep folder's sweep.json says it was sent through a queue. */
+export function isQueuedSweep(dir: string): boolean {
+  const file = join(dir, 'sweep.json');
+  try {
+    return existsSync(file) && typeof (JSON.parse(readFileSync(file, 'utf8')) as { queue?: unknown }).queue === 'object';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A queued sweep's sweep.json and a checked connection to its queue.
+ * @param url --queue, else $TFEXP_QUEUE, else the sweep's own URL when it had no password.
+ * @throws UsageError (exit 2) when the folder is not a queued sweep or the URL is needed; QueueError (exit 2) for the connection.
+ */
+export async function openQueuedSweep(dir: string, url: string | undefined, command: string): Promise<{ sweep: QueuedSweepFile; redis: Redis }> {
+  if (!isQueuedSweep(dir)) throw new UsageError(message.queueNotQueued(dir));
+  const sweep = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8')) as QueuedSweepFile;
+  const given = url ?? process.env.TFEXP_QUEUE ?? (sweep.queue.url.includes(':***@') ? undefined : sweep.queue.url);
+  if (given === undefined) throw new UsageError(message.queueUrlNeeded(command, dir, sweep.queue.url));
+  return { sweep, redis: await connectRedis(parseQueueUrl(given)) };
+}
+
+export interface ResumeQueuedOptions extends FollowOptions, Pick<RunOptions, 'write'> {
+  readonly queue?: string;
+}
+
+/**
+ * Re-attaches to a queued sweep and follows it to its end (see the file's comment).
+ * @throws as openQueuedSweep; SweepFailed (exit 1) / RunInterrupted (exit 130) as followSweep.
+ * @returns the sweep folder.
+ */
+export async function resumeQueuedSweep(dir: string, options: ResumeQueuedOptions): Promise<string> {
+  const say = sayer(options);
+  const { sweep, redis } = await openQueuedSweep(dir, options.queue, 'resume');
+  try {
+    const open = sweep.points.filter((p) => p.status !== 'completed');
+    say(`Resuming sweep ${sweep.id} on ${sweep.queue.url}: ${open.length} of ${sweep.points.length} point(s) not gathered yet`);
+    if (await clearCancel(redis, sweep.id)) say(message.QUEUE_UNCANCELLED);
+    const queue = new Queue<PointJob>(QUEUE_NAME, { connection: redis, prefix: QUEUE_PREFIX });
+    queue.on('error', () => {});
+    const jobs = new Map<number, PointJob>();
+    const missing: PointJob[] = [];
+    try {
+      for (const point of open) {
+        const job = await queue.getJob(jobId(sweep.id, point.index));
+        if (job !== undefined) {
+          // Redis has the point: its job as enqueued (the experiment file may have changed since).
+          const { last_run: _last, handoffs: _handoffs, ...data } = job.data;
+          jobs.set(point.index, data);
+          if ((await job.getState()) === 'failed') {
+            await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+            say(`  point ${point.index}: ${point.status === 'cancelled' ? 'cancelled' : `failed (${job.failedReason})`}; queued again`);
+          }
+        } else {
+          // Gone from Redis: planned again from the experiment file, as a local resume does.
+          try {
+            const data = planPointJob(sweep.experiment_file, sweep.sets, sweep.id, sweep.name, point, sweep.queue.data_base);
+            jobs.set(point.index, data);
+            missing.push(data);
+          } catch (error) {
+            point.status = 'failed';
+            point.reason = error instanceof Error ? error.message : String(error);
+            continue;
+          }
+        }
+        point.status = 'pending';
+        point.reason = null;
+      }
+    } finally {
+      await queue.close();
+    }
+    if (missing.length > 0) {
+      await enqueuePoints(redis, sweep, missing);
+      say(`  enqueued again: point(s) ${missing.map((j) => j.index).join(', ')} (not in Redis)`);
+    }
+    writeJsonAtomic(join(dir, 'sweep.json'), sweep);
+    await followSweep(redis, dir, sweep, jobs, options);
+    return dir;
+  } finally {
+    redis.disconnect();
+  }
+}
