@@ -87,7 +87,7 @@ export function sweepDisplay(sweep: string, live: boolean, write: (text: string)
   const stream = process.stdout;
   const draw = createLogUpdate(stream, { showCursor: true });
   let rows: readonly PointRow[] = [];
-  const render = () => draw(renderTable(sweep, rows, elapsed(), stream.columns ?? 100, stream.rows ?? 40).join('\n'));
+  const render = () => draw(renderTable(sweep, rows, elapsed(), stream.columns || 100, stream.rows || 40).join('\n'));
   // The header's clock ticks between changes.
   const clock = setInterval(render, 1000);
   clock.unref();
