@@ -1325,6 +1325,24 @@ export function queueLockSeconds(seconds: number) {
   return `--lock-seconds ${seconds}: give at least 1 (a point's lock must outlast a batch, or another worker takes the point over while it runs)`;
 }
 
+/** A Redis command failed after connecting (out of memory, refused, a Redis too old for BullMQ). */
+export function queueRedisFailed(shown: string, why: string) {
+  return `Redis at ${shown} failed: ${why}; what was done is kept (in Redis and in the sweep folder): fix Redis, then continue with npx tfexp resume <sweep-dir>`;
+}
+
+/** Another process follows the sweep already. */
+export function queueFollowedElsewhere(dir: string, host: string, pid: number, since: string) {
+  return `${dir} is followed already, by pid ${pid} on ${host} (since ${since}); stop that one first (Ctrl-C detaches it), or, if it was killed, try again in 30 s`;
+}
+
+/** `--attempts` under 1 or not a whole number. */
+export function queueAttempts(value: number) {
+  return `--attempts ${value}: give a whole number of tries, 1 or more (2: one retry after 5 s)`;
+}
+
+/** `--queue` given without a URL and no $TFEXP_QUEUE. */
+export const QUEUE_URL_MISSING = '--queue needs a URL (redis://[:password@]host:port[/db]), or $TFEXP_QUEUE set to one';
+
 /** The follower lost its Redis connection; queued points are kept by Redis (its append-only file) meanwhile. */
 export function queueConnectionLost(shown: string) {
   return `lost the connection to Redis at ${shown}; reconnecting every 2 s (the workers go on; queued points stay in Redis)`;

@@ -92,7 +92,8 @@ export function safeRunName(name: unknown): name is string {
 }
 
 /**
- * Writes the manifest's files under `dest` (created), each checked against its hash, then deletes the chunks.
+ * Writes the manifest's files under `dest` (created), each checked against its hash. The chunks
+ * stay in Redis: the caller deletes them (deleteArtifacts) once the folder is safely recorded.
  * @throws QueueError when a chunk expired, a hash differs, or a path would leave `dest`.
  */
 export async function fetchArtifacts(redis: Redis, manifest: ArtifactManifest, dest: string): Promise<void> {
@@ -113,9 +114,9 @@ export async function fetchArtifacts(redis: Redis, manifest: ArtifactManifest, d
     mkdirSync(dirname(join(dest, file.path)), { recursive: true });
     writeFileAtomic(join(dest, file.path), data);
   }
-  await deleteArtifacts(redis, manifest);
 }
 
+/** Deletes a manifest's chunks from Redis (only keys under tfexp's artifact prefix, which fetchArtifacts checked). */
 export async function deleteArtifacts(redis: Redis, manifest: ArtifactManifest): Promise<void> {
   const keys = manifest.files.flatMap((f, i) => Array.from({ length: f.chunks }, (_, c) => `${manifest.key}:${i}:${c}`));
   for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));

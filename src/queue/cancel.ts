@@ -5,15 +5,16 @@
  * retried); completed points are kept and gathered by the follower or by `tfexp resume`, which also
  * lifts the cancel and runs what is left.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
 import * as message from '../log/message.js';
 import { writeJsonAtomic } from '../runs/atomic.js';
 import { sayer, type RunOptions } from '../train/run.js';
 import { requestCancel } from './control.js';
-import { jobId, QUEUE_NAME, QUEUE_PREFIX, type PointJob } from './job.js';
+import { asQueueError } from './connect.js';
+import type { QueuedSweepFile } from './follow.js';
+import { openQueue, pointState, workerOf } from './job.js';
 import { openQueuedSweep } from './resume.js';
-import type { PointProgress } from './worker.js';
 
 export interface CancelOptions extends Pick<RunOptions, 'write'> {
   readonly queue?: string;
@@ -30,13 +31,15 @@ export interface CancelOutcome {
 }
 
 /**
- * @throws UsageError / QueueError (exit 2) as openQueuedSweep.
+ * Cancels a queued sweep (see the file's comment) and waits up to `options.wait` seconds for its
+ * running points to stop; sweep.json's stopped and removed points become `cancelled`.
+ * @throws UsageError / QueueError (exit 2) as openQueuedSweep; QueueError when Redis fails a command.
+ * @returns the points by what happened to them.
  */
 export async function cancelSweep(dir: string, options: CancelOptions): Promise<CancelOutcome> {
   const say = sayer(options);
-  const { sweep, redis } = await openQueuedSweep(dir, options.queue, 'sweep cancel');
-  const queue = new Queue<PointJob>(QUEUE_NAME, { connection: redis, prefix: QUEUE_PREFIX });
-  queue.on('error', () => {});
+  const { sweep, redis, target } = await openQueuedSweep(dir, options.queue, 'sweep cancel');
+  const queue = openQueue(redis);
   const outcome: CancelOutcome = { removed: [], stopped: [], stillRunning: [], completed: [] };
   const workers = new Map<number, string>();
   try {
@@ -44,26 +47,21 @@ export async function cancelSweep(dir: string, options: CancelOptions): Promise<
     await requestCancel(redis, sweep.id);
     const running: number[] = [];
     for (const point of sweep.points.filter((p) => p.status !== 'completed')) {
-      const job = await queue.getJob(jobId(sweep.id, point.index));
-      const state = job === undefined ? 'missing' : await job.getState();
+      const { job, state } = await pointState(queue, sweep.id, point.index);
+      if (state === 'completed') outcome.completed.push(point.index);
+      // A point that failed on its own keeps its reason.
+      if (state === 'completed' || state === 'failed') continue;
       if (state === 'active') {
         running.push(point.index);
-        workers.set(point.index, (job!.progress as Partial<PointProgress> | null)?.worker ?? job!.processedBy ?? 'a worker');
+        workers.set(point.index, workerOf(job!));
         continue;
       }
-      if (state === 'completed') {
-        outcome.completed.push(point.index);
+      // A job taken by a worker between the state and the removal is locked: it counts as running (the worker refuses it: the flag).
+      if (job !== undefined && !(await job.remove().then(() => true, () => false))) {
+        running.push(point.index);
         continue;
       }
-      // A point that failed on its own keeps its reason.
-      if (state === 'failed') continue;
-      // A job taken by a worker between getState and remove is locked: remove throws, the worker refuses it (the flag).
-      if (job !== undefined) await job.remove().catch(() => running.push(point.index));
-      if (!running.includes(point.index)) {
-        outcome.removed.push(point.index);
-        point.status = 'cancelled';
-        point.reason = message.QUEUE_CANCELLED;
-      }
+      outcome.removed.push(point.index);
     }
     // Running points stop after their batch; wait for that, so the command's end means the sweep is still.
     const deadline = Date.now() + (options.wait ?? 60) * 1000;
@@ -71,22 +69,18 @@ export async function cancelSweep(dir: string, options: CancelOptions): Promise<
     while (left.length > 0 && Date.now() < deadline) {
       const still: number[] = [];
       for (const index of left) {
-        const job = await queue.getJob(jobId(sweep.id, index));
-        const state = job === undefined ? 'missing' : await job.getState();
+        const { state } = await pointState(queue, sweep.id, index);
         if (state === 'active' || state === 'waiting') still.push(index);
         else if (state === 'completed') outcome.completed.push(index);
-        else {
-          outcome.stopped.push(index);
-          const point = sweep.points.find((p) => p.index === index)!;
-          point.status = 'cancelled';
-          point.reason = message.QUEUE_CANCELLED;
-        }
+        else outcome.stopped.push(index);
       }
       left = still;
       if (left.length > 0) await new Promise((r) => setTimeout(r, 500));
     }
     outcome.stillRunning.push(...left);
-    writeJsonAtomic(join(dir, 'sweep.json'), sweep);
+    markCancelled(dir, [...outcome.removed, ...outcome.stopped]);
+  } catch (error) {
+    throw asQueueError(target, error);
   } finally {
     await queue.close().catch(() => {});
     redis.disconnect();
@@ -94,4 +88,16 @@ export async function cancelSweep(dir: string, options: CancelOptions): Promise<
   const named = (indices: readonly number[]) => indices.map((i) => `point ${i} on ${workers.get(i) ?? 'a worker'}`);
   say(message.queueCancelSummary({ dir, shown: sweep.queue.url, removed: outcome.removed.length, stopped: named(outcome.stopped), completed: outcome.completed.length, stillRunning: named(outcome.stillRunning) }));
   return outcome;
+}
+
+/** Marks points cancelled in sweep.json as it is now (a follower may have written it since it was read). */
+function markCancelled(dir: string, indices: readonly number[]): void {
+  const file = join(dir, 'sweep.json');
+  const sweep = JSON.parse(readFileSync(file, 'utf8')) as QueuedSweepFile;
+  for (const point of sweep.points) {
+    if (!indices.includes(point.index) || point.status === 'completed') continue;
+    point.status = 'cancelled';
+    point.reason = message.QUEUE_CANCELLED;
+  }
+  writeJsonAtomic(file, sweep);
 }

@@ -5,7 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { Redis, type RedisOptions } from 'ioredis';
-import { QueueError } from '../errors.js';
+import { QueueError, TfexpError } from '../errors.js';
 import * as message from '../log/message.js';
 import type { QueueTarget } from './url.js';
 
@@ -44,10 +44,26 @@ const UNTRUSTED_CERTIFICATE = new Set([
 /** Node's codes for a certificate that was refused for another reason (wrong host, expired, ...). */
 const BAD_CERTIFICATE = /^(ERR_TLS_CERT_|CERT_|INVALID_CA$|INVALID_PURPOSE$)/;
 
+/** The first line of an error's message, with the target's password (should a library echo it) as `***`. */
+export function errorLine(target: QueueTarget, error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0]!.replaceAll(target.password ?? '\u0000', '***');
+}
+
+/**
+ * An error of a Redis command after the connection was checked (a full Redis, a refused command,
+ * a Redis too old for BullMQ) as a QueueError (exit 2) naming the redacted URL, never a stack
+ * trace; tfexp's own errors pass through.
+ */
+export function asQueueError(target: QueueTarget, error: unknown): Error {
+  if (error instanceof TfexpError) return error;
+  return new QueueError(message.queueRedisFailed(target.shown, errorLine(target, error)));
+}
+
 /** What went wrong connecting, as a QueueError naming the redacted URL. */
 export function connectionError(target: QueueTarget, error: unknown): QueueError {
   const text = error instanceof Error ? error.message : String(error);
-  const why = text.split('\n')[0]!.replaceAll(target.password ?? '\u0000', '***');
+  const why = errorLine(target, error);
   const code = typeof (error as { code?: unknown } | null)?.code === 'string' ? (error as { code: string }).code : '';
   if (/NOAUTH/i.test(text)) return new QueueError(message.queueNeedsPassword(target.shown));
   if (/WRONGPASS|invalid password|invalid username-password/i.test(text)) return new QueueError(message.queueAuthFailed(target.shown, why));

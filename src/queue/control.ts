@@ -3,10 +3,14 @@
  *   - `tfexp:sweep:<sweep-id>`: claimed (SET NX) by the submitter that makes the sweep, so two
  *     submitters never share job ids (`<sweep-id>.<index>`), even with the same name in the same second;
  *   - `tfexp:cancel:<sweep-id>`: set by `tfexp sweep cancel`; workers refuse the sweep's points and
- *     stop a running one after its batch; `tfexp resume` deletes it.
+ *     stop a running one after its batch; `tfexp resume` deletes it;
+ *   - `tfexp:follow:<sweep-id>`: the one process following the sweep (the submitter or a `resume`),
+ *     renewed while it follows, so two never gather the same run folders.
  * Both expire after a week, as the jobs do.
  */
+import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
+import { processAlive } from '../runs/liveness.js';
 
 /** Seconds tfexp's keys and finished jobs are kept in Redis (a week). */
 export const KEEP_SECONDS = 7 * 24 * 3600;
@@ -29,6 +33,56 @@ export async function clearCancel(redis: Redis, sweep: string): Promise<boolean>
   return (await redis.del(cancelKey(sweep))) > 0;
 }
 
+/** True while `tfexp sweep cancel` has the sweep cancelled. */
 export async function isCancelled(redis: Redis, sweep: string): Promise<boolean> {
   return (await redis.exists(cancelKey(sweep))) > 0;
+}
+
+/** Who follows a sweep (one follower at a time gathers its runs). */
+export interface Follower {
+  readonly host: string;
+  readonly pid: number;
+  readonly since: string;
+}
+
+const followKey = (sweep: string) => `tfexp:follow:${sweep}`;
+/** Seconds a follower's claim lasts without renewal (renewed every third of it). */
+export const FOLLOW_SECONDS = 30;
+
+/**
+ * Claims following the sweep for this process, renewed until `release` is called: two followers
+ * would fetch the same run folders. A claim of a dead process on this host is taken over at once;
+ * one from another host lapses FOLLOW_SECONDS after its process stopped renewing it.
+ * @returns `release`, or the other follower when one holds the sweep.
+ */
+export async function holdFollow(redis: Redis, sweep: string): Promise<{ release: () => Promise<void> } | { other: Follower }> {
+  const me = JSON.stringify({ host: hostname(), pid: process.pid, since: new Date().toISOString() } satisfies Follower);
+  for (let tries = 0; ; tries++) {
+    if ((await redis.set(followKey(sweep), me, 'EX', FOLLOW_SECONDS, 'NX')) === 'OK') break;
+    const text = await redis.get(followKey(sweep));
+    if (text === null) continue;
+    const other = parseFollower(text);
+    if (tries < 3 && other !== null && other.host === hostname() && !processAlive(other.pid)) {
+      await redis.del(followKey(sweep));
+      continue;
+    }
+    return { other: other ?? { host: '?', pid: 0, since: '?' } };
+  }
+  const renew = setInterval(() => void redis.set(followKey(sweep), me, 'EX', FOLLOW_SECONDS).catch(() => {}), (FOLLOW_SECONDS * 1000) / 3);
+  renew.unref();
+  return {
+    release: async () => {
+      clearInterval(renew);
+      if ((await redis.get(followKey(sweep)).catch(() => null)) === me) await redis.del(followKey(sweep)).catch(() => {});
+    },
+  };
+}
+
+function parseFollower(text: string): Follower | null {
+  try {
+    const value = JSON.parse(text) as Partial<Follower>;
+    return typeof value.host === 'string' && typeof value.pid === 'number' && typeof value.since === 'string' ? (value as Follower) : null;
+  } catch {
+    return null;
+  }
 }

@@ -2,13 +2,12 @@
  * The jobs of a queued sweep's points: made from the experiment file (as a local sweep plans its
  * points) and added to BullMQ with stable ids, so adding a point again is a no-op.
  */
-import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { loadExperiment } from '../config/index.js';
 import { planExperiment } from '../model/plan-experiment.js';
 import type { SweepPoint } from '../sweep/grid.js';
 import { KEEP_SECONDS } from './control.js';
-import { jobId, pointJob, QUEUE_NAME, QUEUE_PREFIX, type PointJob } from './job.js';
+import { jobId, openQueue, pointJob, type PointJob } from './job.js';
 
 /** What enqueuing needs of sweep.json. */
 interface SweepIds {
@@ -31,10 +30,12 @@ export function planPointJob(file: string, sets: readonly string[], sweep: strin
   return pointJob(sweep, name, point.index, loaded.experiment, base);
 }
 
-/** Adds each point's job (a point whose job exists already is left as it is). */
+/**
+ * Adds each point's job (a point whose job exists already is left as it is).
+ * @throws what Redis throws (the callers make it a QueueError).
+ */
 export async function enqueuePoints(redis: Redis, sweep: SweepIds, jobs: readonly PointJob[]): Promise<void> {
-  const queue = new Queue<PointJob>(QUEUE_NAME, { connection: redis, prefix: QUEUE_PREFIX });
-  queue.on('error', () => {});
+  const queue = openQueue(redis);
   try {
     await queue.addBulk(
       jobs.map((job) => ({

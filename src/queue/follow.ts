@@ -12,19 +12,18 @@
  */
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Queue, QueueEvents, type Job } from 'bullmq';
+import { QueueEvents, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { RunInterrupted } from '../errors.js';
 import * as message from '../log/message.js';
 import { writeJsonAtomic } from '../runs/atomic.js';
 import { describePoint, SweepFailed, type SweepFile } from '../sweep/run.js';
 import type { RunOptions } from '../train/run.js';
-import { fetchArtifacts, safeRunName, type ArtifactManifest } from './artifacts.js';
+import { deleteArtifacts, fetchArtifacts, safeRunName, type ArtifactManifest } from './artifacts.js';
 import { isCancelled } from './control.js';
 import { enqueuePoints } from './enqueue.js';
-import { jobId, QUEUE_NAME, QUEUE_PREFIX, type Handoff, type PointJob } from './job.js';
+import { openQueue, pointState, QUEUE_NAME, QUEUE_PREFIX, workerOf, type Handoff, type PointJob, type PointProgress } from './job.js';
 import { sweepDisplay, type PointRow, type SweepDisplay } from './table.js';
-import type { PointProgress } from './worker.js';
 
 /** sweep.json of a queued sweep. */
 export interface QueuedSweepFile extends SweepFile {
@@ -61,57 +60,48 @@ export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepF
   const started = Date.now();
   const display = sweepDisplay(sweep.id, options.live ?? process.stdout.isTTY === true, write, () => (Date.now() - started) / 1000);
   const save = () => writeJsonAtomic(join(dir, 'sweep.json'), sweep);
-  const queue = new Queue<PointJob, ArtifactManifest>(QUEUE_NAME, { connection: redis, prefix: QUEUE_PREFIX });
-  queue.on('error', () => {});
+  const queue = openQueue<ArtifactManifest>(redis);
   // QueueEvents blocks on its connection (XREAD BLOCK): its own, closed here.
   const eventsConnection = redis.duplicate();
   const events = new QueueEvents(QUEUE_NAME, { connection: eventsConnection, prefix: QUEUE_PREFIX });
   let wake: () => void = () => {};
   for (const event of ['active', 'progress', 'completed', 'failed', 'waiting', 'stalled', 'removed'] as const) events.on(event, () => wake());
   events.on('error', () => {});
-  // Redis going away and coming back: said once each way (ioredis queues commands meanwhile).
-  let lost = false;
-  const onLost = () => {
-    if (!lost) display.line(message.queueConnectionLost(sweep.queue.url));
-    lost = true;
-  };
-  const onBack = () => {
-    if (lost) display.line(message.queueConnectionBack(sweep.queue.url));
-    lost = false;
-    wake();
-  };
-  redis.on('reconnecting', onLost);
-  redis.on('ready', onBack);
-  // Ctrl-C / SIGTERM: stop following; the workers go on.
+  const connection = watchConnection(redis, display, sweep.queue.url, () => wake());
+  // Ctrl-C / SIGTERM: stop following at once (also while Redis is away); the workers go on.
   let detached = false;
-  const detach = () => {
-    detached = true;
-    wake();
-  };
+  let detach: () => void = () => {};
+  const detachedSignal = new Promise<void>((done) => {
+    detach = () => {
+      detached = true;
+      wake();
+      done();
+    };
+  });
   process.once('SIGINT', detach);
   process.once('SIGTERM', detach);
   const rows = new Map<number, PointRow>(sweep.points.map((p) => [p.index, finalRow(dir, p) ?? row(p, 'queued', 'queued')]));
   const show = () => display.update([...rows.values()].sort((a, b) => a.index - b.index));
   let lastError = '';
   try {
-    await events.waitUntilReady();
+    await Promise.race([events.waitUntilReady(), detachedSignal]);
     show();
     while (!detached) {
       const open = sweep.points.filter((p) => !FINAL.has(p.status));
       if (open.length === 0) break;
+      const polled = (async () => {
+        for (const point of open) if (!detached) await poll(point);
+      })();
       try {
-        const cancelled = await isCancelled(redis, sweep.id);
-        for (const point of open) {
-          if (detached) break;
-          await poll(point, cancelled);
-        }
+        await Promise.race([polled, detachedSignal]);
         lastError = '';
       } catch (error) {
-        // Anything else Redis says (a script error, an OOM): shown once, tried again at the next poll.
+        // Anything else Redis says (a script error, out of memory): shown once, tried again at the next poll.
         const text = error instanceof Error ? error.message : String(error);
         if (text !== lastError) display.line(`queue: ${text}`);
         lastError = text;
       }
+      polled.catch(() => {});
       show();
       if (detached) break;
       await new Promise<void>((done) => {
@@ -125,8 +115,7 @@ export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepF
   } finally {
     process.off('SIGINT', detach);
     process.off('SIGTERM', detach);
-    redis.off('reconnecting', onLost);
-    redis.off('ready', onBack);
+    connection.dispose();
     display.done();
     await events.close().catch(() => {});
     await queue.close().catch(() => {});
@@ -138,31 +127,30 @@ export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepF
   const cancelled = sweep.points.filter((p) => p.status === 'cancelled').length;
   if (cancelled > 0) throw new RunInterrupted(message.queueSweepCancelled(dir, sweep.queue.url, cancelled, sweep.points.length));
 
-  async function poll(point: QueuedPoint, cancelled: boolean): Promise<void> {
-    const job = await queue.getJob(jobId(sweep.id, point.index));
+  async function poll(point: QueuedPoint): Promise<void> {
+    const { job, state } = await pointState(queue, sweep.id, point.index);
     if (job === undefined) {
+      // Gone: removed by `tfexp sweep cancel` (asked now, not at the loop's start), or lost by Redis.
       const data = jobs.get(point.index);
-      if (cancelled || data === undefined) {
-        end(point, 'cancelled', message.QUEUE_CANCELLED);
-      } else {
-        await enqueuePoints(redis, sweep, [data]);
-        display.line(message.queueJobMissing(point.index));
-      }
+      if (data === undefined || (await isCancelled(redis, sweep.id))) return end(point, 'cancelled', message.QUEUE_CANCELLED);
+      await enqueuePoints(redis, sweep, [data]);
+      display.line(message.queueJobMissing(point.index));
       return;
     }
-    const state = await job.getState();
     const handoffs = job.data.handoffs ?? [];
     if (handoffs.length !== (point.handoffs?.length ?? 0)) {
       point.handoffs = [...handoffs];
       save();
     }
     if (state === 'completed') {
-      await gather(redis, dir, point, job, display);
+      const manifest = await gather(redis, dir, point, job, display);
       save();
+      // The chunks go only once sweep.json names the folder: a follower stopped before that fetches them again.
+      if (manifest !== null) await deleteArtifacts(redis, manifest);
       rows.set(point.index, finalRow(dir, point, job.returnvalue?.worker)!);
     } else if (state === 'failed') {
       const reason = job.failedReason ?? 'failed';
-      end(point, cancelled || reason === message.QUEUE_CANCELLED ? 'cancelled' : 'failed', reason);
+      end(point, reason === message.QUEUE_CANCELLED ? 'cancelled' : 'failed', reason);
     } else {
       rows.set(point.index, liveRow(point, job, state));
     }
@@ -174,6 +162,31 @@ export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepF
     save();
     rows.set(point.index, finalRow(dir, point)!);
   }
+}
+
+/**
+ * Says when the connection to Redis goes away and comes back (once each way; ioredis reconnects
+ * and queues the commands meanwhile), and calls `back` when it is back.
+ */
+function watchConnection(redis: Redis, display: SweepDisplay, shown: string, back: () => void): { dispose: () => void } {
+  let lost = false;
+  const onLost = () => {
+    if (!lost) display.line(message.queueConnectionLost(shown));
+    lost = true;
+  };
+  const onBack = () => {
+    if (lost) display.line(message.queueConnectionBack(shown));
+    lost = false;
+    back();
+  };
+  redis.on('reconnecting', onLost);
+  redis.on('ready', onBack);
+  return {
+    dispose: () => {
+      redis.off('reconnecting', onLost);
+      redis.off('ready', onBack);
+    },
+  };
 }
 
 function row(point: QueuedPoint, state: string, detail: string): PointRow {
@@ -204,9 +217,7 @@ function testMetrics(runDir: string): Record<string, number> | null {
 /** The row of a point still in BullMQ's hands: queued, running (worker, epoch, accuracy), delayed for a retry. */
 function liveRow(point: QueuedPoint, job: Job<PointJob, ArtifactManifest>, state: string): PointRow {
   if (state === 'active') {
-    const progress = job.progress as Partial<PointProgress> | null;
-    const worker = progress?.worker ?? job.processedBy;
-    return row(point, 'running', `running${worker ? ` on ${worker}` : ''}${progressText(progress)}`);
+    return row(point, 'running', `running on ${workerOf(job)}${progressText(job.progress as Partial<PointProgress> | null)}`);
   }
   const last = job.data.last_run;
   if ((state === 'waiting' || state === 'prioritized') && last?.handed_back) return row(point, 'queued', `handed back by ${last.worker}, queued`);
@@ -227,12 +238,12 @@ function progressText(p: Partial<PointProgress> | null): string {
  * renamed, so an interrupted fetch never looks like a run. A folder already gathered for this job
  * (the follower stopped before sweep.json said so) is adopted, not fetched again.
  */
-async function gather(redis: Redis, dir: string, point: QueuedPoint, job: Job<PointJob, ArtifactManifest>, display: SweepDisplay): Promise<void> {
+async function gather(redis: Redis, dir: string, point: QueuedPoint, job: Job<PointJob, ArtifactManifest>, display: SweepDisplay): Promise<ArtifactManifest | null> {
   const manifest = job.returnvalue;
   if (manifest === null || typeof manifest !== 'object' || !safeRunName(manifest.run) || !Array.isArray(manifest.files)) {
     point.status = 'failed';
     point.reason = message.queueBadJob('the worker returned no run folder');
-    return;
+    return null;
   }
   const adopted = readdirSync(dir).find((name) => !name.startsWith('.') && ranJob(join(dir, name)) === String(job.id));
   let run = adopted ?? manifest.run;
@@ -249,9 +260,11 @@ async function gather(redis: Redis, dir: string, point: QueuedPoint, job: Job<Po
     point.run = run;
     point.reason = null;
     display.line(`  -> ${join(dir, run)} (from ${manifest.worker}, ${(manifest.bytes / 2 ** 20).toFixed(1)} MiB)`);
+    return manifest;
   } catch (error) {
     point.status = 'failed';
     point.reason = error instanceof Error ? error.message : String(error);
+    return null;
   }
 }
 

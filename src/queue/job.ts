@@ -15,6 +15,8 @@
 import { mkdirSync, mkdtempSync, realpathSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { Queue, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { loadExperiment, type Experiment } from '../config/index.js';
 import { experimentToYaml } from '../config/render.js';
 import { parseYamlChecked } from '../config/source.js';
@@ -53,6 +55,8 @@ export interface LastRun {
   readonly dir: string;
   /** True when that worker stopped (SIGTERM, Ctrl-C) and handed the job back; absent when it was lost (killed). */
   readonly handed_back?: boolean;
+  /** True when that try failed in its experiment (a NaN loss, a crash): the next try starts afresh, not as a take-over. */
+  readonly failed?: boolean;
 }
 
 /** A point taken over by another worker (recorded in the job, then in sweep.json). */
@@ -64,6 +68,41 @@ export interface Handoff {
   /** The first epoch the new worker ran: > 1 when it resumed from the checkpoint (shared --runs-dir), 1 when it restarted. */
   readonly from_epoch: number;
   readonly at: string;
+}
+
+/**
+ * The queue of sweep points on an open connection. Connection errors surface in the calls made on
+ * it (the 'error' events are muted, as the caller's own connection reports them).
+ */
+export function openQueue<R = unknown>(redis: Redis): Queue<PointJob, R> {
+  const queue = new Queue<PointJob, R>(QUEUE_NAME, { connection: redis, prefix: QUEUE_PREFIX });
+  queue.on('error', () => {});
+  return queue;
+}
+
+/** A point's job and its BullMQ state (waiting, active, completed, failed, ...), or 'missing' when Redis has none. */
+export async function pointState<R>(queue: Queue<PointJob, R>, sweep: string, index: number): Promise<{ job: Job<PointJob, R> | undefined; state: string }> {
+  const job = await queue.getJob(jobId(sweep, index));
+  return { job, state: job === undefined ? 'missing' : await job.getState() };
+}
+
+/** Job progress, reported by the worker after each epoch: what the submitter shows for a running point. */
+export interface PointProgress {
+  /** The worker's --name. */
+  readonly worker: string;
+  /** The epoch just finished, from 1. */
+  readonly epoch: number;
+  /** Epochs planned. */
+  readonly epochs: number;
+  /** That epoch's training accuracy, a fraction in 0..1 (absent without an accuracy metric). */
+  readonly accuracy?: number;
+  /** That epoch's validation accuracy, a fraction in 0..1 (absent without validation). */
+  readonly val_accuracy?: number;
+}
+
+/** The worker running a job, as its progress or BullMQ names it. */
+export function workerOf(job: Job<PointJob, unknown>): string {
+  return (job.progress as Partial<PointProgress> | null)?.worker ?? job.processedBy ?? 'a worker';
 }
 
 /** `<sweep-id>.<index>`: one job per point, however often it is enqueued. */

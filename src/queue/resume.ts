@@ -6,18 +6,17 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { UsageError } from '../errors.js';
 import * as message from '../log/message.js';
 import { writeJsonAtomic } from '../runs/atomic.js';
 import { sayer, type RunOptions } from '../train/run.js';
-import { connectRedis } from './connect.js';
-import { clearCancel } from './control.js';
+import { asQueueError, connectRedis } from './connect.js';
+import { clearCancel, holdFollow } from './control.js';
 import { enqueuePoints, planPointJob } from './enqueue.js';
 import { followSweep, type FollowOptions, type QueuedSweepFile } from './follow.js';
-import { jobId, QUEUE_NAME, QUEUE_PREFIX, type PointJob } from './job.js';
-import { parseQueueUrl } from './url.js';
+import { openQueue, pointState, type PointJob } from './job.js';
+import { parseQueueUrl, type QueueTarget } from './url.js';
 
 /** True when the sweep folder's sweep.json says it was sent through a queue. */
 export function isQueuedSweep(dir: string): boolean {
@@ -29,17 +28,28 @@ export function isQueuedSweep(dir: string): boolean {
   }
 }
 
+/** A queued sweep's sweep.json and a checked connection to the queue it was sent through. */
+export interface OpenedSweep {
+  readonly sweep: QueuedSweepFile;
+  readonly redis: Redis;
+  readonly target: QueueTarget;
+}
+
 /**
- * A queued sweep's sweep.json and a checked connection to its queue.
  * @param url --queue, else $TFEXP_QUEUE, else the sweep's own URL when it had no password.
- * @throws UsageError (exit 2) when the folder is not a queued sweep or the URL is needed; QueueError (exit 2) for the connection.
+ * @throws UsageError (exit 2) when the folder is not a queued sweep, the URL is needed, or it names
+ *   another server than the sweep's (its jobs are not there); QueueError (exit 2) for the connection.
  */
-export async function openQueuedSweep(dir: string, url: string | undefined, command: string): Promise<{ sweep: QueuedSweepFile; redis: Redis }> {
+export async function openQueuedSweep(dir: string, url: string | undefined, command: string): Promise<OpenedSweep> {
   if (!isQueuedSweep(dir)) throw new UsageError(message.queueNotQueued(dir));
   const sweep = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8')) as QueuedSweepFile;
-  const given = url ?? process.env.TFEXP_QUEUE ?? (sweep.queue.url.includes(':***@') ? undefined : sweep.queue.url);
+  const given = url || process.env.TFEXP_QUEUE || (sweep.queue.url.includes(':***@') ? undefined : sweep.queue.url);
   if (given === undefined) throw new UsageError(message.queueUrlNeeded(command, dir, sweep.queue.url));
-  return { sweep, redis: await connectRedis(parseQueueUrl(given)) };
+  const target = parseQueueUrl(given);
+  // The same server and database (the password aside): the sweep's jobs are there and nowhere else.
+  const where = (shown: string) => shown.replace(/\/\/[^@]*@/, '//');
+  if (where(target.shown) !== where(sweep.queue.url)) throw new UsageError(message.queueOtherServer(dir, target.shown, sweep.queue.url));
+  return { sweep, target, redis: await connectRedis(target) };
 }
 
 export interface ResumeQueuedOptions extends FollowOptions, Pick<RunOptions, 'write'> {
@@ -48,57 +58,75 @@ export interface ResumeQueuedOptions extends FollowOptions, Pick<RunOptions, 'wr
 
 /**
  * Re-attaches to a queued sweep and follows it to its end (see the file's comment).
- * @throws as openQueuedSweep; SweepFailed (exit 1) / RunInterrupted (exit 130) as followSweep.
+ * @throws as openQueuedSweep; UsageError (exit 2) when another process follows the sweep;
+ *   QueueError (exit 2) when Redis fails a command; SweepFailed (exit 1) / RunInterrupted (exit 130) as followSweep.
  * @returns the sweep folder.
  */
 export async function resumeQueuedSweep(dir: string, options: ResumeQueuedOptions): Promise<string> {
   const say = sayer(options);
-  const { sweep, redis } = await openQueuedSweep(dir, options.queue, 'resume');
+  const { sweep, redis, target } = await openQueuedSweep(dir, options.queue, 'resume');
   try {
-    const open = sweep.points.filter((p) => p.status !== 'completed');
-    say(`Resuming sweep ${sweep.id} on ${sweep.queue.url}: ${open.length} of ${sweep.points.length} point(s) not gathered yet`);
-    if (await clearCancel(redis, sweep.id)) say(message.QUEUE_UNCANCELLED);
-    const queue = new Queue<PointJob>(QUEUE_NAME, { connection: redis, prefix: QUEUE_PREFIX });
-    queue.on('error', () => {});
-    const jobs = new Map<number, PointJob>();
-    const missing: PointJob[] = [];
+    const held = await holdFollow(redis, sweep.id);
+    if ('other' in held) throw new UsageError(message.queueFollowedElsewhere(dir, held.other.host, held.other.pid, held.other.since));
     try {
-      for (const point of open) {
-        const job = await queue.getJob(jobId(sweep.id, point.index));
-        if (job !== undefined) {
-          // Redis has the point: its job as enqueued (the experiment file may have changed since).
-          const { last_run: _last, handoffs: _handoffs, ...data } = job.data;
-          jobs.set(point.index, data);
-          if ((await job.getState()) === 'failed') {
-            await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
-            say(`  point ${point.index}: ${point.status === 'cancelled' ? 'cancelled' : `failed (${job.failedReason})`}; queued again`);
-          }
-        } else {
-          // Gone from Redis: planned again from the experiment file, as a local resume does.
-          try {
-            const data = planPointJob(sweep.experiment_file, sweep.sets, sweep.id, sweep.name, point, sweep.queue.data_base);
-            jobs.set(point.index, data);
-            missing.push(data);
-          } catch (error) {
-            point.status = 'failed';
-            point.reason = error instanceof Error ? error.message : String(error);
-            continue;
-          }
-        }
-        point.status = 'pending';
-        point.reason = null;
-      }
+      const open = sweep.points.filter((p) => p.status !== 'completed');
+      say(`Resuming sweep ${sweep.id} on ${sweep.queue.url}: ${open.length} of ${sweep.points.length} point(s) not gathered yet`);
+      if (await clearCancel(redis, sweep.id)) say(message.QUEUE_UNCANCELLED);
+      const jobs = await requeue(redis, sweep, open, say);
+      writeJsonAtomic(join(dir, 'sweep.json'), sweep);
+      await followSweep(redis, dir, sweep, jobs, options);
     } finally {
-      await queue.close();
+      await held.release();
     }
-    if (missing.length > 0) {
-      await enqueuePoints(redis, sweep, missing);
-      say(`  enqueued again: point(s) ${missing.map((j) => j.index).join(', ')} (not in Redis)`);
-    }
-    writeJsonAtomic(join(dir, 'sweep.json'), sweep);
-    await followSweep(redis, dir, sweep, jobs, options);
     return dir;
+  } catch (error) {
+    throw asQueueError(target, error);
   } finally {
     redis.disconnect();
   }
+}
+
+/**
+ * Puts the open points back where they need to be: a failed (or cancelled) job retried with its
+ * attempts reset, a job Redis lost planned again from the experiment file and enqueued.
+ * @returns every open point's job (for the follower to enqueue again should Redis lose it).
+ */
+async function requeue(redis: Redis, sweep: QueuedSweepFile, open: QueuedSweepFile['points'], say: (line: string) => void): Promise<Map<number, PointJob>> {
+  const queue = openQueue(redis);
+  const jobs = new Map<number, PointJob>();
+  const missing: PointJob[] = [];
+  try {
+    for (const point of open) {
+      const { job, state } = await pointState(queue, sweep.id, point.index);
+      if (job !== undefined) {
+        // Redis has the point: its job as enqueued (the experiment file may have changed since).
+        const { last_run: _last, handoffs: _handoffs, ...data } = job.data;
+        jobs.set(point.index, data);
+        if (state === 'failed') {
+          await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+          say(`  point ${point.index}: ${point.status === 'cancelled' ? 'cancelled' : `failed (${job.failedReason})`}; queued again`);
+        }
+      } else {
+        // Gone from Redis: planned again from the experiment file, as a local resume does.
+        try {
+          const data = planPointJob(sweep.experiment_file, sweep.sets, sweep.id, sweep.name, point, sweep.queue.data_base);
+          jobs.set(point.index, data);
+          missing.push(data);
+        } catch (error) {
+          point.status = 'failed';
+          point.reason = error instanceof Error ? error.message : String(error);
+          continue;
+        }
+      }
+      point.status = 'pending';
+      point.reason = null;
+    }
+  } finally {
+    await queue.close();
+  }
+  if (missing.length > 0) {
+    await enqueuePoints(redis, sweep, missing);
+    say(`  enqueued again: point(s) ${missing.map((j) => j.index).join(', ')} (not in Redis)`);
+  }
+  return jobs;
 }

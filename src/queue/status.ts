@@ -7,7 +7,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QueueError } from '../errors.js';
 import * as message from '../log/message.js';
-import { connectRedis } from './connect.js';
+import { connectRedis, errorLine } from './connect.js';
 import { QUEUE_NAME, QUEUE_PREFIX } from './job.js';
 import { parseQueueUrl, type QueueTarget } from './url.js';
 
@@ -140,7 +140,5 @@ async function workerNames(queue: Queue): Promise<string[] | null> {
 
 /** A failed read as a QueueError naming the redacted URL, with the password cut out of Redis's text. */
 function readError(target: QueueTarget, error: unknown): QueueError {
-  const text = error instanceof Error ? error.message : String(error);
-  const why = text.split('\n')[0]!.replaceAll(target.password ?? '\u0000', '***');
-  return new QueueError(message.doctorQueueReadFailed(target.shown, why));
+  return new QueueError(message.doctorQueueReadFailed(target.shown, errorLine(target, error)));
 }

@@ -15,8 +15,10 @@ import { createRunDir } from '../runs/dir.js';
 import { planSweep } from '../sweep/grid.js';
 import { describePoint, type SweepOptions } from '../sweep/run.js';
 import { sayer } from '../train/run.js';
-import { connectRedis } from './connect.js';
-import { claimSweepId } from './control.js';
+import { UsageError } from '../errors.js';
+import * as message from '../log/message.js';
+import { asQueueError, connectRedis } from './connect.js';
+import { claimSweepId, holdFollow } from './control.js';
 import { enqueuePoints, planPointJob } from './enqueue.js';
 import { followSweep, type FollowOptions, type QueuedSweepFile } from './follow.js';
 import { jobId, type PointJob } from './job.js';
@@ -39,6 +41,8 @@ export interface QueueSweepOptions extends SweepOptions, FollowOptions {
  */
 export async function submitSweep(file: string, options: QueueSweepOptions): Promise<string | undefined> {
   const say = sayer(options);
+  const attempts = options.attempts ?? 2;
+  if (!Number.isInteger(attempts) || attempts < 1) throw new UsageError(message.queueAttempts(attempts));
   const sets = [...(options.sets ?? [])];
   const loaded = loadExperiment(file, sets);
   planExperiment(loaded);
@@ -52,6 +56,7 @@ export async function submitSweep(file: string, options: QueueSweepOptions): Pro
   if (options.dryRun) return undefined;
   const target = parseQueueUrl(options.queue);
   const redis = await connectRedis(target);
+  let held: { release: () => Promise<void> } | undefined;
   try {
     const { id, dir } = await claimSweepDir(options.runsDir ?? 'runs', `${name}-sweep`, (candidate) => claimSweepId(redis, candidate));
     const sweep: QueuedSweepFile = {
@@ -63,15 +68,21 @@ export async function submitSweep(file: string, options: QueueSweepOptions): Pro
       seeds: plan.seeds,
       created_at: new Date().toISOString(),
       points: plan.points.map((p) => ({ ...p, status: 'pending', run: null, reason: null })),
-      queue: { url: target.shown, jobs: plan.points.map((p) => jobId(id, p.index)), attempts: options.attempts ?? 2, data_base: base },
+      queue: { url: target.shown, jobs: plan.points.map((p) => jobId(id, p.index)), attempts, data_base: base },
     };
     writeJsonAtomic(join(dir, 'sweep.json'), sweep);
     say(`Sweep folder: ${dir}`);
+    // The id is new: nobody else follows it yet.
+    const follow = await holdFollow(redis, id);
+    if ('release' in follow) held = follow;
     const mine = new Map<number, PointJob>(jobs.map((job) => [job.index, { ...job, sweep: id }]));
     await enqueuePoints(redis, sweep, [...mine.values()]);
     await followSweep(redis, dir, sweep, mine, options);
     return dir;
+  } catch (error) {
+    throw asQueueError(target, error);
   } finally {
+    await held?.release();
     redis.disconnect();
   }
 }

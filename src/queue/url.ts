@@ -22,7 +22,8 @@ export interface QueueTarget {
  * parse, and for `--queue=redis://...`): for messages and for the command line run.json records.
  */
 export function redactUrl(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)([^@/\s]*)@/gi, (_all, scheme: string, auth: string) => {
+  // Up to the last '@' of the word: a password may hold '@' or '/' (the URL parser takes the last '@' too).
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)(\S*)@/gi, (_all, scheme: string, auth: string) => {
     const colon = auth.indexOf(':');
     return `${scheme}${colon < 0 ? '***' : `${auth.slice(0, colon)}:***`}@`;
   });

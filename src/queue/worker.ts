@@ -19,10 +19,12 @@ import * as message from '../log/message.js';
 import { writeJsonAtomic } from '../runs/atomic.js';
 import { resumeRun, runExperiment, sayer, type RunOptions, type RunOutcome } from '../train/run.js';
 import { storeArtifacts, type ArtifactManifest } from './artifacts.js';
-import { connectRedis } from './connect.js';
+import { asQueueError, connectRedis, errorLine } from './connect.js';
 import { isCancelled } from './control.js';
-import { checkJobShape, materializeJob, QUEUE_NAME, QUEUE_PREFIX, type Handoff, type LastRun, type PointJob } from './job.js';
-import { parseQueueUrl } from './url.js';
+import { checkJobShape, materializeJob, QUEUE_NAME, QUEUE_PREFIX, type Handoff, type LastRun, type PointJob, type PointProgress } from './job.js';
+import { parseQueueUrl, type QueueTarget } from './url.js';
+import type { Redis } from 'ioredis';
+import { liveStatus, STALE_AFTER_SECONDS } from '../runs/liveness.js';
 
 export interface WorkerOptions extends RunOptions {
   readonly queue: string;
@@ -45,13 +47,18 @@ export interface WorkerOptions extends RunOptions {
 /** How often a running point asks whether its sweep was cancelled (milliseconds). */
 const CANCEL_POLL_MS = 2_000;
 
-/** Job progress: what the submitter shows for a running point. */
-export interface PointProgress {
-  readonly worker: string;
-  readonly epoch: number;
-  readonly epochs: number;
-  readonly accuracy?: number;
-  readonly val_accuracy?: number;
+
+/** What every job of one worker shares. */
+interface WorkerContext {
+  readonly options: WorkerOptions;
+  readonly redis: Redis;
+  readonly target: QueueTarget;
+  readonly name: string;
+  readonly dataDir: string | undefined;
+  readonly tempRoot: string;
+  readonly say: (line: string) => void;
+  /** True once the worker was told to stop (SIGINT/SIGTERM). */
+  readonly stopping: () => boolean;
 }
 
 /**
@@ -64,139 +71,172 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   if (options.lockDuration !== undefined && !(options.lockDuration >= 1000)) throw new UsageError(message.queueLockSeconds(options.lockDuration / 1000));
   const target = parseQueueUrl(options.queue);
   const redis = await connectRedis(target);
-  const name = options.workerName ?? `${hostname()}-${process.pid}`;
-  const dataDir = options.dataDir ?? process.env.TFEXP_DATA_DIR;
-  const tempRoot = join(options.tempDir ?? tmpdir(), `tfexp-worker-${process.pid}`);
-
-  const processor = async (job: Job<PointJob, ArtifactManifest>, token?: string): Promise<ArtifactManifest> => {
-    const started = Date.now();
-    let point: PointJob;
-    let file: string;
-    try {
-      point = checkJobShape(job.data);
-      file = materializeJob(job.data, dataDir, tempRoot);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      say(`[${name}] job ${job.id}: refused: ${reason}`);
-      if (error instanceof QueueError || error instanceof ConfigError) throw new UnrecoverableError(reason);
-      throw error;
-    }
-    if (await isCancelled(redis, point.sweep)) {
-      say(`[${name}] ${message.queuePointCancelled(String(job.id))}`);
-      throw new UnrecoverableError(message.QUEUE_CANCELLED);
-    }
-    say(`[${name}] job ${job.id}: point ${point.index} of sweep ${point.sweep} started (attempt ${job.attemptsMade + 1})`);
-    // `tfexp sweep cancel` reaches a running point through Redis: asked every 2 s, the run stops after its batch.
-    let cancelled = false;
-    const cancelWatch = setInterval(() => {
-      isCancelled(redis, point.sweep).then((yes) => void (cancelled ||= yes), () => {});
-    }, CANCEL_POLL_MS);
-    const runsDir = resolve(options.runsDir ?? 'runs', point.sweep);
-    const previous = point.last_run;
-    let current: LastRun | undefined;
-    // Where this try runs, in the job: a worker taking the point over (after a hand-back or a kill) looks there.
-    const record = (dir: string, handoffs?: readonly Handoff[]) => {
-      current = { worker: name, host: hostname(), dir: resolve(dir) };
-      return job.updateData({ ...job.data, last_run: current, ...(handoffs ? { handoffs } : {}) }).catch(() => {});
-    };
-    try {
-      const runOptions: RunOptions = {
-        ...options,
-        runsDir,
-        name: `${point.name}-${point.index}`,
-        stopRequested: () => (cancelled ? message.QUEUE_CANCELLED : undefined),
-        onEpoch: (record, epochs) => {
-          const progress: PointProgress = {
-            worker: name,
-            epoch: record.epoch ?? 0,
-            epochs,
-            ...(record.accuracy !== undefined ? { accuracy: record.accuracy } : {}),
-            ...(record.val_accuracy !== undefined ? { val_accuracy: record.val_accuracy } : {}),
-          };
-          // Progress is advisory: a lost update must not fail the run.
-          job.updateProgress(progress as unknown as object).catch(() => {});
-        },
-      };
-      let outcome: RunOutcome;
-      const resumable = previous === undefined ? undefined : resumableRun(previous.dir, runsDir);
-      if (previous !== undefined) {
-        const handoff: Handoff = {
-          from: previous.worker,
-          to: name,
-          why: previous.handed_back ? 'handed back' : 'lost',
-          from_epoch: resumable === undefined ? 1 : resumable.epoch + 1,
-          at: new Date().toISOString(),
-        };
-        const handoffs = [...(point.handoffs ?? []), handoff];
-        say(`[${name}] job ${job.id}: ${handoff.why} by ${previous.worker}; ${resumable === undefined ? 'its run folder is not readable here (no shared --runs-dir): restarting at epoch 1' : `resuming from the checkpoint of epoch ${resumable.epoch} in ${resumable.dir}`}`);
-        if (resumable !== undefined) {
-          await record(resumable.dir, handoffs);
-          try {
-            outcome = await resumeRun(resumable.dir, runOptions);
-          } catch (error) {
-            // Refused before anything ran (another host's heartbeat still fresh, a changed checkpoint): start again.
-            if (!(error instanceof UsageError)) throw error;
-            say(`[${name}] job ${job.id}: cannot resume (${error.message}); restarting at epoch 1`);
-            const restarted = handoffs.map((h, i) => (i === handoffs.length - 1 ? { ...h, from_epoch: 1 } : h));
-            outcome = await runExperiment(file, { ...runOptions, onRunDir: (dir) => void record(dir, restarted) });
-          }
-        } else {
-          outcome = await runExperiment(file, { ...runOptions, onRunDir: (dir) => void record(dir, handoffs) });
-        }
-      } else {
-        outcome = await runExperiment(file, { ...runOptions, onRunDir: (dir) => void record(dir) });
-      }
-      // run.json names the worker and the queue (redacted) that ran it.
-      const runJson = join(outcome.dir, 'run.json');
-      writeJsonAtomic(runJson, { ...JSON.parse(readFileSync(runJson, 'utf8')), worker: { name, host: hostname(), queue: target.shown, job: job.id } });
-      const manifest = await storeArtifacts(redis, String(job.id), outcome.dir, name);
-      say(`[${name}] job ${job.id}: completed in ${((Date.now() - started) / 1000).toFixed(1)} s: ${outcome.dir} (${(manifest.bytes / 2 ** 20).toFixed(1)} MiB sent)`);
-      return manifest;
-    } catch (error) {
-      if (error instanceof RunInterrupted && cancelled) {
-        // `tfexp resume` of the sweep retries the point: the worker that takes it resumes from the checkpoint when it can.
-        if (current) await job.updateData({ ...job.data, last_run: { ...current, handed_back: true } }).catch(() => {});
-        say(`[${name}] ${message.queuePointCancelled(String(job.id))}`);
-        throw new UnrecoverableError(message.QUEUE_CANCELLED);
-      }
-      if (error instanceof RunInterrupted && token !== undefined) {
-        // Stopped (SIGTERM, Ctrl-C) after a batch, the last checkpoint kept: the job goes back to the
-        // queue without spending an attempt, for another worker to resume (shared --runs-dir) or restart.
-        await job.updateData({ ...job.data, ...(current ? { last_run: { ...current, handed_back: true } } : {}) });
-        await job.moveToWait(token);
-        say(`[${name}] job ${job.id}: handed back to the queue (${current ? `run folder ${current.dir}` : 'nothing ran yet'})`);
-        throw new WaitingError();
-      }
-      const reason = error instanceof Error ? error.message : String(error);
-      say(`[${name}] job ${job.id}: failed: ${reason}`);
-      if (error instanceof ConfigError || error instanceof QueueError) throw new UnrecoverableError(reason);
-      throw error;
-    } finally {
-      clearInterval(cancelWatch);
-      rmSync(dirname(file), { recursive: true, force: true });
-    }
+  let stopping = false;
+  void options.stop?.then(() => void (stopping = true));
+  const context: WorkerContext = {
+    options,
+    redis,
+    target,
+    name: options.workerName ?? `${hostname()}-${process.pid}`,
+    dataDir: options.dataDir ?? process.env.TFEXP_DATA_DIR,
+    tempRoot: join(options.tempDir ?? tmpdir(), `tfexp-worker-${process.pid}`),
+    say,
+    stopping: () => stopping,
   };
-
-  const worker = new Worker<PointJob, ArtifactManifest>(QUEUE_NAME, processor, {
-    connection: redis,
-    prefix: QUEUE_PREFIX,
-    concurrency: 1,
-    name,
-    ...(options.lockDuration !== undefined ? { lockDuration: options.lockDuration, stalledInterval: options.lockDuration } : {}),
-    // A killed worker's point is taken over up to this many times (BullMQ's default, 1, would fail it at the second kill).
-    maxStalledCount: options.maxStalls ?? 3,
-  });
-  worker.on('error', (error) => say(`[${name}] queue: ${error.message.replaceAll(target.password ?? '\u0000', '***')}`));
-  await worker.waitUntilReady();
-  say(`[${name}] waiting for sweep points on ${target.shown}`);
+  const { name } = context;
+  let worker: Worker<PointJob, ArtifactManifest> | undefined;
   try {
+    worker = new Worker<PointJob, ArtifactManifest>(QUEUE_NAME, (job, token) => processJob(context, job, token), {
+      connection: redis,
+      prefix: QUEUE_PREFIX,
+      concurrency: 1,
+      name,
+      ...(options.lockDuration !== undefined ? { lockDuration: options.lockDuration, stalledInterval: options.lockDuration } : {}),
+      // A killed worker's point is taken over up to this many times (BullMQ's default, 1, would fail it at the second kill).
+      maxStalledCount: options.maxStalls ?? 3,
+    });
+    worker.on('error', (error) => say(`[${name}] queue: ${errorLine(target, error)}`));
+    await worker.waitUntilReady();
+    say(`[${name}] waiting for sweep points on ${target.shown}`);
     await (options.stop ?? new Promise(() => {}));
+  } catch (error) {
+    throw asQueueError(target, error);
   } finally {
-    await worker.close();
-    rmSync(tempRoot, { recursive: true, force: true });
+    await worker?.close();
+    rmSync(context.tempRoot, { recursive: true, force: true });
     redis.disconnect();
     say(`[${name}] stopped`);
   }
+}
+
+/** One job: checked, run (or resumed after a take-over), its run folder stored in Redis; a stop hands it back. */
+async function processJob(context: WorkerContext, job: Job<PointJob, ArtifactManifest>, token?: string): Promise<ArtifactManifest> {
+  const { redis, name, say } = context;
+  const started = Date.now();
+  const point = refuseUnless(context, job, () => checkJobShape(job.data));
+  if (await isCancelled(redis, point.sweep)) {
+    say(`[${name}] ${message.queuePointCancelled(String(job.id))}`);
+    throw new UnrecoverableError(message.QUEUE_CANCELLED);
+  }
+  const file = refuseUnless(context, job, () => materializeJob(job.data, context.dataDir, context.tempRoot));
+  say(`[${name}] job ${job.id}: point ${point.index} of sweep ${point.sweep} started (attempt ${job.attemptsMade + 1})`);
+  // `tfexp sweep cancel` reaches a running point through Redis: asked every 2 s, the run stops after its batch.
+  let cancelled = false;
+  const cancelWatch = setInterval(() => {
+    isCancelled(redis, point.sweep).then((yes) => void (cancelled ||= yes), () => {});
+  }, CANCEL_POLL_MS);
+  let current: LastRun | undefined;
+  // Where this try runs, in the job: a worker taking the point over (after a hand-back or a kill) looks there.
+  const record = (dir: string, handoffs?: readonly Handoff[]) => {
+    current = { worker: name, host: hostname(), dir: resolve(dir) };
+    return job.updateData({ ...job.data, last_run: current, ...(handoffs ? { handoffs } : {}) }).catch(() => {});
+  };
+  const lastRun = (extra: Partial<LastRun>) => (current ? job.updateData({ ...job.data, last_run: { ...current, ...extra } }).catch(() => {}) : Promise.resolve());
+  try {
+    const runOptions: RunOptions = {
+      ...context.options,
+      runsDir: resolve(context.options.runsDir ?? 'runs', point.sweep),
+      name: `${point.name}-${point.index}`,
+      stopRequested: () => (cancelled ? message.QUEUE_CANCELLED : context.stopping() ? 'stopped by the worker (SIGTERM or Ctrl-C)' : undefined),
+      onEpoch: (epoch, epochs) => {
+        const progress: PointProgress = {
+          worker: name,
+          epoch: epoch.epoch ?? 0,
+          epochs,
+          ...(epoch.accuracy !== undefined ? { accuracy: epoch.accuracy } : {}),
+          ...(epoch.val_accuracy !== undefined ? { val_accuracy: epoch.val_accuracy } : {}),
+        };
+        // Progress is advisory: a lost update must not fail the run.
+        job.updateProgress(progress as unknown as object).catch(() => {});
+      },
+    };
+    const outcome = await runOrTakeOver(context, job, point, file, runOptions, record);
+    // run.json names the worker and the queue (redacted) that ran it.
+    const runJson = join(outcome.dir, 'run.json');
+    writeJsonAtomic(runJson, { ...JSON.parse(readFileSync(runJson, 'utf8')), worker: { name, host: hostname(), queue: context.target.shown, job: job.id } });
+    const manifest = await storeArtifacts(redis, String(job.id), outcome.dir, name);
+    say(`[${name}] job ${job.id}: completed in ${((Date.now() - started) / 1000).toFixed(1)} s: ${outcome.dir} (${(manifest.bytes / 2 ** 20).toFixed(1)} MiB sent)`);
+    return manifest;
+  } catch (error) {
+    if (error instanceof RunInterrupted && cancelled) {
+      // `tfexp resume` of the sweep retries the point: the worker that takes it resumes from the checkpoint when it can.
+      await lastRun({ handed_back: true });
+      say(`[${name}] ${message.queuePointCancelled(String(job.id))}`);
+      throw new UnrecoverableError(message.QUEUE_CANCELLED);
+    }
+    if (error instanceof RunInterrupted && token !== undefined) {
+      // Stopped (SIGTERM, Ctrl-C) after a batch, the last checkpoint kept: the job goes back to the
+      // queue without spending an attempt, for another worker to resume (shared --runs-dir) or restart.
+      await lastRun({ handed_back: true });
+      await job.moveToWait(token);
+      say(`[${name}] job ${job.id}: handed back to the queue (${current ? `run folder ${current.dir}` : 'nothing ran yet'})`);
+      throw new WaitingError();
+    }
+    // A failure of the experiment: the next try (an attempt left, or `tfexp resume`) starts afresh, not as a take-over.
+    await lastRun({ failed: true });
+    const reason = error instanceof Error ? error.message : String(error);
+    say(`[${name}] job ${job.id}: failed: ${reason}`);
+    if (error instanceof ConfigError || error instanceof QueueError) throw new UnrecoverableError(reason);
+    throw error;
+  } finally {
+    clearInterval(cancelWatch);
+    rmSync(dirname(file), { recursive: true, force: true });
+  }
+}
+
+/** Runs `check`; a job that fails it is refused for good (BullMQ's UnrecoverableError: retrying cannot help). */
+function refuseUnless<T>(context: WorkerContext, job: Job<PointJob, ArtifactManifest>, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    context.say(`[${context.name}] job ${job.id}: refused: ${reason}`);
+    if (error instanceof QueueError || error instanceof ConfigError) throw new UnrecoverableError(reason);
+    throw error;
+  }
+}
+
+/**
+ * Runs the point; after a take-over (the previous worker handed it back or was lost) resumes the
+ * run folder it left when this worker may (resumableRun), else restarts at epoch 1, recording the
+ * hand-over in the job.
+ */
+async function runOrTakeOver(context: WorkerContext, job: Job<PointJob, ArtifactManifest>, point: PointJob, file: string, runOptions: RunOptions, record: (dir: string, handoffs?: readonly Handoff[]) => Promise<void>): Promise<RunOutcome> {
+  const { name, say } = context;
+  const previous = point.last_run;
+  if (previous === undefined || previous.failed) return runExperiment(file, { ...runOptions, onRunDir: (dir) => void record(dir) });
+  const resumable = resumableRun(previous.dir, runOptions.runsDir!);
+  const handoff: Handoff = { from: previous.worker, to: name, why: previous.handed_back ? 'handed back' : 'lost', from_epoch: resumable === undefined ? 1 : resumable.epoch + 1, at: new Date().toISOString() };
+  const handoffs = [...(point.handoffs ?? []), handoff];
+  say(`[${name}] job ${job.id}: ${handoff.why} by ${previous.worker}; ${resumable === undefined ? 'its run folder is not readable here (no shared --runs-dir): restarting at epoch 1' : `resuming from the checkpoint of epoch ${resumable.epoch} in ${resumable.dir}`}`);
+  if (resumable === undefined) return runExperiment(file, { ...runOptions, onRunDir: (dir) => void record(dir, handoffs) });
+  await record(resumable.dir, handoffs);
+  await untilStale(context, job, resumable.dir);
+  try {
+    return await resumeRun(resumable.dir, runOptions);
+  } catch (error) {
+    // Refused before anything ran (a changed checkpoint, a process still alive): start again.
+    if (!(error instanceof UsageError)) throw error;
+    say(`[${name}] job ${job.id}: cannot resume (${error.message}); restarting at epoch 1`);
+    const restarted = handoffs.map((h, i) => (i === handoffs.length - 1 ? { ...h, from_epoch: 1 } : h));
+    return runExperiment(file, { ...runOptions, onRunDir: (dir) => void record(dir, restarted) });
+  }
+}
+
+/**
+ * A run left by a worker on another host still looks alive until its heartbeat is
+ * STALE_AFTER_SECONDS old (its process cannot be asked from here): wait for that, rather than
+ * restart at epoch 1, as `tfexp resume` would refuse it until then. Same host: the pid says at once.
+ */
+async function untilStale(context: WorkerContext, job: Job<PointJob, ArtifactManifest>, dir: string): Promise<void> {
+  const store = new RunStore(dir);
+  const info = store.readRun();
+  if (info.host === undefined || info.host === hostname() || liveStatus(info) !== 'running') return;
+  const beat = Date.parse(info.heartbeat_at ?? info.started_at);
+  const wait = Math.max(0, beat + STALE_AFTER_SECONDS * 1000 + 1000 - Date.now());
+  context.say(`[${context.name}] job ${job.id}: the run's last heartbeat (host ${info.host}) is ${Math.round((Date.now() - beat) / 1000)} s old; resuming once it is ${STALE_AFTER_SECONDS} s old, in ${Math.ceil(wait / 1000)} s`);
+  const until = Date.now() + wait;
+  while (Date.now() < until && !context.stopping()) await new Promise((r) => setTimeout(r, 500));
 }
 
 /**

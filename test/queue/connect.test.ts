@@ -35,6 +35,11 @@ describe('queue URL', () => {
     }
     assert.equal(redactUrl('redis://:hunter2@h:1'), 'redis://:***@h:1');
     assert.equal(redactUrl('--queue=rediss://u:hunter2@h:1/0'), '--queue=rediss://u:***@h:1/0');
+    // A password holding '@' or '/': hidden up to the last '@', as the URL parser reads it; also when it does not parse.
+    assert.equal(redactUrl('redis://:p@ss@h:1'), 'redis://:***@h:1');
+    assert.equal(parseQueueUrl('redis://:p@ss@h:1').password, 'p@ss');
+    assert.equal(parseQueueUrl('redis://:p@ss@h:1').shown, 'redis://:***@h:1/0');
+    assert.throws(() => parseQueueUrl('redis://:pa/ss@h:1'), (e: Error) => !e.message.includes('pa/ss') && !e.message.includes('ss@'));
   });
 });
 

@@ -26,9 +26,9 @@ interface Child {
   readonly log: () => string;
 }
 
-function start(args: string[]): Child {
+function start(args: string[], env: NodeJS.ProcessEnv = process.env): Child {
   let text = '';
-  const proc = tfexp(args, (t) => void (text += t));
+  const proc = tfexp(args, (t) => void (text += t), env);
   return { proc, log: () => text };
 }
 
@@ -76,7 +76,8 @@ describe('following a queued sweep', { skip, timeout: 600_000 }, () => {
 
   it('a 4-point grid x 2 seeds on two workers: 8 run folders gathered, compare groups the seeds, each run.json names its worker', async () => {
     const runsDir = tempDir();
-    const submitter = start(['run', file, '--sweep', 'train.batch_size=16,32', '--sweep', 'train.optimizer.learning_rate=0.01,0.02', '--seeds', '2', '--set', 'train.epochs=1', '--queue', redis.url, '--runs-dir', runsDir, '--quiet']);
+    // `--queue` alone: the URL from $TFEXP_QUEUE.
+    const submitter = start(['run', file, '--sweep', 'train.batch_size=16,32', '--sweep', 'train.optimizer.learning_rate=0.01,0.02', '--seeds', '2', '--set', 'train.epochs=1', '--runs-dir', runsDir, '--quiet', '--queue'], { ...process.env, TFEXP_QUEUE: redis.url });
     assert.equal(await submitter.proc.done, 0, `${submitter.log()}\n--- workers:\n${workerLogs()}`);
     const { dir, sweep } = sweepOf(runsDir);
     assert.equal(sweep.points.length, 8);
@@ -111,6 +112,8 @@ describe('following a queued sweep', { skip, timeout: 600_000 }, () => {
     const { sweep } = sweepOf(runsDir);
     assert.deepEqual(sweep.points.map((p) => p.status), ['completed', 'failed']);
     assert.match(sweep.points[1]!.reason!, /loss became (NaN|Infinity|-Infinity)/);
+    assert.equal(sweep.points[1]!.handoffs, undefined, 'a retry after a failure is a new try, not a hand-over');
+    assert.doesNotMatch(workerLogs(), /lost by w\d/);
     const id = sweep.queue.jobs[1]!;
     assert.equal(workerLogs().split(`job ${id}: point 2 of sweep`).length - 1, 2, `tried twice:\n${workerLogs()}`);
     assert.match(submitter.log(), /queued again \(attempt 2\)|\[2\/2\][^\n]*failed/);
@@ -119,8 +122,19 @@ describe('following a queued sweep', { skip, timeout: 600_000 }, () => {
   for (const signal of ['SIGINT', 'SIGKILL'] as const) {
     it(`the submitter stopped by ${signal}: the sweep goes on, and tfexp resume re-attaches and gathers every point once`, async () => {
       const runsDir = tempDir();
-      const submitter = start(['run', file, '--sweep', 'train.batch_size=16,32', '--set', 'train.epochs=4', '--queue', redis.url, '--runs-dir', runsDir, '--quiet']);
+      // Long enough for the refused second follower below (two CLI starts) to come while it runs.
+      const submitter = start(['run', file, '--sweep', 'train.batch_size=16,32', '--set', `train.epochs=${signal === 'SIGINT' ? 30 : 4}`, '--queue', redis.url, '--runs-dir', runsDir, '--quiet']);
       await until('a running point', () => /running on w\d/.test(submitter.log()), submitter);
+      const { dir: followed } = sweepOf(runsDir);
+      if (signal === 'SIGINT') {
+        // One follower at a time: a second one is refused while the submitter follows; so is another server.
+        const second = start(['resume', followed, '--queue', redis.url]);
+        const elsewhere = start(['resume', followed, '--queue', 'redis://127.0.0.1:1']);
+        assert.equal(await second.proc.done, 2, second.log());
+        assert.match(second.log(), /is followed already, by pid \d+ on /);
+        assert.equal(await elsewhere.proc.done, 2, elsewhere.log());
+        assert.match(elsewhere.log(), /--queue redis:\/\/127\.0\.0\.1:1\/0 is not the queue .* was sent through \(redis:\/\/127\.0\.0\.1:\d+\/0\)/);
+      }
       submitter.proc.child.kill(signal);
       const code = await submitter.proc.done;
       if (signal === 'SIGINT') {
@@ -183,5 +197,19 @@ describe('following a queued sweep', { skip, timeout: 600_000 }, () => {
       const metrics = JSON.parse(readFileSync(join(dir, p.run!, 'metrics.json'), 'utf8')) as { history: { epoch: number }[] };
       assert.deepEqual(metrics.history.map((h) => h.epoch), Array.from({ length: 40 }, (_, i) => i + 1), `point ${p.index}: epochs 1..40 once each`);
     }
+  });
+});
+
+describe('submitting through a queue: arguments', () => {
+  it('--attempts must be a whole number from 1; --queue alone needs $TFEXP_QUEUE', async () => {
+    const file = writeRunFixture();
+    const zero = start(['run', file, '--queue', 'redis://127.0.0.1:1', '--attempts', '0']);
+    assert.equal(await zero.proc.done, 2, zero.log());
+    assert.match(zero.log(), /--attempts 0: give a whole number of tries, 1 or more/);
+    const env = { ...process.env };
+    delete env.TFEXP_QUEUE;
+    const bare = start(['run', file, '--queue'], env);
+    assert.equal(await bare.proc.done, 2, bare.log());
+    assert.match(bare.log(), /--queue needs a URL/);
   });
 });

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadExperiment } from '../../src/config/index.js';
 import { ConfigError, QueueError } from '../../src/errors.js';
-import { fetchArtifacts, storeArtifacts } from '../../src/queue/artifacts.js';
+import { deleteArtifacts, fetchArtifacts, storeArtifacts } from '../../src/queue/artifacts.js';
 import { connectRedis } from '../../src/queue/connect.js';
 import { JOB_FORMAT, jobId, materializeJob, pointJob } from '../../src/queue/job.js';
 import { parseQueueUrl } from '../../src/queue/url.js';
@@ -87,6 +87,8 @@ describe('artifacts through Redis', { skip: redisServerPath() === null ? REDIS_M
       const dest = join(tempDir(), manifest.run);
       await fetchArtifacts(client, manifest, dest);
       assert.ok(readFileSync(join(dest, 'model', 'weights.bin')).equals(weights));
+      assert.equal((await client.keys('tfexp:artifacts:*')).length, 17, 'kept until the caller has recorded the folder');
+      await deleteArtifacts(client, manifest);
       assert.equal((await client.keys('tfexp:artifacts:*')).length, 0);
       await assert.rejects(fetchArtifacts(client, { ...manifest, files: [{ ...manifest.files[1]!, path: '../escape' }] }, dest), /leaves the run folder/);
       // A manifest naming keys outside tfexp's artifacts is refused (nothing read or deleted there).

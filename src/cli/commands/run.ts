@@ -1,4 +1,6 @@
 import type { CommandModule } from 'yargs';
+import { UsageError } from '../../errors.js';
+import * as message from '../../log/message.js';
 import type { Axes } from '../../sweep/grid.js';
 import { trainingRunOptions, withSet, withTrainingOptions, type TrainingArgs } from '../options.js';
 import { output } from '../output.js';
@@ -34,7 +36,10 @@ export async function runFiles(args: RunArgs): Promise<void> {
       let dir: string | undefined;
       if (args.queue !== undefined) {
         const { submitSweep } = await import('../../queue/submit.js');
-        dir = await submitSweep(file, { ...sweepOptions, queue: args.queue, attempts: args.attempts });
+        // `--queue` without a URL takes $TFEXP_QUEUE (which keeps a password off the command line).
+        const queue = args.queue || process.env.TFEXP_QUEUE;
+        if (!queue) throw new UsageError(message.QUEUE_URL_MISSING);
+        dir = await submitSweep(file, { ...sweepOptions, queue, attempts: args.attempts });
       } else {
         const { runSweep } = await import('../../sweep/run.js');
         dir = await runSweep(file, sweepOptions);
@@ -59,7 +64,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('seeds', { type: 'number', describe: 'Repeat every point with seeds 1..N' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Print the planned runs without training' })
       .option('parallel', { type: 'number', default: 1, describe: 'Sweep points run at once, in separate processes' })
-      .option('queue', { type: 'string', describe: 'Run the sweep on tfexp workers through Redis: redis://[:password@]host:port[/db]' })
+      .option('queue', { type: 'string', describe: 'Run the sweep on tfexp workers through Redis: redis://[:password@]host:port[/db] (--queue alone: $TFEXP_QUEUE)' })
       .option('attempts', { type: 'number', default: 2, describe: 'With --queue: tries per point before it is failed' }) as never,
   handler: (args) => runFiles(args),
 };

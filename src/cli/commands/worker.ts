@@ -16,8 +16,9 @@ interface WorkerArgs extends TrainingArgs {
 export async function startWorker(args: WorkerArgs): Promise<void> {
   // Loaded here, not at the top: bullmq, ioredis and the trainer stay out of --help (issue 13).
   const { runWorker } = await import('../../queue/worker.js');
+  let handler: () => void = () => {};
   const stop = new Promise<void>((done) => {
-    const handler = () => {
+    handler = () => {
       process.off('SIGINT', handler);
       process.off('SIGTERM', handler);
       done();
@@ -25,15 +26,20 @@ export async function startWorker(args: WorkerArgs): Promise<void> {
     process.on('SIGINT', handler);
     process.on('SIGTERM', handler);
   });
-  await runWorker({
-    ...trainingRunOptions(args),
-    queue: args.queue,
-    runsDir: args['runs-dir'],
-    concurrency: args.concurrency,
-    ...(args.name !== undefined ? { workerName: args.name } : {}),
-    ...(args['lock-seconds'] !== undefined ? { lockDuration: Math.round(args['lock-seconds'] * 1000) } : {}),
-    stop,
-  });
+  try {
+    await runWorker({
+      ...trainingRunOptions(args),
+      queue: args.queue,
+      runsDir: args['runs-dir'],
+      concurrency: args.concurrency,
+      ...(args.name !== undefined ? { workerName: args.name } : {}),
+      ...(args['lock-seconds'] !== undefined ? { lockDuration: Math.round(args['lock-seconds'] * 1000) } : {}),
+      stop,
+    });
+  } finally {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  }
 }
 
 export const workerCommand: CommandModule<object, WorkerArgs> = {
