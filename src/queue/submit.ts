@@ -13,7 +13,7 @@ import { planExperiment } from '../model/plan-experiment.js';
 import { writeJsonAtomic } from '../runs/atomic.js';
 import { createRunDir } from '../runs/dir.js';
 import { planSweep } from '../sweep/grid.js';
-import { describePoint, type SweepOptions } from '../sweep/run.js';
+import { describePoint, newSweepFile, type SweepOptions } from '../sweep/run.js';
 import { sayer } from '../train/run.js';
 import { UsageError } from '../errors.js';
 import * as message from '../log/message.js';
@@ -60,14 +60,7 @@ export async function submitSweep(file: string, options: QueueSweepOptions): Pro
   try {
     const { id, dir } = await claimSweepDir(options.runsDir ?? 'runs', `${name}-sweep`, (candidate) => claimSweepId(redis, candidate));
     const sweep: QueuedSweepFile = {
-      id,
-      name,
-      experiment_file: resolve(file),
-      sets,
-      axes: plan.axes,
-      seeds: plan.seeds,
-      created_at: new Date().toISOString(),
-      points: plan.points.map((p) => ({ ...p, status: 'pending', run: null, reason: null })),
+      ...newSweepFile(id, name, file, sets, plan),
       queue: { url: target.shown, jobs: plan.points.map((p) => jobId(id, p.index)), attempts, data_base: base },
     };
     writeJsonAtomic(join(dir, 'sweep.json'), sweep);

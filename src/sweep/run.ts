@@ -131,20 +131,25 @@ export async function runSweep(file: string, options: SweepOptions): Promise<str
   await checkBackend(options);
   await checkData(data, options);
   const { id, dir } = createRunDir(options.runsDir ?? 'runs', `${loaded.experiment.name}-sweep`);
-  const sweep: SweepFile = {
+  const sweep = newSweepFile(id, loaded.experiment.name, file, sets, plan);
+  writeJsonAtomic(join(dir, 'sweep.json'), sweep);
+  say(options, `Sweep folder: ${dir}`);
+  await execute(dir, sweep, options);
+  return dir;
+}
+
+/** A new sweep's sweep.json: every point pending. */
+export function newSweepFile(id: string, name: string, file: string, sets: readonly string[], plan: ReturnType<typeof planSweep>): SweepFile {
+  return {
     id,
-    name: loaded.experiment.name,
+    name,
     experiment_file: resolve(file),
-    sets,
+    sets: [...sets],
     axes: plan.axes,
     seeds: plan.seeds,
     created_at: new Date().toISOString(),
     points: plan.points.map((p) => ({ ...p, status: 'pending', run: null, reason: null })),
   };
-  writeJsonAtomic(join(dir, 'sweep.json'), sweep);
-  say(options, `Sweep folder: ${dir}`);
-  await execute(dir, sweep, options);
-  return dir;
 }
 
 /** Continues a sweep: resumes its interrupted or failed points, runs its pending ones, skips completed ones. */
