@@ -80,10 +80,15 @@ export function openQueue<R = unknown>(redis: Redis): Queue<PointJob, R> {
   return queue;
 }
 
-/** A point's job and its BullMQ state (waiting, active, completed, failed, ...), or 'missing' when Redis has none. */
+/**
+ * A point's job and its BullMQ state (waiting, active, completed, failed, ...), or 'missing' when
+ * Redis has none. The state is read first: a job read first could finish before its state is read,
+ * and would then say 'completed' without its return value.
+ */
 export async function pointState<R>(queue: Queue<PointJob, R>, sweep: string, index: number): Promise<{ job: Job<PointJob, R> | undefined; state: string }> {
-  const job = await queue.getJob(jobId(sweep, index));
-  return { job, state: job === undefined ? 'missing' : await job.getState() };
+  const state = await queue.getJobState(jobId(sweep, index));
+  const job = state === 'unknown' ? undefined : await queue.getJob(jobId(sweep, index));
+  return { job, state: job === undefined ? 'missing' : state };
 }
 
 /** Job progress, reported by the worker after each epoch: what the submitter shows for a running point. */
