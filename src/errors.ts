@@ -138,3 +138,17 @@ export class QueueError extends TfexpError {
     super(message, 2);
   }
 }
+
+/**
+ * A package a command needs cannot be loaded here (sharp, whose prebuilt libvips binary comes
+ * from npm, for reading and drawing images). Exit code 2: caught before any work is done.
+ */
+export class MissingPackageError extends TfexpError {
+  /** @param packageName the npm package, e.g. `sharp`. */
+  constructor(
+    message: string,
+    readonly packageName: string,
+  ) {
+    super(message, 2);
+  }
+}

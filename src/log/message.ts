@@ -1470,3 +1470,86 @@ export function queueTlsUntrusted(shown: string, why: string) {
 export function queueTlsCertificate(shown: string, why: string) {
   return `Redis at ${shown} has a TLS certificate that does not fit: ${why}; give the host name or address the certificate was issued for in --queue, and check that it has not expired`;
 }
+
+// --- evaluation (issue 15) ---
+
+/** `data.class_names` names more or fewer classes than the model outputs. `where`: the final layer (`layerRef`). */
+export function classNamesCount(names: number, units: number, where: string) {
+  return `data.class_names has ${plural(names, 'name')}, but ${where} outputs ${units} classes: give one name per class, in label order (label 0 first)`;
+}
+
+/** A run's report: the heading of one evaluation ("Test set: 10,000 samples"). */
+export function reportEvaluationHeading(split: string, samples: number) {
+  return `${split === 'test' ? 'Test' : 'Training'} set: ${samples.toLocaleString('en-US')} samples`;
+}
+
+/** A run's report: the evaluation's headline numbers. */
+export function reportEvaluationLine(accuracy: number, loss: number) {
+  return `accuracy ${accuracy.toFixed(4)}, loss ${loss.toFixed(4)}`;
+}
+
+/** A run's report, where the misclassified grid would be. */
+export const REPORT_MISCLASSIFIED_NOT_DRAWN = 'The misclassified grid was not drawn (sharp could not be loaded; see tfexp evaluate).';
+
+/** sharp (images) cannot be imported: not installed, or no prebuilt binary for this platform. */
+export function sharpUnavailable(why: string) {
+  return `cannot load sharp, the image library tfexp reads and draws images with (${why}); install it with npm install sharp (its prebuilt libvips comes from the npm registry; see https://sharp.pixelplumbing.com/install for other platforms)`;
+}
+
+/** The run goes on without its misclassified grid. `why`: sharpUnavailable's text. */
+export function misclassifiedNotDrawn(why: string) {
+  return `warning: plots/misclassified.png not drawn: ${why}`;
+}
+
+/** `tfexp evaluate` / `tfexp predict` on a folder that is not a run. */
+export function notARunFor(command: string, dir: string) {
+  return `${dir} is not a run directory (it has no run.json). Give a run folder, e.g. npx tfexp ${command} runs/20261202-120000-baseline`;
+}
+
+/** The run has no saved model: it never completed. */
+export function runWithoutModel(dir: string, status: string) {
+  return `${dir} has no trained model (model/model.json): the run is ${status}. A run saves its model when it completes; continue it with npx tfexp resume ${dir}`;
+}
+
+/** `tfexp evaluate`: what it wrote. */
+export function evaluationWritten(files: readonly string[]) {
+  return `Wrote ${files.join(', ')}`;
+}
+
+/** `tfexp predict --top` below 1. */
+export function badTop(value: number) {
+  return `--top must be a whole number of classes, at least 1; got ${value}`;
+}
+
+/** An image file for `tfexp predict` that does not exist or cannot be read. */
+export function imageUnreadable(file: string, why: string) {
+  return `${file}: cannot read the file (${why})`;
+}
+
+/** A file sharp cannot decode (not an image, or corrupt). */
+export function imageUndecodable(file: string, why: string) {
+  return `${file}: not a readable image (${why}). tfexp predict takes PNG or JPEG images and IDX image files (.gz or raw)`;
+}
+
+/** An IDX file whose content is not images (labels: one dimension). */
+export function idxNotImages(file: string, shape: readonly number[]) {
+  return `${file}: an IDX file of shape [${shape.join(', ')}], not images: tfexp predict takes IDX image files of shape [count, height, width] or [count, height, width, channels]`;
+}
+
+/** IDX images of another size than the model takes. */
+export function idxWrongSize(file: string, got: readonly number[], expected: readonly number[]) {
+  return `${file}: IDX images of shape [${got.join(', ')}] (height, width, channels), but the model takes [${expected.join(', ')}]; resize them or give PNG/JPEG images (those are resized)`;
+}
+
+/** The model's input has a channel count predict cannot make from an image (not 1 or 3). */
+export function unsupportedChannels(channels: number) {
+  return `the model takes ${channels} channels per pixel; tfexp predict makes 1 (greyscale) or 3 (RGB) from an image (IDX files of ${channels} channels work)`;
+}
+
+/** `tfexp evaluate` on the backend the run trained on. */
+export function evaluatingOnBackend(backend: string) {
+  return `Evaluating on ${backend}, the backend this run trained on (--backend to choose another).`;
+}
+
+/** The misclassified grid of an evaluation without mistakes. */
+export const MISCLASSIFIED_NONE = 'Every sample was classified correctly.';

@@ -3,7 +3,7 @@
  * and its arguments, the loss, the data and its preprocessing, and the seed (which fixes the
  * split, the shuffles and the dropout masks). A checkpoint records them; `tfexp resume`
  * refuses to continue when experiment.yaml no longer matches. Everything else may change
- * (epochs, as Keras's `initial_epoch` allows; callbacks; metrics; the batch size).
+ * (epochs, as Keras's `initial_epoch` allows; callbacks; metrics; the batch size; `data.class_names`).
  */
 import { createHash } from 'node:crypto';
 import { flattenParams } from '../compare/params.js';
@@ -27,7 +27,9 @@ export interface SettingChange {
 
 /** The fingerprint of a resolved experiment (defaults filled in, as loadExperiment returns it). */
 export function fingerprint(experiment: Experiment): Fingerprint {
-  const relevant = { seed: experiment.seed, data: experiment.data, model: experiment.model, train: { optimizer: experiment.train.optimizer, loss: experiment.train.loss } };
+  // Class names only label the outputs (evaluation.json, predict): renaming a class keeps the checkpoint valid.
+  const { class_names: _names, ...data } = experiment.data;
+  const relevant = { seed: experiment.seed, data, model: experiment.model, train: { optimizer: experiment.train.optimizer, loss: experiment.train.loss } };
   const settings = Object.fromEntries(flattenParams(relevant));
   return { sha256: createHash('sha256').update(JSON.stringify(settings)).digest('hex'), settings };
 }

@@ -146,3 +146,51 @@ describe('cross-field checks', () => {
     assert.equal(problem?.message, message.inputShapeMismatch('mnist', [28, 28, 1], [32, 32, 3]));
   });
 });
+
+describe('data.class_names', () => {
+  /** An idx experiment whose final Dense has `units`, with `names` as data.class_names (a flow list). */
+  const yaml = (names: string, units = 3) =>
+    [
+      'name: t',
+      'data:',
+      '  dataset: idx',
+      '  train_images: a.gz',
+      '  train_labels: b.gz',
+      '  test_images: c.gz',
+      '  test_labels: d.gz',
+      `  class_names: ${names}`,
+      'model:',
+      '  input_shape: [8, 8, 1]',
+      `  layers: [{type: Flatten}, {type: Dense, units: ${units}, activation: softmax}]`,
+      'train: {loss: sparse_categorical_crossentropy}',
+    ].join('\n');
+  const problems = (text: string) => {
+    try {
+      planExperiment(loadExperiment(join(writeFiles({ 'e.yaml': text }), 'e.yaml')));
+      return [];
+    } catch (error) {
+      assert.ok(error instanceof ConfigError, String(error));
+      return [...error.problems];
+    }
+  };
+
+  it('one name per unit of the final layer passes, and the names reach the resolved experiment', () => {
+    assert.deepEqual(problems(yaml('[cat, dog, bird]')), []);
+    const { experiment } = loadExperiment(join(writeFiles({ 'e.yaml': yaml('[cat, dog, bird]') }), 'e.yaml'));
+    assert.deepEqual(experiment.data.class_names, ['cat', 'dog', 'bird']);
+  });
+
+  it('another count is an error at data.class_names naming both counts and the final layer', () => {
+    const text = yaml('[cat, dog]');
+    const [problem, ...more] = problems(text);
+    assert.deepEqual(more, []);
+    assert.equal(problem?.message, message.classNamesCount(2, 3, message.layerRef(1, 'dense', 'Dense')));
+    assert.match(problem?.message ?? '', /^data\.class_names has 2 names, but layer 1 \(dense, Dense\) outputs 3 classes/);
+    assert.deepEqual([problem?.at.line, problem?.at.col], [8, colOf(text, '[cat, dog]')]);
+  });
+
+  it('the schema refuses repeated or empty names', () => {
+    assert.ok(problems(yaml('[cat, cat, bird]')).some((p) => p.at.line === 8), 'repeated');
+    assert.ok(problems(yaml("[cat, '', bird]")).some((p) => p.at.line === 8), 'empty');
+  });
+});

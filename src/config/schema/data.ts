@@ -48,6 +48,14 @@ export const Data = Type.Object(
     ),
     train_limit: Type.Optional(PositiveInt({ description: 'Use only this many training samples (taken after the seeded shuffle). Default: all.' })),
     test_limit: Type.Optional(PositiveInt({ description: 'Use only this many test samples (taken after the seeded shuffle). Default: all.' })),
+    class_names: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        minItems: 1,
+        uniqueItems: true,
+        description:
+          'Names of the classes in label order (label 0 first), one per unit of the final layer, as evaluation.json, the confusion matrix, the misclassified grid and tfexp predict show them. Default: the dataset\'s (digits "0".."9" for mnist, the ten Fashion-MNIST names for fashion-mnist), else "0".."K-1".',
+      }),
+    ),
   },
   {
     additionalProperties: false,

@@ -2,6 +2,7 @@
 import type { LoadedExperiment } from '../../config/index.js';
 import { ConfigError } from '../../errors.js';
 import type { ModelPlan } from '../plan.js';
+import { classNamesMatchOutput } from './class-names.js';
 import { dilationTrainable } from './dilation.js';
 import { inputShapeMatchesDataset } from './input-shape.js';
 import { labelsMatchLoss, logitsMatchActivation } from './losses.js';
@@ -13,7 +14,7 @@ import { oneLearningRatePolicy } from './schedules.js';
 import { sweepPathsExist } from './sweep.js';
 import type { ModelCheck } from './types.js';
 
-export const MODEL_CHECKS: readonly ModelCheck[] = [inputShapeMatchesDataset, outputMatchesClasses, logitsMatchActivation, labelsMatchLoss, dilationTrainable, normalizationTrainable, oneLearningRatePolicy, monitorsLogged, sweepPathsExist, memoryFitsBackend];
+export const MODEL_CHECKS: readonly ModelCheck[] = [inputShapeMatchesDataset, outputMatchesClasses, classNamesMatchOutput, logitsMatchActivation, labelsMatchLoss, dilationTrainable, normalizationTrainable, oneLearningRatePolicy, monitorsLogged, sweepPathsExist, memoryFitsBackend];
 
 /**
  * Runs every model check.
