@@ -89,9 +89,11 @@ mkdir -p "$APP/dist"
 BANNER="import { createRequire as __tfexpCreateRequire } from 'node:module'; import { fileURLToPath as __tfexpFileURLToPath } from 'node:url'; import { dirname as __tfexpDirname } from 'node:path'; const require = __tfexpCreateRequire(import.meta.url); const __filename = __tfexpFileURLToPath(import.meta.url); const __dirname = __tfexpDirname(__filename);"
 # External: webgpu and resvg load native .node files relative to their own files; the
 # optional tfjs-node packages are imported by a variable name anyway (absent = "not installed").
+# sharp (libvips, 18 MiB) is left out of the app: without it a run draws every chart but the
+# misclassified grid, with a warning, and tfexp predict says how to install it.
 (cd "$ROOT" && "$NM/.bin/esbuild" src/cli/main.ts --bundle --platform=node --format=esm --target=node24 \
   --outfile="$APP/dist/tfexp.mjs" --log-level=warning --legal-comments=none \
-  --external:webgpu --external:@resvg/resvg-js --external:@tensorflow/tfjs-node --external:@tensorflow/tfjs-node-gpu \
+  --external:webgpu --external:@resvg/resvg-js --external:@tensorflow/tfjs-node --external:@tensorflow/tfjs-node-gpu --external:sharp \
   "--banner:js=$BANNER")
 # src/version.ts reads new URL('../package.json', import.meta.url): app/package.json.
 cp "$ROOT/package.json" "$APP/package.json"

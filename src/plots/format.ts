@@ -102,7 +102,7 @@ export function columnFormat(column: string, values: readonly number[]): NumberF
   if (/(^|[._])(seconds|duration|duration_s|duration_seconds)$/.test(name)) return 'seconds';
   if (/(^|[._])(learning_rate|lr)$/.test(name)) return 'rate';
   if (/(^|[._])seed$/.test(name)) return 'id';
-  if (/(^|_)(loss|accuracy|crossentropy|auc|precision|recall|mse|mae)$/.test(name) || /^(val|test)_/.test(name)) return 'metric';
+  if (/(^|_)(loss|accuracy|crossentropy|auc|precision|recall|f1|f1-score|mse|mae)$/.test(name) || /^(val|test)_/.test(name)) return 'metric';
   return values.every((v) => Number.isInteger(v)) ? 'count' : 'plain';
 }
 

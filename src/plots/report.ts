@@ -7,6 +7,7 @@
  * tabular figures; long text cells wrap inside their cell, so a wide comparison
  * stays within the page instead of scrolling it sideways.
  */
+import type { Evaluation } from '../evaluation/evaluation.js';
 import * as message from '../log/message.js';
 import type { RunInfo } from '../runs/store.js';
 import { cellNumber, columnFormat, formatNumber, type NumberFormat } from './format.js';
@@ -30,13 +31,14 @@ const TRANSPOSED_LABEL_REM = 15;
 const TRANSPOSED_COLUMN_REM = 18;
 
 /** Columns that hold names, never numbers, even where a value looks like one. */
-const TEXT_COLUMNS: ReadonlySet<string> = new Set(['run', 'name', 'id', 'label', 'status', 'backend', 'model', 'description']);
+const TEXT_COLUMNS: ReadonlySet<string> = new Set(['run', 'name', 'id', 'label', 'status', 'backend', 'model', 'description', 'class']);
 
 const STYLE = [
   '*{box-sizing:border-box}',
   'body{font-family:"DejaVu Sans",system-ui,sans-serif;margin:0 auto;padding:1.5rem 2rem;color:#222;max-width:1400px;line-height:1.35}',
   'h1{margin:0 0 .2rem;font-size:1.6rem;overflow-wrap:anywhere}',
   'h2{margin:2rem 0 .6rem;border-bottom:1px solid #ddd;font-size:1.2rem}',
+  'h3{margin:1.5rem 0 .4rem;font-size:1.05rem}',
   'p.sub{color:#555;margin:0 0 .8rem}',
   '.status{font-weight:bold}',
   'table{border-collapse:collapse;font-size:.9rem;max-width:100%}',
@@ -202,6 +204,43 @@ export interface RunReportInput {
   readonly experimentYaml: string;
   /** Rendered charts: name -> SVG text. */
   readonly charts: Readonly<Record<string, string>>;
+  /** The run's evaluations (evaluation.json, then evaluation_train.json when present) with their rendered charts. None: no Evaluation section. */
+  readonly evaluations?: readonly ReportEvaluation[];
+}
+
+/** One evaluation in report.html: its numbers and its charts' SVG text (the misclassified grid absent when it was not drawn). */
+export interface ReportEvaluation {
+  readonly evaluation: Evaluation;
+  readonly charts: { readonly confusion_matrix?: string; readonly misclassified?: string };
+}
+
+/**
+ * The per-class table of an evaluation: precision, recall, F1 and support per class, then the
+ * macro and weighted averages (scikit-learn's classification_report, as HTML).
+ */
+export function classificationTable(evaluation: Pick<Evaluation, 'per_class' | 'macro_avg' | 'weighted_avg'>): string {
+  const row = (name: string, s: { precision: number; recall: number; f1: number; support: number }) => [name, s.precision, s.recall, s.f1, s.support];
+  return htmlTable(
+    ['class', 'precision', 'recall', 'f1-score', 'support'],
+    [...evaluation.per_class.map((c) => row(c.class, c)), row('macro avg', evaluation.macro_avg), row('weighted avg', evaluation.weighted_avg)],
+    'data classification',
+  );
+}
+
+/** The Evaluation section: per evaluation, its headline numbers, confusion matrix, per-class table and misclassified grid. */
+function evaluationSection(evaluations: readonly ReportEvaluation[]): string {
+  return [
+    '<h2>Evaluation</h2>',
+    ...evaluations.map(({ evaluation, charts }) =>
+      [
+        `<h3 id="evaluation-${escape(evaluation.split)}">${escape(message.reportEvaluationHeading(evaluation.split, evaluation.samples))}</h3>`,
+        `<p>${escape(message.reportEvaluationLine(evaluation.accuracy, evaluation.loss))}</p>`,
+        charts.confusion_matrix ? chartBlock(`confusion-matrix-${evaluation.split}`, charts.confusion_matrix) : '',
+        `<div class="scroll">${classificationTable(evaluation)}</div>`,
+        charts.misclassified ? chartBlock(`misclassified-${evaluation.split}`, charts.misclassified) : `<p>${escape(message.REPORT_MISCLASSIFIED_NOT_DRAWN)}</p>`,
+      ].join('\n'),
+    ),
+  ].join('\n');
 }
 
 /** report.html of one run. */
@@ -219,6 +258,7 @@ export function runReportHtml(input: RunReportInput): string {
     charts || `<p>${message.REPORT_NO_EPOCH_YET}</p>`,
     '<h2>Test</h2>',
     input.test ? htmlTable(Object.keys(input.test), [Object.values(input.test)]) : `<p>${message.REPORT_NOT_EVALUATED}</p>`,
+    input.evaluations && input.evaluations.length > 0 ? evaluationSection(input.evaluations) : '',
     '<h2>Metrics per epoch</h2>',
     `<div class="scroll">${htmlTable(columns, input.history.map((r) => columns.map((c) => r[c])))}</div>`,
     '<h2>Model</h2>',

@@ -6,12 +6,15 @@
  *   summary.txt      the model summary table
  *   model/           the trained model (TensorFlow.js layers format)
  *   checkpoint/      weights, optimizer state and loop state of the last completed epoch
+ *   evaluation.json  confusion matrix, per-class scores, misclassified samples of the test set
+ *                    (evaluation_train.json: `tfexp evaluate --split train`)
  *   plots/           filled by the plotting step
  * Every JSON and YAML file is written atomically.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
+import { evaluationFileName, type Evaluation, type EvaluationSplit } from '../evaluation/evaluation.js';
 import * as message from '../log/message.js';
 import { targetOfTemp, writeFileAtomic, writeFs, writeJsonAtomic } from './atomic.js';
 import { WriteError, writeErrorOf, type WriteFailure } from './write-error.js';
@@ -106,6 +109,22 @@ export class RunStore {
 
   readMetrics(): Metrics {
     return JSON.parse(readFileSync(join(this.dir, 'metrics.json'), 'utf8')) as Metrics;
+  }
+
+  /** evaluation.json (evaluation_train.json for the train split), atomically. */
+  writeEvaluation(evaluation: Evaluation): void {
+    this.guard(() => writeJsonAtomic(join(this.dir, evaluationFileName(evaluation.split)), evaluation));
+  }
+
+  /** The split's evaluation file, or null when the run has none (a run made before tfexp wrote them, or not completed). */
+  readEvaluation(split: EvaluationSplit): Evaluation | null {
+    const file = join(this.dir, evaluationFileName(split));
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Evaluation) : null;
+  }
+
+  /** True when the run saved its trained model (`model/model.json`: it completed). */
+  hasModel(): boolean {
+    return existsSync(join(this.modelDir, 'model.json'));
   }
 
   /**

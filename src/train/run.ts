@@ -4,7 +4,8 @@
  *   2. choose the backend, load the data, compile the model
  *   3. create the run directory and write experiment.yaml, summary.txt, run.json
  *   4. train (trainLoop), writing metrics.json and a checkpoint after every epoch
- *   5. evaluate on the test set, save the model, mark the run completed
+ *   5. evaluate on the test set (metrics.json's test results, evaluation.json and its charts), save
+ *      the model, mark the run completed
  * A failure after step 3 marks the run `failed` with the reason (exit 1); Ctrl-C marks it
  * `interrupted` (exit 130). Either way every finished epoch stays in metrics.json.
  */
@@ -24,8 +25,12 @@ import * as message from '../log/message.js';
 import { compileExperiment, planExperiment, type CompiledExperiment } from '../model/index.js';
 import { layerRef } from '../model/plan.js';
 import { formatMemoryLine, formatSummary, memorySection, type MemorySection } from '../model/summary.js';
-import { updateRunPlots } from '../plots/index.js';
-import { runReportHtml } from '../plots/report.js';
+import { classNamesOf } from '../evaluation/class-names.js';
+import { evaluateClassifier } from '../evaluation/predictions.js';
+import { sampleReader } from '../data/samples.js';
+import { writeEvaluationPlots } from '../plots/evaluation.js';
+import type { ReportEvaluation } from '../plots/report.js';
+import { writeRunReport } from '../plots/run-report.js';
 import { createRunDir } from '../runs/dir.js';
 import { fingerprint, fingerprintChanges } from '../runs/fingerprint.js';
 import { writeErrorOf } from '../runs/write-error.js';
@@ -36,7 +41,7 @@ import { versions } from '../version.js';
 import { buildCallbacks } from './callbacks/index.js';
 import { direction } from './callbacks/monitor.js';
 import type { Callback } from './callbacks/types.js';
-import { evaluate, type Feed } from './evaluate.js';
+import { type Feed } from './evaluate.js';
 import { watchInterrupts } from './interrupt.js';
 import { getLearningRate, setLearningRate } from './learning-rate.js';
 import { trainLoop, type EpochRecord } from './loop.js';
@@ -74,8 +79,8 @@ export interface RunOutcome {
   readonly metrics: Metrics;
 }
 
-/** Everything a run needs once inputs are loaded: shared by run and resume. */
-interface Prepared {
+/** Everything a run needs once inputs are loaded: shared by run, resume and evaluate. */
+export interface Prepared {
   readonly loaded: LoadedExperiment;
   readonly compiled: CompiledExperiment;
   readonly choice: BackendChoice;
@@ -94,7 +99,7 @@ export function sayer(options: RunOptions): (line: string) => void {
 }
 
 /** Where progress goes and how (terminal or not, quiet), from the run options. */
-function progressOptions(options: RunOptions): ProgressOptions {
+export function progressOptions(options: RunOptions): ProgressOptions {
   return {
     write: options.write ?? ((t) => void process.stdout.write(t)),
     live: options.live ?? process.stdout.isTTY === true,
@@ -104,7 +109,7 @@ function progressOptions(options: RunOptions): ProgressOptions {
 }
 
 /** The status line before the first epoch, and a `say` that erases it before each line it writes. */
-function statusAndSay(options: RunOptions): { status: StatusLine; say: (line: string) => void } {
+export function statusAndSay(options: RunOptions): { status: StatusLine; say: (line: string) => void } {
   const status = new StatusLine(progressOptions(options));
   const say = sayer(options);
   return {
@@ -124,7 +129,7 @@ function statusAndSay(options: RunOptions): { status: StatusLine; say: (line: st
  *   run with the model checks before any backend starts or data loads, so a bad experiment
  *   costs no download.
  */
-async function prepare(
+export async function prepare(
   file: string,
   sets: readonly string[],
   options: RunOptions,
@@ -166,6 +171,31 @@ async function prepare(
   } finally {
     status.clear();
   }
+}
+
+/** How batches are fed to the prepared model: the data's sample shape, the experiment's normalisation and batch size, the loss's label encoding, K classes. */
+export function feedOf(p: Prepared): Feed {
+  return {
+    sampleShape: p.data.sampleShape,
+    normalize: p.loaded.experiment.data.normalize,
+    batchSize: p.loaded.experiment.train.batch_size,
+    labels: p.compiled.labels,
+    numClasses: p.compiled.plan.output[p.compiled.plan.output.length - 1]!,
+  };
+}
+
+/**
+ * The backend a run recorded in run.json, to continue or re-evaluate it on (another backend computes
+ * other digits), unless `options.backend` or TFEXP_BACKEND names one; says so when it is used.
+ * @param saying what to say when the recorded backend is used (message.resumingOnBackend).
+ * @returns the options to prepare with.
+ */
+export function onRecordedBackend(info: RunInfo, options: RunOptions, say: (line: string) => void, saying: (backend: string) => string): RunOptions {
+  const recorded = (info.backend as { name?: string } | null)?.name;
+  const same = options.backend === undefined && !process.env.TFEXP_BACKEND && BACKEND_REQUESTS.includes(recorded as BackendRequest) ? (recorded as BackendRequest) : undefined;
+  if (same === undefined) return options;
+  say(saying(same));
+  return { ...options, backend: same };
 }
 
 function gitCommit(file: string): string | null {
@@ -219,13 +249,7 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
   const { p, store, info, metrics } = e;
   const { experiment } = p.loaded;
   const model = p.compiled.model;
-  const feed: Feed = {
-    sampleShape: p.data.sampleShape,
-    normalize: experiment.data.normalize,
-    batchSize: experiment.train.batch_size,
-    labels: p.compiled.labels,
-    numClasses: p.compiled.plan.output[p.compiled.plan.output.length - 1]!,
-  };
+  const feed = feedOf(p);
   const validation =
     p.validationFrom === 'test' ? { split: p.data.test, indices: p.split.test } : p.validationFrom === 'split' ? { split: p.data.train, indices: p.split.validation } : undefined;
   const { monitor, mode } = monitorOf(p);
@@ -240,34 +264,11 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
     store.writeRun(info);
   };
   // A second Ctrl-C exits at once: leave run.json saying so.
+  /** The test evaluation and its charts, once made (the report's Evaluation section). */
+  let evaluated: ReportEvaluation | undefined;
   /** Redraws plots/ and report.html from the current metrics and status. */
-  const refreshReport = async () => {
-    const charts = await updateRunPlots(store.plotsDir, metrics, experiment.name, experiment.description);
-    const plan = p.compiled.plan;
-    store.writeReport(
-      runReportHtml({
-        title: `${experiment.name} (${info.id})`,
-        description: experiment.description,
-        // A static page cannot know when the process dies: a running status says as of when.
-        status: info.status === 'running' ? message.runningAsOf(new Date().toISOString()) : info.status + (info.failure_reason ? `: ${info.failure_reason}` : ''),
-        facts: {
-          backend: `${p.choice.name} (${message.packageAndThreads(p.choice)}, ${p.choice.device})`,
-          parameters: (plan.trainableParams + plan.nonTrainableParams).toLocaleString('en-US'),
-          'FLOPs per sample': plan.flops.toLocaleString('en-US'),
-          data: `${p.data.name}: train ${p.split.train.length}, validation ${info.dataset.validation} (${p.validationFrom}), test ${p.split.test.length}`,
-          epochs: `${info.epochs_completed} of ${info.epochs_planned}${info.stopped_early ? ` (${info.stopped_early})` : ''}`,
-          duration: info.duration_seconds === null ? 'running' : `${info.duration_seconds.toFixed(1)} s`,
-          seed: String(info.seed),
-        },
-        run: info,
-        history: metrics.history,
-        test: metrics.test,
-        summary: formatSummary(experiment.name, plan, p.memory),
-        experimentYaml: experimentToYaml(experiment),
-        charts,
-      }),
-    );
-  };
+  const refreshReport = () =>
+    writeRunReport(store, { experiment, info, metrics, summary: formatSummary(experiment.name, p.compiled.plan, p.memory), ...(evaluated ? { evaluations: [evaluated] } : {}) });
   let trapped = false;
   const watch = watchInterrupts(
     say,
@@ -350,10 +351,17 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
     }
     if (result.stoppedBy !== undefined) info.stopped_early = result.stoppedBy;
     const testProgress = evaluationProgress('Test', progressOptions(options));
-    const test = await evaluate(model, p.data.test, p.split.test, feed, '', testProgress.onBatch);
+    const { logs: test, evaluation } = await evaluateClassifier(model, p.data.test, p.split.test, feed, {
+      split: 'test',
+      classNames: classNamesOf(experiment.data, feed.numClasses),
+      loss: experiment.train.loss,
+      onBatch: testProgress.onBatch,
+    });
     testProgress.finish();
     metrics.test = test;
     say(Object.entries(test).map(([name, value]) => `Test ${name}: ${value.toFixed(4)}`).join('\n'));
+    store.writeEvaluation(evaluation);
+    evaluated = { evaluation, charts: await writeEvaluationPlots(store.plotsDir, evaluation, sampleReader(p.data.test, p.data.sampleShape), p.data.sampleShape, say) };
     await store.saveModel(model);
     finish('completed', null);
     await refreshReport();
@@ -478,15 +486,13 @@ export async function resumeRun(dir: string, options: RunOptions = {}): Promise<
   const restartable = info.status === 'failed' || liveStatus(info) === 'stale';
   if (info.epochs_completed > 0 && !store.hasCheckpoint() && !restartable) throw new UsageError(message.runWithoutCheckpoint(dir, info.epochs_completed));
   // Same backend as before unless told otherwise (--backend, TFEXP_BACKEND): another backend computes other digits.
-  const recorded = (info.backend as { name?: string } | null)?.name;
-  const sameBackend = options.backend === undefined && !process.env.TFEXP_BACKEND && BACKEND_REQUESTS.includes(recorded as BackendRequest) ? (recorded as BackendRequest) : undefined;
-  if (sameBackend !== undefined) say(message.resumingOnBackend(sameBackend));
+  const backendOptions = onRecordedBackend(info, options, say, message.resumingOnBackend);
   const saved = store.checkpointState();
   const matchesCheckpoint = (loaded: LoadedExperiment) => {
     const changes = saved?.fingerprint === undefined ? [] : fingerprintChanges(saved.fingerprint, fingerprint(loaded.experiment));
     if (changes.length > 0) throw new UsageError(message.checkpointMismatch(dir, changes));
   };
-  const p = await prepare(resolve(dir, 'experiment.yaml'), options.sets ?? [], sameBackend === undefined ? options : { ...options, backend: sameBackend }, say, status, matchesCheckpoint);
+  const p = await prepare(resolve(dir, 'experiment.yaml'), options.sets ?? [], backendOptions, say, status, matchesCheckpoint);
   const planned = p.loaded.experiment.train.epochs;
   if (planned !== info.epochs_planned) say(message.continuingToEpochs(planned, info.epochs_planned));
   const metrics = store.readMetrics();

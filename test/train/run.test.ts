@@ -24,7 +24,7 @@ describe('tfexp run', () => {
     const { dir, info, metrics } = await runExperiment(file, { ...quiet, quiet: false, live: false, write: (t) => void said.push(t), runsDir });
     // The header gives the training memory estimate at the step's batch size, against the wasm heap.
     assert.match(said.join(''), /\nMemory: about [\d.]+ [KMG]?B per training step at batch size 16 \(the wasm backend holds at most 3\.\d+ GB\)\n/);
-    assert.deepEqual(readdirSync(dir).sort(), ['checkpoint', 'experiment.yaml', 'metrics.json', 'model', 'plots', 'report.html', 'run.json', 'summary.txt']);
+    assert.deepEqual(readdirSync(dir).sort(), ['checkpoint', 'evaluation.json', 'experiment.yaml', 'metrics.json', 'model', 'plots', 'report.html', 'run.json', 'summary.txt']);
     const run = json(join(dir, 'run.json'));
     assert.equal(run.status, 'completed');
     assert.equal(run.epochs_completed, 3);
@@ -53,7 +53,12 @@ describe('tfexp run', () => {
     const summary = readFileSync(join(dir, 'summary.txt'), 'utf8');
     assert.match(summary, /Total params: 235 /);
     assert.match(summary, /Training memory per step at batch size 16 \(estimate, float32\):[\s\S]*Fits the wasm backend/);
-    assert.deepEqual(readdirSync(join(dir, 'plots')).sort(), ['training.png', 'training.svg', 'training.vl.json']);
+    assert.deepEqual(readdirSync(join(dir, 'plots')).sort(), [
+      ...['confusion_matrix', 'misclassified'].flatMap((chart) => [`${chart}.png`, `${chart}.svg`, `${chart}.vl.json`]),
+      'training.png',
+      'training.svg',
+      'training.vl.json',
+    ]);
   });
 
   it('a wasm worker trap (an uncaught exception) ends the run in one line, exit 1, with run.json failed', async () => {

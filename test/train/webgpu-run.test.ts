@@ -54,7 +54,7 @@ describe('tfexp run --backend webgpu', { skip }, () => {
     assert.ok(resumedOutput.includes(message.resumingOnBackend('webgpu')), resumedOutput);
     const resumed = { info: json(join(dir, 'run.json')), metrics: json(join(dir, 'metrics.json')) as { history: { epoch: number }[]; test: Record<string, number> | null } };
     assert.equal(resumed.info.status, 'completed');
-    assert.deepEqual(readdirSync(dir).sort(), ['checkpoint', 'experiment.yaml', 'metrics.json', 'model', 'plots', 'report.html', 'run.json', 'summary.txt']);
+    assert.deepEqual(readdirSync(dir).sort(), ['checkpoint', 'evaluation.json', 'experiment.yaml', 'metrics.json', 'model', 'plots', 'report.html', 'run.json', 'summary.txt']);
     const run = json(join(dir, 'run.json'));
     assert.equal(run.backend.name, 'webgpu');
     assert.equal(run.backend.adapter.kind, 'software');

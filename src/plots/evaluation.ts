@@ -1,0 +1,72 @@
+/**
+ * The charts of an evaluation, in `plots/`: `confusion_matrix` (a heatmap of counts) and
+ * `misclassified` (a grid of the most confidently wrong samples), each as `.vl.json`, `.svg` and
+ * `.png` (`_train` suffixed for `tfexp evaluate --split train`).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { evaluationChartNames, type Evaluation, type EvaluationSplit } from '../evaluation/evaluation.js';
+import { pngDataUri } from '../images/encode.js';
+import { MissingPackageError } from '../errors.js';
+import * as message from '../log/message.js';
+import { confusionMatrixSpec } from './confusion-spec.js';
+import { writeChart } from './index.js';
+import { misclassifiedSpec } from './misclassified-spec.js';
+
+/** How much the misclassified grid enlarges each sample (nearest neighbour): 28x28 MNIST digits become 84x84. */
+export const MISCLASSIFIED_SCALE = 3;
+
+/** The rendered SVG of each evaluation chart, by role; `misclassified` absent when it could not be drawn. */
+export interface EvaluationCharts {
+  readonly confusion_matrix: string;
+  readonly misclassified?: string;
+}
+
+/**
+ * Writes the evaluation's two charts into `plotsDir`.
+ * @param sampleOf the pixels of a sample of the evaluated split: uint8 [height, width, channels] for
+ *   its index (evaluation.json's `misclassified[].index`).
+ * @param sampleShape [height, width, channels].
+ * @param warn told why the misclassified grid was not drawn (sharp cannot be loaded here); the
+ *   confusion matrix is drawn all the same.
+ * @param encode a sample's pixels to an enlarged PNG data URI (tests replace it). Default: `pngDataUri` (sharp).
+ * @returns the SVG text of each chart written (for report.html).
+ * @throws WriteError when a file cannot be written.
+ */
+export async function writeEvaluationPlots(
+  plotsDir: string,
+  evaluation: Evaluation,
+  sampleOf: (index: number) => Uint8Array,
+  sampleShape: readonly [number, number, number],
+  warn: (line: string) => void,
+  encode: typeof pngDataUri = pngDataUri,
+): Promise<EvaluationCharts> {
+  const names = evaluationChartNames(evaluation.split);
+  const confusion = await writeChart(plotsDir, names.confusion, confusionMatrixSpec(evaluation));
+  let images: string[];
+  try {
+    images = await Promise.all(evaluation.misclassified.map((entry) => encode(sampleOf(entry.index), sampleShape, MISCLASSIFIED_SCALE)));
+  } catch (error) {
+    if (!(error instanceof MissingPackageError)) throw error;
+    warn(message.misclassifiedNotDrawn(error.message));
+    return { confusion_matrix: confusion };
+  }
+  const size: [number, number] = [sampleShape[1] * MISCLASSIFIED_SCALE, sampleShape[0] * MISCLASSIFIED_SCALE];
+  const misclassified = await writeChart(plotsDir, names.misclassified, misclassifiedSpec(evaluation, images, size));
+  return { confusion_matrix: confusion, misclassified };
+}
+
+/**
+ * The SVG text of an evaluation's charts already in `plotsDir` (for a report that shows an
+ * evaluation made earlier); a chart not there is left out.
+ */
+export function readEvaluationCharts(plotsDir: string, split: EvaluationSplit): Partial<EvaluationCharts> {
+  const names = evaluationChartNames(split);
+  const read = (name: string) => {
+    const file = join(plotsDir, `${name}.svg`);
+    return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+  };
+  const confusion = read(names.confusion);
+  const misclassified = read(names.misclassified);
+  return { ...(confusion !== undefined ? { confusion_matrix: confusion } : {}), ...(misclassified !== undefined ? { misclassified } : {}) };
+}
