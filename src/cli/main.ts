@@ -17,6 +17,7 @@ import { benchCommand } from './commands/bench.js';
 import { compareCommand } from './commands/compare.js';
 import { dataCommand } from './commands/data.js';
 import { doctorCommand } from './commands/doctor.js';
+import { evaluateCommand } from './commands/evaluate.js';
 import { renderCommand } from './commands/render.js';
 import { resumeCommand } from './commands/resume.js';
 import { runCommand } from './commands/run.js';
@@ -31,6 +32,7 @@ const COMMANDS = [
   runCommand,
   resumeCommand,
   compareCommand,
+  evaluateCommand,
   validateCommand,
   summaryCommand,
   renderCommand,

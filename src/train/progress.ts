@@ -241,11 +241,12 @@ export class EpochProgress {
 
 /**
  * An evaluation's bar (the test set): `Test 3/8 [...] - ETA: 2s - loss: ...`, finished as
- * `Test 8/8 [...] - 2s 250ms/step` (the metrics follow on their own lines). Make it just before
- * the evaluation starts: its clock starts then.
+ * `Test 8/8 [...] - 2s 250ms/step` (the metrics follow on their own lines), or with the results
+ * on the line as Keras's `evaluate` prints it (`313/313 [...] - 2s 6ms/step - loss: 0.0476 - accuracy: 0.9851`)
+ * when `finish` is given them. Make it just before the evaluation starts: its clock starts then.
  * @returns the per-batch callback `evaluate` takes, and `finish` to call once it returns.
  */
-export function evaluationProgress(label: string, options: ProgressOptions): { onBatch: (batch: number, batches: number, logs: Logs) => void; finish: () => void } {
+export function evaluationProgress(label: string, options: ProgressOptions): { onBatch: (batch: number, batches: number, logs: Logs) => void; finish: (logs?: Logs) => void } {
   const start = (options.now ?? (() => performance.now()))();
   let bar: Progbar | undefined;
   let done = 0;
@@ -255,7 +256,7 @@ export function evaluationProgress(label: string, options: ProgressOptions): { o
       done = batch;
       bar.update(batch, logs);
     },
-    finish: () => bar?.finish(done, {}),
+    finish: (logs = {}) => bar?.finish(done, logs),
   };
 }
 
