@@ -18,6 +18,7 @@ import { compareCommand } from './commands/compare.js';
 import { dataCommand } from './commands/data.js';
 import { doctorCommand } from './commands/doctor.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { predictCommand } from './commands/predict.js';
 import { renderCommand } from './commands/render.js';
 import { resumeCommand } from './commands/resume.js';
 import { runCommand } from './commands/run.js';
@@ -33,6 +34,7 @@ const COMMANDS = [
   resumeCommand,
   compareCommand,
   evaluateCommand,
+  predictCommand,
   validateCommand,
   summaryCommand,
   renderCommand,

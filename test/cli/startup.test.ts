@@ -55,7 +55,7 @@ function packages(modules: readonly string[]): Set<string> {
 }
 
 /** Packages no command that only reads or describes an experiment may load. */
-const HEAVY = /^(@tensorflow\/|vega|@resvg\/|webgpu$|cli-progress$)/;
+const HEAVY = /^(@tensorflow\/|vega|@resvg\/|@img\/|sharp$|webgpu$|cli-progress$)/;
 /** Source folders of training, the backends, comparison and plots. */
 const HEAVY_SOURCES = /^src\/(train|plots|compare|runs|sweep|backend)\//;
 /** The light modules of those folders that declare CLI options. */
@@ -104,7 +104,7 @@ describe('usage errors', () => {
     const summary = await runCli(['summary']);
     assert.deepEqual(summary, { code: 2, stdout: '', stderr: `${message.missingArgument('summary', '<file>', 'summary <file>')}\n` });
     assert.match(summary.stderr, /^tfexp summary: missing argument <file>\.\nUsage: tfexp summary <file> \[options\]\n/);
-    for (const [command, usage] of [['validate', 'validate <files..>'], ['run', 'run <files..>'], ['compare', 'compare <runs..>'], ['render', 'render <file>'], ['data', 'data <target>']] as const) {
+    for (const [command, usage] of [['validate', 'validate <files..>'], ['run', 'run <files..>'], ['compare', 'compare <runs..>'], ['render', 'render <file>'], ['data', 'data <target>'], ['evaluate', 'evaluate <dir>'], ['predict', 'predict <dir> <images..>']] as const) {
       const { code, stderr } = await runCli([command]);
       assert.equal(code, 2, command);
       assert.equal(stderr, `${message.missingArgument(command, usage.split(' ')[1]!, usage)}\n`);
