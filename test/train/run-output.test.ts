@@ -36,7 +36,8 @@ describe('tfexp run output', () => {
     assert.match(lines[testBar + 1]!, /^Test loss: \d\.\d{4}$/);
     // The end says where to look, and the files are there.
     assert.ok(lines.includes(`Report: ${join(dir, 'report.html')}`), text);
-    assert.ok(lines.includes(`Plots: ${join(dir, 'plots', 'training.png')}`), text);
+    // The training chart first, then the evaluation's (confusion matrix, misclassified grid).
+    assert.ok(lines.includes(`Plots: ${['training', 'confusion_matrix', 'misclassified'].map((chart) => join(dir, 'plots', `${chart}.png`)).join(', ')}`), text);
     assert.ok(existsSync(join(dir, 'report.html')) && existsSync(join(dir, 'plots', 'training.png')));
     assert.ok(!text.includes('\r') && !text.includes('\x1b'), 'no terminal control in a log');
   });
