@@ -243,8 +243,12 @@ describe('reports in headless Chromium', { skip: existsSync(CHROMIUM) ? false : 
     // Metrics to 4 significant digits, durations to 1 decimal.
     const test = await tab.locator('table.data').first().locator('td').allInnerTexts();
     for (const text of test) assert.equal(significantDigits(text), 4, `test result "${text}"`);
-    const seconds = await tab.locator('table.data').nth(1).locator('tr').nth(1).locator('td').allInnerTexts();
+    const seconds = await tab.locator('table.data:not(.classification)').nth(1).locator('tr').nth(1).locator('td').allInnerTexts();
     assert.ok(seconds.some((s) => /^\d+\.\d$/.test(s)), `a duration with one decimal among ${JSON.stringify(seconds)}`);
+    // The Evaluation section: the confusion matrix and the misclassified grid drew, the per-class table has a row per class and the two averages.
+    assert.ok((await tab.locator('#chart-confusion-matrix-test svg path').count()) >= 9, 'a cell per (true, predicted) pair');
+    assert.equal(await tab.locator('#chart-misclassified-test svg').count(), 1);
+    assert.deepEqual(await tab.locator('table.classification tbody tr td:first-child').allInnerTexts(), ['0', '1', '2', 'macro avg', 'weighted avg']);
     await assertNumberCells(tab);
     await assertFitsWidth(tab);
     assertChartsFollowViewport(await chartSizes(tab));
