@@ -7,16 +7,18 @@ import { join } from 'node:path';
 import { closestMatch } from '../config/suggest.js';
 import { UsageError } from '../errors.js';
 import * as message from '../log/message.js';
-import { overlaySpec, testBarSpec, type RunSeries, type SweptSetting } from '../plots/compare-spec.js';
+import { overlaySpec, testBarSpec } from '../plots/compare-spec.js';
 import { writeChart } from '../plots/index.js';
 import { compareReportHtml } from '../plots/report.js';
 import { writeFileAtomic } from '../runs/atomic.js';
 import { runTimestamp } from '../runs/dir.js';
 import { findRunDirs, printable, readRun, type BrokenRun, type ComparedRun } from './load.js';
 import { groupSeeds, seedsRepeat } from './group.js';
-import { NOT_IN_LABELS, shortNames } from './labels.js';
-import { MODEL_COLUMN } from './params.js';
-import { buildTable, displayTable, formatTable, LABEL_COLUMN, labelName, shortMetricHeader, sortTable, type CompareTable, type Format } from './table.js';
+import { shortNames } from './labels.js';
+import { chartSeries } from './series.js';
+import { buildTable, displayTable, formatTable, shortMetricHeader, sortTable, type CompareTable, type Format } from './table.js';
+
+export { chartSeries } from './series.js';
 
 export interface CompareOptions {
   /** Headline metric column; the default sort. Default: test_accuracy. */
@@ -111,32 +113,6 @@ function knownColumn(table: CompareTable, name: string, option: 'metric' | 'sort
   if (short !== undefined) return short[0];
   const suggestion = closestMatch(name, [...table.columns, ...shorts.map(([, s]) => s)]);
   throw new UsageError(message.compareUnknownColumn(option, name, table.columns, suggestion));
-}
-
-/**
- * The charts' series: each run with metrics, named by its label; and the swept
- * setting, whose value then colours the charts, when there is one axis: every run
- * is of one experiment (their labels start with one name: one experiment file, or
- * one sweep) and they differ in exactly one setting (name and description aside),
- * other than the `model` column (its values are whole architecture strings, no
- * legend). Otherwise the charts colour by run label: different experiments
- * (baseline against baseline-adam) are runs, not values of their one difference.
- * @param perRun the table before grouping and sorting: one row per run, in `runs` order.
- */
-export function chartSeries(runs: readonly ComparedRun[], perRun: CompareTable): { series: RunSeries[]; swept: SweptSetting | undefined } {
-  const label = perRun.columns.indexOf(LABEL_COLUMN);
-  const settings = perRun.params.filter((p) => !NOT_IN_LABELS.includes(p));
-  const oneExperiment = new Set(runs.map(labelName)).size === 1;
-  const oneAxis = oneExperiment && settings.length === 1 && settings[0] !== MODEL_COLUMN;
-  const column = oneAxis ? perRun.columns.indexOf(settings[0]!) : -1;
-  const valueOf = (i: number) => String(perRun.rows[i]![column] ?? '-');
-  const series = runs.flatMap((r, i): RunSeries[] =>
-    r.metrics === null ? [] : [{ run: String(perRun.rows[i]![label]), metrics: r.metrics, ...(column >= 0 ? { setting: valueOf(i) } : {}) }],
-  );
-  if (column < 0) return { series, swept: undefined };
-  const values = [...new Set(runs.map((_, i) => valueOf(i)))];
-  if (values.every((v) => Number.isFinite(Number(v)))) values.sort((a, b) => Number(a) - Number(b));
-  return { series, swept: { title: shortNames(settings).get(settings[0]!)!, values } };
 }
 
 /** The line that ends a comparison with broken run folders among its inputs (exit 2). */

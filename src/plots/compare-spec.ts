@@ -33,6 +33,9 @@ export interface SweptSetting {
 /** Line style per split: training solid, validation dashed (Vega strokeDash arrays). */
 export const SPLIT_DASH = { training: [1, 0], validation: [6, 4] } as const;
 
+/** The legend of the line styles, drawn as grey line samples: vega's default legend symbol for a line with points is a filled dot. */
+export const SPLIT_LEGEND = { symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 400, encode: { symbols: { update: { stroke: { value: '#444' }, fill: { value: 'transparent' } } } } } as const;
+
 /** Long rows: run, setting (when swept), metric, split (training or validation), epoch, value; the training chart's rows of each run. */
 export function overlayRows(series: readonly RunSeries[], metrics = ['accuracy', 'loss']) {
   return series.flatMap(({ run, metrics: m, setting }) =>
@@ -69,8 +72,7 @@ export function overlaySpec(series: readonly RunSeries[], title: string, swept?:
         type: 'nominal',
         title: null,
         scale: { domain: [...splits], range: splits.map((s) => [...SPLIT_DASH[s]]) },
-        // Drawn as grey line samples: vega's default legend symbol for a line with points is a filled dot.
-        legend: { symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 400, encode: { symbols: { update: { stroke: { value: '#444' }, fill: { value: 'transparent' } } } } },
+        legend: SPLIT_LEGEND,
       },
       detail: { field: 'run' },
       tooltip: [{ field: 'run' }, ...(swept === undefined ? [] : [{ field: 'setting', title: swept.title }]), { field: 'split' }, { field: 'epoch' }, { field: 'value', format: '.4f' }],

@@ -177,8 +177,11 @@ export function versionsLine(versions: Readonly<Record<string, string>>, backend
   return parts.join(', ');
 }
 
-/** The header rows from run.json: started, command, git commit, versions, host. */
-function runFacts(run: RunHeader): [string, { html: string } | string][] {
+/**
+ * The header rows from run.json: started, command, git commit, versions, host; each value
+ * text, or `{html}` already escaped (a `<code>` cell). The dashboard's run page shows the same rows.
+ */
+export function runFacts(run: RunHeader): [string, { html: string } | string][] {
   const code = (text: string, title?: string) => ({ html: `<code${title ? ` title="${escape(title)}"` : ''}>${escape(text)}</code>` });
   const backendPackage = (run.backend as { package?: unknown } | null | undefined)?.package;
   return [
