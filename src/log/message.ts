@@ -1553,3 +1553,73 @@ export function evaluatingOnBackend(backend: string) {
 
 /** The misclassified grid of an evaluation without mistakes. */
 export const MISCLASSIFIED_NONE = 'Every sample was classified correctly.';
+// --- ui (issue 15) ---
+
+/** Subtitle of the dashboard's seed bands (src/plots/bands-spec.ts). */
+export const UI_BANDS_SUBTITLE = 'mean over seeds per epoch (line), mean ± one standard deviation (band); training solid, validation dashed';
+
+/** Title of the seed bands: "3 grid points, 9 runs". */
+export function uiBandsTitle(groups: number, runs: number) {
+  return `${plural(groups, 'grid point')}, ${plural(runs, 'run')}`;
+}
+
+/** Subtitle of the parallel coordinates (src/plots/parallel-spec.ts). */
+export function uiParallelSubtitle(metric: string) {
+  return `one line per run through its differing settings to ${metric}, coloured by ${metric}`;
+}
+
+/** `tfexp ui`: the runs folder does not exist. */
+export function uiRunsDirMissing(dir: string) {
+  return `tfexp ui: runs folder ${dir} does not exist; name the folder tfexp run writes to (default: runs), e.g. tfexp ui runs`;
+}
+
+/** `tfexp ui`: the runs folder is a file. */
+export function uiRunsDirNotFolder(dir: string) {
+  return `tfexp ui: ${dir} is not a folder; name the folder that holds the run folders (default: runs)`;
+}
+
+/** `tfexp ui --port`: not a TCP port. */
+export function uiBadPort(port: unknown) {
+  return `tfexp ui: --port ${String(port)} is not a TCP port; give a whole number from 0 (any free port) to 65535, e.g. --port 6006`;
+}
+
+/** `tfexp ui`: the port is taken. */
+export function uiPortInUse(host: string, port: number) {
+  return `tfexp ui: ${host}:${port} is already in use (another tfexp ui or TensorBoard?); choose another with --port, or --port 0 for any free port`;
+}
+
+/** `tfexp ui --host`: the address cannot be bound here. */
+export function uiCannotListen(host: string, port: number, why: string) {
+  return `tfexp ui: cannot listen on ${host}:${port}: ${why}; give an address of this machine with --host (default 127.0.0.1)`;
+}
+
+/** `tfexp ui --host` other than loopback: a warning. */
+export function uiNotLoopback(host: string) {
+  return `warning: --host ${host} is not a loopback address: every run under the folder (metrics, experiment files, models) becomes readable by anyone who can reach this machine on the network`;
+}
+
+/** Said once the server listens. */
+export function uiListening(root: string, runs: number, url: string) {
+  return `tfexp ui: ${plural(runs, 'run')} under ${root}, live at ${url} (read-only; Ctrl-C to stop)`;
+}
+
+/** `--open`: the browser could not be started. */
+export function uiOpenFailed(url: string, why: string) {
+  return `warning: could not open a browser (${why}); open ${url} yourself`;
+}
+
+/** File watching failed (the inotify limit, say): the page no longer updates by itself. */
+export function uiWatchFailed(why: string) {
+  return `warning: watching the runs folder failed (${why}); the page updates only when reloaded. On Linux, raise fs.inotify.max_user_watches`;
+}
+
+/** A request for anything outside the runs folder, or nothing at all. */
+export const UI_NOT_FOUND = 'Not found';
+
+/** A request naming a host the server does not answer for (DNS rebinding). */
+export function uiWrongHost(host: string) {
+  return `This tfexp ui answers only for its own address, not for Host ${host}`;
+}
+
+/** Said on Ctrl-C. */
+export const UI_STOPPED = 'tfexp ui: stopped';
