@@ -11,7 +11,8 @@
  *   themselves (`new URL('x', import.meta.url)`: the SIMD kernels' .wasm and worker,
  *   package.json, schemas/) work unchanged, and the CLI still loads a command's heavy
  *   modules only when that command runs.
- * Files that are not TypeScript but are loaded at run time (ASSET_EXTENSIONS) are copied,
+ * Files that are not TypeScript but are loaded at run time (ASSET_EXTENSIONS, and the
+ * dashboard's page under ASSET_FOLDERS: no front-end build, its files are served as written) are copied,
  * and the experiment schema's ajv validator is written as code (config/validate.ts).
  * `.build-info.json` records `sourcesNewest`, the newest time under src/ when the build
  * started: bin/tfexp.js runs the sources instead of dist/ once anything there is newer, so
@@ -25,7 +26,7 @@
  *                   --omit=dev`): bin/tfexp.js then runs the sources through tsx.
  */
 import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, extname, join, relative, resolve } from 'node:path';
+import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PRECOMPILED_VALIDATOR } from '../src/config/validate.js';
 
@@ -33,6 +34,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SRC = join(ROOT, 'src');
 /** Non-TypeScript files under src/ that modules load at run time (C sources and build.sh are not). */
 const ASSET_EXTENSIONS = new Set(['.wasm', '.mjs', '.json']);
+/** Folders copied whole: the dashboard's page (plain HTML, CSS and browser modules, served as they are). */
+const ASSET_FOLDERS = ['ui/client/'];
 
 /** Every file under `dir`, as paths relative to it. */
 function walk(dir: string, base = dir): string[] {
@@ -98,7 +101,7 @@ const started = performance.now();
 const sourcesNewest = newest(SRC);
 const files = walk(SRC);
 const sources = files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
-const assets = files.filter((f) => ASSET_EXTENSIONS.has(extname(f)));
+const assets = files.filter((f) => ASSET_EXTENSIONS.has(extname(f)) || ASSET_FOLDERS.some((folder) => f.split(sep).join('/').startsWith(folder)));
 
 // Build beside the target, then swap it in: a failed build never leaves a half-written dist/.
 const staging = `${outdir}.building-${process.pid}`;

@@ -24,6 +24,7 @@ import { resumeCommand } from './commands/resume.js';
 import { runCommand } from './commands/run.js';
 import { summaryCommand } from './commands/summary.js';
 import { sweepCommand } from './commands/sweep.js';
+import { uiCommand } from './commands/ui.js';
 import { validateCommand } from './commands/validate.js';
 import { workerCommand } from './commands/worker.js';
 import { output } from './output.js';
@@ -35,6 +36,7 @@ const COMMANDS = [
   compareCommand,
   evaluateCommand,
   predictCommand,
+  uiCommand,
   validateCommand,
   summaryCommand,
   renderCommand,

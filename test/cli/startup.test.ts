@@ -157,7 +157,7 @@ describe('the build (npm run build)', () => {
     try {
       const build = await node(['--import', 'tsx', join(REPO_ROOT, 'scripts/build.ts'), '--outdir', out]);
       assert.equal(build.code, 0, build.stderr);
-      for (const asset of ['backend/simd/kernels.wasm', 'backend/simd/kernels-unshared.wasm', 'backend/simd/worker.mjs', `config/${PRECOMPILED_VALIDATOR}`]) {
+      for (const asset of ['backend/simd/kernels.wasm', 'backend/simd/kernels-unshared.wasm', 'backend/simd/worker.mjs', `config/${PRECOMPILED_VALIDATOR}`, 'ui/client/index.html', 'ui/client/app.js']) {
         assert.ok(existsSync(join(out, asset)), `${asset} missing from the build`);
       }
       // When the build started, as bin/tfexp.js compares it with src/.

@@ -1,0 +1,182 @@
+/**
+ * `GET /api/run?id=...`: one run's page. The header rows are report.html's (runFacts)
+ * plus the backend and why (the run header's own lines), the charts are the specs
+ * report.html draws (training-spec.ts) with the reader's view options
+ * (interactive.ts), and the evaluation views appear when the run folder has them:
+ * `evaluation.json`, `plots/confusion_matrix.vl.json` (with its row-normalised
+ * twin, heatmap.ts) and `plots/misclassified.png`.
+ */
+import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import * as message from '../../log/message.js';
+import { rowNormalisedSpec } from '../../plots/heatmap.js';
+import { interactiveSpec, type ChartView } from '../../plots/interactive.js';
+import { runFacts } from '../../plots/report.js';
+import { learningRateSpec, trainingSpec } from '../../plots/training-spec.js';
+import type { RunInfo } from '../../runs/store.js';
+import { encodePath, isInside, realInside, runIdOf } from '../paths.js';
+import { readText } from '../static.js';
+import type { IndexedRun } from '../store.js';
+import { statusKind, type StatusKind } from './list.js';
+
+/** A file of the run folder, with its download address. */
+export interface RunFile {
+  /** Relative to the run folder, `/`-separated. */
+  readonly path: string;
+  /** Bytes. */
+  readonly size: number;
+  /** `/files/<run id>/<path>`, percent-encoded. */
+  readonly url: string;
+}
+
+export interface RunPayload {
+  readonly id: string;
+  readonly status: StatusKind;
+  /** The status as compare's table writes it (`stale (process gone)`, `corrupt metrics.json`). */
+  readonly statusText: string;
+  readonly name: string;
+  readonly description: string;
+  /** Header rows: label and a text value, or `{html}` (escaped by report.ts). */
+  readonly facts: readonly (readonly [string, string | { html: string }])[];
+  /** The run header's backend lines (`Backend: wasm (...; fastest available)`, `Skipped: ...`), or null. */
+  readonly backend: string | null;
+  readonly epochs: { readonly completed: number; readonly planned: number | null };
+  readonly failure: string | null;
+  readonly warnings: readonly string[];
+  readonly history: readonly Record<string, number>[];
+  readonly test: Readonly<Record<string, number>> | null;
+  readonly charts: { readonly training: object | null; readonly learningRate: object | null; readonly confusion: object | null; readonly confusionNormalised: object | null };
+  /** evaluation.json as written, or null (absent or unreadable). */
+  readonly evaluation: unknown;
+  /** plots/misclassified.png's address, or null. */
+  readonly misclassified: string | null;
+  readonly summary: string | null;
+  readonly experimentYaml: string | null;
+  readonly files: readonly RunFile[];
+}
+
+/** At most this many files are listed (a run folder holds about 20). */
+export const MAX_FILES = 500;
+
+/** Folders deeper than this inside a run folder are not listed (a link cycle ends here too). */
+const MAX_DEPTH = 4;
+
+/** Every regular file of `dir` that resolves inside `root` (links out are left out), sorted, at most MAX_FILES. */
+export function runFiles(root: string, dir: string): RunFile[] {
+  const files: RunFile[] = [];
+  const walk = (folder: string, depth: number) => {
+    let entries;
+    try {
+      entries = readdirSync(folder, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (files.length >= MAX_FILES) return;
+      const path = join(folder, entry.name);
+      let real: string;
+      try {
+        real = realpathSync(path);
+      } catch {
+        continue;
+      }
+      // Listed only when it stays inside the runs folder, as the file route serves it.
+      if (!isInside(root, real)) continue;
+      const stats = statSync(real, { throwIfNoEntry: false });
+      if (stats?.isDirectory() && depth < MAX_DEPTH) walk(path, depth + 1);
+      else if (stats?.isFile()) files.push({ path: runIdOf(dir, path), size: stats.size, url: `/files/${encodePath(runIdOf(root, path))}` });
+    }
+  };
+  walk(dir, 0);
+  return files;
+}
+
+/** A text file of the run folder, or null when it is missing, unreadable or a link out of the runs folder. */
+function readInside(root: string, path: string): string | null {
+  const real = realInside(root, path);
+  return real === null ? null : readText(real);
+}
+
+/** A JSON file of the run folder, or null when it is missing, not JSON, or a link out. */
+function readJson(root: string, path: string): unknown {
+  const text = readInside(root, path);
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The run header's backend lines, when run.json's backend has the fields they need. */
+function backendLines(backend: unknown): string | null {
+  if (!isObject(backend) || typeof backend.name !== 'string' || typeof backend.package !== 'string' || typeof backend.device !== 'string') return null;
+  return message.backendHeader({
+    name: backend.name,
+    package: backend.package,
+    device: backend.device,
+    threads: typeof backend.threads === 'number' ? backend.threads : null,
+    adapter: isObject(backend.adapter) ? (backend.adapter as never) : null,
+    reason: typeof backend.reason === 'string' ? backend.reason : 'not recorded',
+    skipped: Array.isArray(backend.skipped) ? backend.skipped.filter(isObject).map((s) => ({ backend: String(s.backend), reason: String(s.reason) })) : [],
+  });
+}
+
+/** Key facts beside report.html's header rows: parameters, FLOPs, data, seed, duration. */
+export function keyFacts(info: Partial<RunInfo>): [string, string][] {
+  const count = (n: unknown) => (typeof n === 'number' ? n.toLocaleString('en-US') : message.REPORT_NOT_RECORDED);
+  const data = info.dataset;
+  return [
+    ['parameters', count(info.params?.total)],
+    ['FLOPs per sample', count(info.flops_per_sample)],
+    ['data', data ? `${data.name}: train ${data.train}, validation ${data.validation} (${data.validation_from}), test ${data.test}` : message.REPORT_NOT_RECORDED],
+    ['seed', info.seed === undefined ? message.REPORT_NOT_RECORDED : String(info.seed)],
+    ['duration', typeof info.duration_seconds === 'number' ? `${info.duration_seconds.toFixed(1)} s` : 'running'],
+  ];
+}
+
+/**
+ * The payload of one run.
+ * @param root the runs folder's real path.
+ * @param view the reader's chart options.
+ * @param statusText compare's status cell for the run (the runs table's).
+ */
+export function runPayload(root: string, indexed: IndexedRun, view: ChartView, statusText: string): RunPayload {
+  const { run, dir } = indexed;
+  const info = (run?.info ?? {}) as Partial<RunInfo>;
+  const experiment = run?.experiment ?? null;
+  const name = typeof experiment?.name === 'string' ? experiment.name : (info.name ?? indexed.id);
+  const description = typeof experiment?.description === 'string' ? experiment.description : '';
+  const metrics = run?.metrics ?? null;
+  const training = metrics !== null && metrics.history.length > 0 ? interactiveSpec(trainingSpec(metrics, name, description), view) : null;
+  const rate = metrics === null ? undefined : learningRateSpec(metrics, name);
+  const confusion = readJson(root, join(dir, 'plots', 'confusion_matrix.vl.json'));
+  const files = runFiles(root, dir);
+  return {
+    id: indexed.id,
+    status: run === undefined ? 'corrupt' : statusKind(run),
+    statusText,
+    name,
+    description,
+    facts: [...keyFacts(info), ...runFacts(info)],
+    backend: backendLines(info.backend),
+    epochs: { completed: metrics?.history.length ?? info.epochs_completed ?? 0, planned: typeof info.epochs_planned === 'number' ? info.epochs_planned : null },
+    failure: info.failure_reason ?? null,
+    warnings: indexed.warnings,
+    history: metrics?.history ?? [],
+    test: metrics?.test ?? null,
+    charts: {
+      training,
+      learningRate: rate === undefined ? null : interactiveSpec(rate, { ...view, logY: false }),
+      confusion: isObject(confusion) ? confusion : null,
+      confusionNormalised: isObject(confusion) ? rowNormalisedSpec(confusion) : null,
+    },
+    evaluation: readJson(root, join(dir, 'evaluation.json')),
+    misclassified: files.find((f) => f.path === 'plots/misclassified.png')?.url ?? null,
+    summary: readInside(root, join(dir, 'summary.txt')),
+    experimentYaml: readInside(root, join(dir, 'experiment.yaml')),
+    files,
+  };
+}

@@ -1,0 +1,76 @@
+// @ts-check
+/**
+ * Drawing the server's Vega-Lite specs with vega-embed (served from node_modules):
+ * SVG, tooltips (vega-tooltip), the export menu only (no links to online editors).
+ */
+
+/** @type {any} */
+const vegaEmbed = /** @type {any} */ (globalThis).vegaEmbed;
+
+/** What is drawn in each element, so a redraw can free the old view. */
+const views = new WeakMap();
+
+/**
+ * Draws `spec` into `element` (replacing what was there).
+ * @param {HTMLElement} element
+ * @param {object} spec a Vega-Lite spec
+ * @returns {Promise<void>}
+ */
+export async function draw(element, spec) {
+  views.get(element)?.finalize();
+  // The specs are the reports' (Vega-Lite v5 schema URL); vega-lite 6 draws them the same, without a version warning.
+  const { $schema: _schema, ...rest } = /** @type {Record<string, unknown>} */ (spec);
+  const result = await vegaEmbed(element, rest, {
+    mode: 'vega-lite',
+    renderer: 'svg',
+    actions: { export: true, source: false, compiled: false, editor: false },
+    tooltip: { theme: 'light' },
+  });
+  views.set(element, result);
+}
+
+/** Frees every view under `root` (before a page replaces its content). @param {HTMLElement} root */
+export function release(root) {
+  for (const element of root.querySelectorAll('.chart')) views.get(/** @type {HTMLElement} */ (element))?.finalize();
+}
+
+/**
+ * The smoothing slider and log-scale box, as HTML; `bindView` wires them.
+ * @param {{ smoothing: number, log: boolean }} view
+ */
+export function viewControls(view) {
+  return `<div class="controls">
+  <label>smoothing <input type="range" name="smoothing" min="0" max="0.99" step="0.01" value="${view.smoothing}"> <output>${view.smoothing.toFixed(2)}</output></label>
+  <label><input type="checkbox" name="log"${view.log ? ' checked' : ''}> log scale</label>
+  <span class="note">drag a chart to pan, wheel to zoom epochs, double-click to reset</span>
+</div>`;
+}
+
+/**
+ * Calls `changed` when the reader moves the slider (after a pause) or ticks the box.
+ * @param {HTMLElement} root
+ * @param {{ smoothing: number, log: boolean }} view updated in place
+ * @param {() => void} changed
+ */
+export function bindView(root, view, changed) {
+  const slider = /** @type {HTMLInputElement} */ (root.querySelector('input[name=smoothing]'));
+  const box = /** @type {HTMLInputElement} */ (root.querySelector('input[name=log]'));
+  /** @type {number | undefined} */
+  let timer;
+  slider?.addEventListener('input', () => {
+    view.smoothing = Number(slider.value);
+    const out = slider.parentElement?.querySelector('output');
+    if (out) out.textContent = view.smoothing.toFixed(2);
+    clearTimeout(timer);
+    timer = setTimeout(changed, 120);
+  });
+  box?.addEventListener('change', () => {
+    view.log = box.checked;
+    changed();
+  });
+}
+
+/** @param {{ smoothing: number, log: boolean }} view @returns {string} the query of the chart options. */
+export function viewQuery(view) {
+  return `smoothing=${view.smoothing}${view.log ? '&log=1' : ''}`;
+}

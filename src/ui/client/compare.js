@@ -1,0 +1,133 @@
+// @ts-check
+/**
+ * The compare page for the selected runs: overlay curves coloured by run or by a
+ * chosen setting, the seeds of each grid point as mean ± std bands, parallel
+ * coordinates of the differing settings against the headline metric, the
+ * differing-settings table (as tfexp compare builds it) and a YAML diff of two runs.
+ * Live: refetched when one of the runs changed.
+ */
+import { bindView, draw, release, viewControls, viewQuery } from './charts.js';
+import { compareHref, selected } from './selection.js';
+import { esc, getJson, runHref, simpleTable } from './util.js';
+
+/** @returns {import('./app.js').Page} */
+export function comparePage() {
+  /** @type {HTMLElement} */
+  let root;
+  /** @type {string[]} */
+  let ids = [];
+  const view = { smoothing: 0, log: false };
+  let colour = '';
+  /** @type {[string, string] | null} */
+  let diffPair = null;
+  /** @type {any} */
+  let data = null;
+  /** @type {number | undefined} */
+  let pending;
+
+  function query() {
+    const diff = diffPair ? `&diff=${diffPair.map(encodeURIComponent).join(',')}` : '';
+    return `/api/compare?runs=${ids.map(encodeURIComponent).join(',')}&${viewQuery(view)}${colour ? `&colour=${encodeURIComponent(colour)}` : ''}${diff}`;
+  }
+
+  /** Fetches the comparison; redraws everything, or (`full` false) only the charts. */
+  async function load(full = true) {
+    data = await getJson(query());
+    const scroll = window.scrollY;
+    if (full) render();
+    await drawCharts();
+    if (full) window.scrollTo(0, scroll);
+  }
+
+  async function drawCharts() {
+    const jobs = [];
+    for (const [name, spec] of Object.entries(data.charts)) {
+      const element = /** @type {HTMLElement | null} */ (root.querySelector(`#chart-${name}`));
+      if (spec && element) jobs.push(draw(element, spec));
+    }
+    await Promise.all(jobs);
+  }
+
+  function diffHtml() {
+    if (!data.diff) return '<p class="note">Select two runs to see their experiment files side by side.</p>';
+    const option = (/** @type {string} */ id, /** @type {string} */ chosen) => `<option value="${esc(id)}"${id === chosen ? ' selected' : ''}>${esc(data.labels[data.ids.indexOf(id)])}</option>`;
+    const select = (/** @type {string} */ name, /** @type {string} */ chosen) => `<select name="${name}">${data.ids.map((/** @type {string} */ id) => option(id, chosen)).join('')}</select>`;
+    const lines = data.diff.lines.map((/** @type {any} */ l) => `<div class="${l.op === '+' ? 'add' : l.op === '-' ? 'del' : 'same'}">${esc(l.text)}</div>`).join('');
+    const changes = data.diff.lines.filter((/** @type {any} */ l) => l.op !== ' ').length;
+    return `<div class="controls"><label>${select('diff-a', data.diff.a)}</label> → <label>${select('diff-b', data.diff.b)}</label><span class="count">${changes} changed lines</span></div><div class="diff">${lines}</div>`;
+  }
+
+  /** @param {any} table compare's table (columns, rows) */
+  function tableHtml(table) {
+    const labelAt = table.columns.indexOf('label');
+    const runAt = table.columns.indexOf('run');
+    const html = simpleTable(table.columns, table.rows, 'data compare');
+    if (labelAt < 0 || runAt < 0) return html;
+    // Labels link to their run's page.
+    const links = new Map(table.rows.map((/** @type {any[]} */ r) => [esc(r[labelAt]), runHref(String(r[runAt]))]));
+    return html.replace(/<tr><td>([^<]*)<\/td>/g, (all, label) => (links.has(label) ? `<tr><td><a href="${esc(links.get(label))}">${label}</a></td>` : all));
+  }
+
+  /** Links to each run's page; folded when there are many. */
+  function runLinks() {
+    const links = data.labels.map((/** @type {string} */ l, /** @type {number} */ i) => `<a href="${runHref(data.ids[i])}">${esc(l)}</a>`).join(' · ');
+    return data.ids.length <= 6 ? `<p class="sub">${links}</p>` : `<details class="sub"><summary>the ${data.ids.length} runs</summary>${links}</details>`;
+  }
+
+  function render() {
+    release(root);
+    const choices = data.colourChoices.map((/** @type {any} */ c) => `<option value="${esc(c.setting)}"${data.colour === c.setting ? ' selected' : ''}>${esc(c.short)} (${esc(c.setting)})</option>`).join('');
+    root.innerHTML = `<h1>Compare ${data.ids.length} runs</h1>
+${runLinks()}
+<h2>Curves</h2>
+<div class="controls"><label>colour by <select name="colour"><option value="run"${data.colour === 'run' ? ' selected' : ''}>run</option>${choices}</select></label></div>
+${viewControls(view)}
+${data.charts.overlay ? '<div class="chart" id="chart-overlay"></div>' : '<p class="note">None of these runs has finished an epoch.</p>'}
+<h2>Seeds: mean ± std</h2>
+${data.charts.bands ? '<div class="chart" id="chart-bands"></div>' : '<p class="note">No grid point among these runs has more than one seed.</p>'}
+<h2>Settings against ${esc('test_accuracy')}</h2>
+${data.charts.parallel ? '<div class="chart" id="chart-parallel"></div>' : '<p class="note">These runs do not differ in any setting.</p>'}
+<h2>Differing settings</h2>
+<div class="scroll">${tableHtml(data.table)}</div>
+${data.grouped ? `<h3>Grouped by seed</h3><div class="scroll">${simpleTable(data.grouped.columns, data.grouped.rows, 'data grouped')}</div>` : ''}
+<h2>Experiment diff</h2>
+${diffHtml()}`;
+    bindView(root, view, () => void load(false));
+    const select = /** @type {HTMLSelectElement} */ (root.querySelector('select[name=colour]'));
+    select.addEventListener('change', () => {
+      colour = select.value;
+      void load(false);
+    });
+    for (const name of ['diff-a', 'diff-b']) {
+      root.querySelector(`select[name=${name}]`)?.addEventListener('change', () => {
+        const a = /** @type {HTMLSelectElement} */ (root.querySelector('select[name=diff-a]')).value;
+        const b = /** @type {HTMLSelectElement} */ (root.querySelector('select[name=diff-b]')).value;
+        diffPair = [a, b];
+        void load();
+      });
+    }
+  }
+
+  return {
+    async show(main, _path, params) {
+      root = main;
+      ids = (params.get('runs') ?? '').split(',').filter((id) => id !== '').map(decodeURIComponent);
+      if (ids.length === 0) ids = selected();
+      if (ids.length === 0) {
+        main.innerHTML = '<p class="empty">Tick runs in the <a href="#/">runs table</a> to compare them.</p>';
+        return;
+      }
+      if (!params.get('runs')) history.replaceState(null, '', compareHref(ids));
+      await load();
+    },
+    update(event) {
+      if (!ids.some((id) => event.changed.includes(id) || event.removed.includes(id))) return;
+      clearTimeout(pending);
+      pending = setTimeout(() => void load().catch(() => undefined), 30);
+    },
+    leave() {
+      clearTimeout(pending);
+      if (root) release(root);
+    },
+  };
+}

@@ -1,0 +1,187 @@
+// @ts-check
+/**
+ * The runs table: every run under the folder with its status (a live dot while it
+ * trains), label, start, duration, backend, epochs, test results, best validation
+ * accuracy and the settings that differ between the runs (as tfexp compare computes
+ * them: the server sends its table). Sort by any column, filter by text and status,
+ * tick runs to compare. Live: refetched when the server says a run changed.
+ */
+import { compareHref, selected, setSelected } from './selection.js';
+import { esc, getJson, localTime, runHref, statusHtml } from './util.js';
+
+/** Headers shown for compare's column names. */
+const TITLES = /** @type {Record<string, string>} */ ({
+  status: 'status',
+  label: 'run',
+  started: 'started',
+  duration_s: 'duration (s)',
+  backend: 'backend',
+  epochs: 'epochs',
+  test_accuracy: 'test acc',
+  test_loss: 'test loss',
+  best_val_accuracy: 'best val acc',
+});
+
+/** Columns sorted descending on a first click (bigger is better or newer). */
+const DESCENDING_FIRST = new Set(['started', 'test_accuracy', 'best_val_accuracy', 'epochs']);
+
+const STATUSES = ['running', 'completed', 'failed', 'interrupted', 'stale', 'corrupt'];
+
+/** @returns {import('./app.js').Page} */
+export function runsPage() {
+  /** @type {any} */
+  let data = null;
+  /** The sort column and direction; the filter text and status. */
+  const state = { sort: 'started', descending: true, text: '', status: '' };
+  /** @type {HTMLElement} */
+  let root;
+  /** @type {number | undefined} */
+  let pending;
+
+  /** Rows that pass the filters, sorted. */
+  function visibleRows() {
+    const col = data.columns.findIndex((/** @type {any} */ c) => c.name === state.sort);
+    const needle = state.text.trim().toLowerCase();
+    const rows = data.rows.filter(
+      (/** @type {any} */ r) =>
+        (state.status === '' || r.status === state.status) &&
+        (needle === '' || r.id.toLowerCase().includes(needle) || r.cells.some((/** @type {any} */ c) => String(c.t).toLowerCase().includes(needle))),
+    );
+    if (col >= 0) {
+      rows.sort((/** @type {any} */ a, /** @type {any} */ b) => {
+        const x = a.cells[col].v;
+        const y = b.cells[col].v;
+        if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
+        const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), undefined, { numeric: true });
+        return state.descending ? -order : order;
+      });
+    }
+    return rows;
+  }
+
+  function renderTable() {
+    const ticked = new Set(selected());
+    const rows = visibleRows();
+    const head = data.columns
+      .map((/** @type {any} */ c) => {
+        const sorted = c.name === state.sort ? (state.descending ? ' sorted-desc' : ' sorted-asc') : '';
+        return `<th data-col="${esc(c.name)}" class="${c.numeric ? 'num' : ''}${c.setting ? ' setting' : ''}${sorted}" title="${esc(c.name)}">${esc(TITLES[c.name] ?? c.title)}</th>`;
+      })
+      .join('');
+    const body = rows
+      .map((/** @type {any} */ r) => {
+        const cells = r.cells
+          .map((/** @type {any} */ c, /** @type {number} */ i) => {
+            const col = data.columns[i];
+            if (col.name === 'status') return `<td>${statusHtml(r.status, c.t)}${r.warnings.length ? ` <span class="warn-mark" title="${esc(r.warnings.join('\n'))}">⚠</span>` : ''}</td>`;
+            if (col.name === 'label') return `<td class="label"><a href="${runHref(r.id)}" title="${esc(r.id)}">${esc(c.t)}</a></td>`;
+            if (col.name === 'started') return `<td class="num">${esc(localTime(c.v))}</td>`;
+            return `<td class="${col.numeric ? 'num' : ''}${col.name === 'epochs' ? ' epochs' : ''}">${esc(c.t)}</td>`;
+          })
+          .join('');
+        return `<tr data-id="${esc(r.id)}" data-status="${esc(r.status)}"${ticked.has(r.id) ? ' class="selected"' : ''}><td><input type="checkbox" aria-label="select ${esc(r.id)}"${ticked.has(r.id) ? ' checked' : ''}></td>${cells}</tr>`;
+      })
+      .join('');
+    const table = /** @type {HTMLElement} */ (root.querySelector('.table'));
+    table.innerHTML = `<table class="runs"><thead><tr><th><input type="checkbox" class="all" aria-label="select all shown"></th>${head}</tr></thead><tbody>${body}</tbody></table>`;
+    /** @type {HTMLElement} */ (root.querySelector('.count')).textContent = `${rows.length} of ${data.rows.length} runs`;
+    updateCompareButton();
+  }
+
+  function updateCompareButton() {
+    const ids = selected().filter((id) => data.rows.some((/** @type {any} */ r) => r.id === id));
+    const button = /** @type {HTMLButtonElement} */ (root.querySelector('button.compare'));
+    button.disabled = ids.length === 0;
+    button.textContent = `Compare selected (${ids.length})`;
+  }
+
+  function renderSweeps() {
+    const box = /** @type {HTMLElement} */ (root.querySelector('.sweeps'));
+    const open = box.querySelector('details')?.open;
+    const total = /** @type {Record<string, number>} */ ({});
+    for (const s of data.sweeps) for (const [k, n] of Object.entries(s.counts)) total[k] = (total[k] ?? 0) + Number(n);
+    const counts = (/** @type {Record<string, number>} */ c) => Object.entries(c).map(([k, n]) => `${n} ${esc(k)}`).join(' · ');
+    const chips = data.sweeps
+      .map((/** @type {any} */ s) => `<button class="sweep" data-sweep="${esc(s.id)}" title="show only this sweep's runs"><b>${esc(s.id)}</b> (${esc(s.name)}, ${s.points} points): ${counts(s.counts)}</button>`)
+      .join('');
+    // Open by itself while a sweep has points left to run.
+    const busy = Object.keys(total).some((k) => k !== 'completed' && k !== 'failed');
+    box.innerHTML = data.sweeps.length === 0 ? '' : `<details${open ?? busy ? ' open' : ''}><summary>${data.sweeps.length} sweeps: ${counts(total)}</summary><div class="chips">${chips}</div></details>`;
+    const bad = /** @type {HTMLElement} */ (root.querySelector('.unreadable'));
+    bad.innerHTML = data.unreadable.map((/** @type {any} */ u) => `<div class="warn">${esc(u.warning)}</div>`).join('');
+  }
+
+  async function load() {
+    data = await getJson('/api/runs');
+    renderSweeps();
+    renderTable();
+  }
+
+  return {
+    async show(main) {
+      root = main;
+      main.innerHTML = `<div class="toolbar">
+  <input type="search" placeholder="filter: name, setting, id…" aria-label="filter runs">
+  <label>status <select name="status"><option value="">all</option>${STATUSES.map((s) => `<option>${s}</option>`).join('')}</select></label>
+  <button class="compare" disabled>Compare selected (0)</button>
+  <span class="count"></span>
+</div>
+<div class="sweeps"></div><div class="unreadable"></div>
+<div class="table scroll"></div>`;
+      const search = /** @type {HTMLInputElement} */ (main.querySelector('input[type=search]'));
+      search.addEventListener('input', () => {
+        state.text = search.value;
+        renderTable();
+      });
+      const status = /** @type {HTMLSelectElement} */ (main.querySelector('select[name=status]'));
+      status.addEventListener('change', () => {
+        state.status = status.value;
+        renderTable();
+      });
+      /** @type {HTMLElement} */ (main.querySelector('button.compare')).addEventListener('click', () => {
+        location.hash = compareHref(selected().filter((id) => data.rows.some((/** @type {any} */ r) => r.id === id)));
+      });
+      main.querySelector('.sweeps')?.addEventListener('click', (event) => {
+        const chip = /** @type {HTMLElement} */ (event.target).closest('[data-sweep]');
+        if (!chip) return;
+        search.value = `${chip.getAttribute('data-sweep')}/`;
+        state.text = search.value;
+        renderTable();
+      });
+      const table = /** @type {HTMLElement} */ (main.querySelector('.table'));
+      table.addEventListener('click', (event) => {
+        const target = /** @type {HTMLElement} */ (event.target);
+        const th = target.closest('th[data-col]');
+        if (th) {
+          const col = /** @type {string} */ (th.getAttribute('data-col'));
+          state.descending = state.sort === col ? !state.descending : DESCENDING_FIRST.has(col);
+          state.sort = col;
+          renderTable();
+        }
+      });
+      table.addEventListener('change', (event) => {
+        const box = /** @type {HTMLInputElement} */ (event.target);
+        if (box.type !== 'checkbox') return;
+        const ticked = new Set(selected());
+        const ids = box.classList.contains('all') ? visibleRows().map((/** @type {any} */ r) => r.id) : [/** @type {string} */ (box.closest('tr')?.getAttribute('data-id'))];
+        for (const id of ids) box.checked ? ticked.add(id) : ticked.delete(id);
+        setSelected([...ticked]);
+        if (box.classList.contains('all')) renderTable();
+        else {
+          box.closest('tr')?.classList.toggle('selected', box.checked);
+          updateCompareButton();
+        }
+      });
+      await load();
+      if (data.rows.length === 0) table.innerHTML = `<p class="empty">No runs under this folder yet. Start one (npx tfexp run experiments/baseline.yaml): it appears here as it starts.</p>`;
+    },
+    update() {
+      // Several runs may change at once: one fetch for the lot.
+      clearTimeout(pending);
+      pending = setTimeout(() => void load(), 30);
+    },
+    leave() {
+      clearTimeout(pending);
+    },
+  };
+}
