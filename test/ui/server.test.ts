@@ -1,0 +1,251 @@
+/**
+ * `tfexp ui`'s server without a browser: the runs table's values (compare's), the run
+ * and compare payloads, the evaluation views only when a run has them, safety (path
+ * traversal in every spelling, links out of the folder, absolute paths, other Host
+ * names, nothing but GET), a corrupt metrics.json, live events from file changes, and
+ * the command's bad-input errors (exit 2).
+ */
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import * as message from '../../src/log/message.js';
+import { formatMetric } from '../../src/plots/format.js';
+import { startUi, type UiServer } from '../../src/ui/index.js';
+import { runCli, tempDir } from '../helpers.js';
+import { generateRuns, writeRun, type GeneratedRun } from './generate.js';
+import { CONFUSION_SPEC } from './specs.test.js';
+
+/** A GET (or another method) with the path sent exactly as written: no client-side normalisation. */
+export function raw(port: number, path: string, options: { method?: string; host?: string } = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: { Host: options.host ?? `127.0.0.1:${port}` } }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => void (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Writes the evaluation files another part of tfexp writes at the test evaluation (issue 15). */
+export function writeEvaluation(dir: string): void {
+  const evaluation = {
+    format: 1,
+    split: 'test',
+    samples: 15,
+    class_names: ['0', '1'],
+    accuracy: 0.8,
+    loss: 0.41,
+    confusion_matrix: [[8, 2], [1, 4]],
+    per_class: [{ class: '0', precision: 0.8889, recall: 0.8, f1: 0.8421, support: 10 }, { class: '1', precision: 0.6667, recall: 0.8, f1: 0.7273, support: 5 }],
+    macro_avg: { precision: 0.7778, recall: 0.8, f1: 0.7847, support: 15 },
+    weighted_avg: { precision: 0.8148, recall: 0.8, f1: 0.8038, support: 15 },
+    misclassified: [{ index: 7, true: 0, predicted: 1, confidence: 0.97 }, { index: 3, true: 1, predicted: 0, confidence: 0.81 }],
+  };
+  writeFileSync(join(dir, 'evaluation.json'), JSON.stringify(evaluation, null, 2));
+  writeFileSync(join(dir, 'plots', 'confusion_matrix.vl.json'), JSON.stringify(CONFUSION_SPEC));
+  // A 2x2 grey PNG stands in for the grid of wrong images.
+  writeFileSync(join(dir, 'plots', 'misclassified.png'), Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAAAAABX3VL4AAAADklEQVR4nGNgYGBgYAAAAAUAAXpeqz8AAAAASUVORK5CYII=', 'base64'));
+}
+
+/** A port something else listens on, and a function that frees it. */
+async function takenPort(): Promise<{ port: number; free: () => void }> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as { port: number }).port, free: () => void server.close() };
+}
+
+describe('tfexp ui: the server', () => {
+  let root: string;
+  let runs: GeneratedRun[];
+  let ui: UiServer;
+  const warnings: string[] = [];
+  let get: (path: string) => Promise<{ status: number; body: string; headers: Record<string, unknown> }>;
+  const json = async (path: string) => {
+    const res = await get(path);
+    assert.equal(res.status, 200, `${path}: ${res.body}`);
+    return JSON.parse(res.body) as Record<string, any>;
+  };
+
+  before(async () => {
+    root = tempDir();
+    runs = generateRuns(root, { runs: 60, perSweep: 45, inSweeps: 0.75, epochs: 4 });
+    // A run whose metrics.json was cut off, one with the evaluation views.
+    const corrupt = runs.find((r) => !r.id.includes('/') && r.status === 'completed')!;
+    writeFileSync(join(root, corrupt.id, 'metrics.json'), '{"history": [{"epoch": 1, "loss": 0.5');
+    writeEvaluation(join(root, runs[0]!.id));
+    // A secret outside the folder, and links to it.
+    const outside = tempDir();
+    writeFileSync(join(outside, 'secret.txt'), 'secret');
+    symlinkSync(outside, join(root, 'link-out'));
+    symlinkSync(join(outside, 'secret.txt'), join(root, runs[1]!.id, 'secret.txt'));
+    symlinkSync(join(root, runs[1]!.id, 'summary.txt'), join(root, runs[1]!.id, 'summary-link.txt'));
+    // A run folder that is a link out of the folder: not listed.
+    mkdirSync(join(outside, 'run'));
+    writeRun(join(outside, 'run'), 999, { name: 'outside', lr: 0.1, batchSize: 1, seed: 1, epochs: 1, status: 'completed' });
+    symlinkSync(join(outside, 'run'), join(root, 'linked-run'));
+    ui = await startUi({ root, port: 0, host: '127.0.0.1', warn: (line) => warnings.push(line) });
+    get = (path) => raw(ui.port, path);
+  });
+
+  after(async () => {
+    await ui?.close();
+  });
+
+  it('lists every run with compare\'s values: status, label, epochs, test accuracy, the differing settings', async () => {
+    const list = await json('/api/runs');
+    assert.equal(list.rows.length, runs.length, 'the generated runs, not the linked one');
+    const names = list.columns.map((c: { name: string }) => c.name);
+    for (const column of ['status', 'label', 'started', 'duration_s', 'backend', 'epochs', 'test_accuracy', 'test_loss', 'best_val_accuracy', 'train.optimizer.learning_rate', 'train.batch_size', 'seed']) {
+      assert.ok(names.includes(column), `${column} in ${names}`);
+    }
+    assert.equal(list.columns[names.indexOf('train.optimizer.learning_rate')].title, 'lr');
+    const cell = (row: { cells: { t: string; v: unknown }[] }, column: string) => row.cells[names.indexOf(column)]!;
+    for (const run of runs.filter((r) => r.status === 'completed').slice(0, 10)) {
+      const row = list.rows.find((r: { id: string }) => r.id === run.id);
+      if (row.status === 'corrupt') continue;
+      assert.equal(cell(row, 'test_accuracy').t, formatMetric(run.testAccuracy), run.id);
+      assert.equal(cell(row, 'epochs').v, run.epochs);
+      assert.equal(cell(row, 'train.optimizer.learning_rate').v, run.lr);
+      assert.equal(row.sweep, run.id.includes('/') ? run.id.split('/')[0] : null);
+    }
+    assert.equal(list.sweeps.length, 1);
+    assert.deepEqual(list.sweeps[0].counts, { completed: 45 });
+  });
+
+  it('a corrupt metrics.json: the run is listed with compare\'s status and the parser\'s words', async () => {
+    const list = await json('/api/runs');
+    const row = list.rows.find((r: { status: string }) => r.status === 'corrupt');
+    assert.equal(row.cells[0].t, message.CORRUPT_METRICS_STATUS);
+    assert.match(row.warnings[0], /corrupt metrics\.json/);
+    const run = await json(`/api/run?id=${encodeURIComponent(row.id)}`);
+    assert.equal(run.status, 'corrupt');
+    assert.match(run.warnings[0], /JSON/);
+  });
+
+  it('a run page: facts, backend and why, charts with the view options, files; the evaluation views only where present', async () => {
+    const with_ = await json(`/api/run?id=${encodeURIComponent(runs[0]!.id)}&smoothing=0.5&log=1`);
+    assert.match(with_.backend, /^Backend: wasm .*fastest available\)\nSkipped: webgpu/);
+    assert.ok(with_.facts.some(([k, v]: [string, string]) => k === 'parameters' && v === '1,194,730'));
+    assert.match(JSON.stringify(with_.charts.training), /"type":"log"/);
+    assert.match(JSON.stringify(with_.charts.training), /"field":"raw"/);
+    assert.equal(with_.evaluation.accuracy, 0.8);
+    assert.ok(with_.charts.confusion && with_.charts.confusionNormalised);
+    assert.match(with_.misclassified, /^\/files\/.*\/plots\/misclassified\.png$/);
+    assert.equal((await get(with_.misclassified)).status, 200);
+    const without = await json(`/api/run?id=${encodeURIComponent(runs[2]!.id)}`);
+    assert.deepEqual([without.evaluation, without.charts.confusion, without.misclassified], [null, null, null]);
+    assert.deepEqual(without.files.map((f: { path: string }) => f.path), ['experiment.yaml', 'metrics.json', 'report.html', 'run.json', 'summary.txt']);
+    const linked = await json(`/api/run?id=${encodeURIComponent(runs[1]!.id)}`);
+    const listed = linked.files.map((f: { path: string }) => f.path);
+    assert.ok(listed.includes('summary-link.txt') && !listed.includes('secret.txt'), `links inside listed, links out not: ${listed}`);
+  });
+
+  it('a compare payload: compare\'s table, overlay, bands for repeated seeds, parallel coordinates, a YAML diff', async () => {
+    const sweep = runs.filter((r) => r.id.includes('/'));
+    const ids = sweep.map((r) => r.id);
+    const c = await json(`/api/compare?runs=${ids.map(encodeURIComponent).join(',')}&colour=train.batch_size`);
+    assert.equal(c.table.rows.length, ids.length);
+    assert.ok(c.table.params.includes('train.optimizer.learning_rate'));
+    assert.ok(c.grouped !== null, 'seeds repeat: a grouped table');
+    assert.equal(c.grouped.rows.length, 15, 'fifteen grid points (lr x bs) of three seeds');
+    assert.ok(c.charts.overlay && c.charts.bands && c.charts.parallel);
+    assert.match(JSON.stringify(c.charts.overlay), /"title":"bs"/, 'coloured by the chosen setting');
+    assert.ok(c.diff.lines.some((l: { op: string; text: string }) => l.op === '-' && /learning_rate: 0\.01$/.test(l.text)));
+    assert.ok(c.diff.lines.some((l: { op: string; text: string }) => l.op === '+' && /learning_rate: 0\.003$/.test(l.text)));
+  });
+
+  it('serves only files under the runs folder: every traversal spelling, links out and absolute paths are 404', async () => {
+    const inside = `/files/${runs[2]!.id}/summary.txt`;
+    const ok = await get(inside);
+    assert.equal(ok.status, 200);
+    assert.match(String(ok.headers['content-security-policy']), /sandbox/);
+    assert.equal((await get(`${inside}?download=1`)).headers['content-disposition'], 'attachment; filename="summary.txt"');
+    assert.equal((await get(`/files/${runs[1]!.id}/summary-link.txt`)).status, 200, 'a link that stays inside');
+    const attempts = [
+      '/files/../../../../etc/passwd',
+      '/files/%2e%2e/%2e%2e/%2e%2e/etc/passwd',
+      '/files/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd',
+      '/files/..%2f..%2f..%2fetc%2fpasswd',
+      '/files/..%5c..%5cetc%5cpasswd',
+      '/files//etc/passwd',
+      '/files/%2Fetc%2Fpasswd',
+      '/files/link-out/secret.txt',
+      `/files/${runs[1]!.id}/secret.txt`,
+      `/files/${runs[2]!.id}/..%2F..%2F${runs[1]!.id}%2Fsecret.txt`,
+      '/files/linked-run/run.json',
+      '/files/%00',
+      '/files/',
+      `/files/${runs[2]!.id}`,
+      '/app/../../package.json',
+      '/app/%2e%2e/%2e%2e/%2e%2e/package.json',
+      '/vendor/..%2F..%2Fpackage.json',
+      '/api/run?id=../../etc',
+      '/api/run?id=%2Fetc',
+      '/api/run?id=linked-run',
+      '/etc/passwd',
+    ];
+    for (const path of attempts) {
+      const res = await get(path);
+      assert.equal(res.status, 404, `${path} -> ${res.status}`);
+      assert.doesNotMatch(res.body, /secret|root:/);
+    }
+  });
+
+  it('is read-only and answers only to its own names', async () => {
+    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH']) assert.equal((await raw(ui.port, '/api/runs', { method })).status, 404, method);
+    assert.equal((await raw(ui.port, '/api/runs', { host: 'evil.example:80' })).status, 403);
+    assert.equal((await raw(ui.port, '/api/runs', { host: `localhost:${ui.port}` })).status, 200);
+  });
+
+  it('pushes an event when a run appears and when its metrics.json is rewritten', async () => {
+    const events: string[] = [];
+    const stream = await new Promise<import('node:http').IncomingMessage>((resolve) => request({ host: '127.0.0.1', port: ui.port, path: '/api/events' }, resolve).end());
+    stream.on('data', (d: Buffer) => events.push(d.toString()));
+    const waitFor = async (text: string) => {
+      const until = Date.now() + 5000;
+      while (!events.join('').includes(text) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      assert.ok(events.join('').includes(text), `"${text}" in ${events.join('')}`);
+    };
+    await waitFor('event: hello');
+    const id = '20261202-120000-new';
+    writeRun(join(root, id), 500, { name: 'new', lr: 0.01, batchSize: 8, seed: 3, epochs: 2, status: 'completed' });
+    await waitFor(`"changed":["${id}"]`);
+    assert.ok((await json('/api/runs')).rows.some((r: { id: string }) => r.id === id));
+    events.length = 0;
+    // As the runner writes it: a temporary file renamed over the old one.
+    const path = join(root, id, 'metrics.json');
+    const metrics = JSON.parse(readFileSync(path, 'utf8'));
+    metrics.history.push({ ...metrics.history[1], epoch: 3 });
+    writeFileSync(`${path}.123-abcdef12.tmp`, JSON.stringify(metrics));
+    renameSync(`${path}.123-abcdef12.tmp`, path);
+    await waitFor(`"changed":["${id}"]`);
+    const row = (await json('/api/runs')).rows.find((r: { id: string }) => r.id === id);
+    assert.equal(row.cells[(await json('/api/runs')).columns.findIndex((c: { name: string }) => c.name === 'epochs')].v, 3);
+    stream.destroy();
+  });
+});
+
+describe('tfexp ui: bad input is exit 2 with one line', () => {
+  it('a missing folder, a file, a bad port, a port in use', async () => {
+    const missing = join(tempDir(), 'nope');
+    assert.deepEqual(await runCli(['ui', missing]), { code: 2, stdout: '', stderr: `${message.uiRunsDirMissing(missing)}\n` });
+    const file = join(tempDir(), 'file');
+    writeFileSync(file, 'x');
+    assert.deepEqual(await runCli(['ui', file]), { code: 2, stdout: '', stderr: `${message.uiRunsDirNotFolder(file)}\n` });
+    const dir = tempDir();
+    assert.deepEqual(await runCli(['ui', dir, '--port', '70000']), { code: 2, stdout: '', stderr: `${message.uiBadPort(70000)}\n` });
+    const taken = await takenPort();
+    try {
+      const ran = await runCli(['ui', dir, '--port', String(taken.port)]);
+      assert.equal(ran.code, 2);
+      assert.equal(ran.stderr, `${message.uiPortInUse('127.0.0.1', taken.port)}\n`);
+    } finally {
+      taken.free();
+    }
+  });
+});
