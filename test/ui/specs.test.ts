@@ -23,6 +23,8 @@ const metrics = (accuracy: number[], val = accuracy.map((a) => a - 0.05)): Metri
 /** A confusion-matrix heatmap as a run might write it: rect coloured by count, counts written in the cells. */
 export const CONFUSION_SPEC = {
   $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+  width: 200,
+  height: 200,
   data: { values: [{ true: '0', predicted: '0', count: 8 }, { true: '0', predicted: '1', count: 2 }, { true: '1', predicted: '0', count: 1 }, { true: '1', predicted: '1', count: 4 }] },
   encoding: { x: { field: 'predicted', type: 'ordinal' }, y: { field: 'true', type: 'ordinal' } },
   layer: [

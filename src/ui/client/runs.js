@@ -83,7 +83,8 @@ export function runsPage() {
       })
       .join('');
     const table = /** @type {HTMLElement} */ (root.querySelector('.table'));
-    table.innerHTML = `<table class="runs"><thead><tr><th><input type="checkbox" class="all" aria-label="select all shown"></th>${head}</tr></thead><tbody>${body}</tbody></table>`;
+    const all = rows.length > 0 && rows.every((/** @type {any} */ r) => ticked.has(r.id));
+    table.innerHTML = `<table class="runs"><thead><tr><th><input type="checkbox" class="all" aria-label="select all shown"${all ? ' checked' : ''}></th>${head}</tr></thead><tbody>${body}</tbody></table>`;
     /** @type {HTMLElement} */ (root.querySelector('.count')).textContent = `${rows.length} of ${data.rows.length} runs`;
     updateCompareButton();
   }
@@ -106,7 +107,7 @@ export function runsPage() {
       .join('');
     // Open by itself while a sweep has points left to run.
     const busy = Object.keys(total).some((k) => k !== 'completed' && k !== 'failed');
-    box.innerHTML = data.sweeps.length === 0 ? '' : `<details${open ?? busy ? ' open' : ''}><summary>${data.sweeps.length} sweeps: ${counts(total)}</summary><div class="chips">${chips}</div></details>`;
+    box.innerHTML = data.sweeps.length === 0 ? '' : `<details${open ?? busy ? ' open' : ''}><summary>${data.sweeps.length} sweep${data.sweeps.length === 1 ? '' : 's'}: ${counts(total)}</summary><div class="chips">${chips}</div></details>`;
     const bad = /** @type {HTMLElement} */ (root.querySelector('.unreadable'));
     bad.innerHTML = data.unreadable.map((/** @type {any} */ u) => `<div class="warn">${esc(u.warning)}</div>`).join('');
   }

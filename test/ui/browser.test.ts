@@ -1,0 +1,260 @@
+/**
+ * `tfexp ui` in a real browser: headless Chromium (Debian's `chromium`, driven by
+ * playwright-core, as test/plots/browser.test.ts does) against the server on a free
+ * loopback port with generated run folders. The runs table lists the runs with
+ * compare's values and sorts; a run page draws its charts and shows a tooltip on hover,
+ * and its evaluation views; the compare page draws overlay curves, seed bands and
+ * parallel coordinates; live: a tiny real training started after the page opened
+ * appears and its epoch count rises without a reload (the delay from each epoch's
+ * metrics.json to the page is printed). No console errors, no request leaves loopback.
+ * A screenshot of each page goes to $TFEXP_SCREENSHOTS, else to a new temporary folder.
+ * Skips only when no Chromium exists (CHROMIUM_PATH overrides the path).
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it, type TestContext } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { formatMetric } from '../../src/plots/format.js';
+import { startUi, type UiServer } from '../../src/ui/index.js';
+import { tempDir } from '../helpers.js';
+import { writeRunFixture } from '../train/fixtures.js';
+import { tfexp } from '../train/spawn.js';
+import { generateRuns, type GeneratedRun } from './generate.js';
+import { writeEvaluation } from './server.test.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+// The page's globals used inside evaluate(), typed here: the project compiles without the DOM library.
+interface Node_ {
+  readonly textContent: string | null;
+}
+declare const document: { querySelector(selectors: string): Node_ | null; querySelectorAll(selectors: string): Iterable<Node_> };
+declare const window: Record<string, unknown>;
+declare class MutationObserver {
+  constructor(callback: () => void);
+  observe(target: unknown, options: { childList: boolean; subtree: boolean; characterData: boolean }): void;
+}
+
+/** Where the screenshots go: $TFEXP_SCREENSHOTS (created), else a new temporary folder. */
+function screenshotDir(): string {
+  const wanted = process.env.TFEXP_SCREENSHOTS;
+  if (wanted) {
+    mkdirSync(wanted, { recursive: true });
+    return wanted;
+  }
+  return mkdtempSync(join(tmpdir(), 'tfexp-ui-screenshots-'));
+}
+
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+describe('tfexp ui in headless Chromium', { skip: existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH` }, () => {
+  let browser: Browser;
+  let ui: UiServer;
+  let root: string;
+  let runs: GeneratedRun[];
+  const shots = screenshotDir();
+  const errors: string[] = [];
+  const offLoopback: string[] = [];
+
+  before(async () => {
+    root = tempDir();
+    runs = generateRuns(root, { runs: 60, perSweep: 45, inSweeps: 0.75, epochs: 8 });
+    writeEvaluation(join(root, runs[0]!.id));
+    ui = await startUi({ root, port: 0, host: '127.0.0.1', warn: () => {} });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await ui?.close();
+  });
+
+  /** A new tab at `hash` of the dashboard, 1400 px wide; its console errors and requests are collected. */
+  async function open(hash = ''): Promise<Page> {
+    const tab = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    tab.on('console', (msg) => msg.type() === 'error' && errors.push(`${tab.url()}: ${msg.text()}`));
+    tab.on('pageerror', (error) => errors.push(`${tab.url()}: ${error.message}`));
+    tab.on('request', (request) => {
+      const host = new URL(request.url()).hostname;
+      if (host !== '127.0.0.1' && !request.url().startsWith('data:')) offLoopback.push(request.url());
+    });
+    await tab.goto(`${ui.url}${hash}`);
+    return tab;
+  }
+
+  async function screenshot(t: TestContext, tab: Page, name: string): Promise<void> {
+    const path = join(shots, name);
+    await tab.screenshot({ path, fullPage: true });
+    assert.ok(statSync(path).size > 10_000);
+    t.diagnostic(`screenshot: ${path}`);
+  }
+
+  /** The texts of one column of the runs table, top to bottom. */
+  const column = (tab: Page, name: string) =>
+    tab.evaluate((name) => {
+      const heads = [...document.querySelectorAll('table.runs thead th')].map((th) => (th as unknown as { dataset: { col?: string } }).dataset.col);
+      const at = heads.indexOf(name);
+      return [...document.querySelectorAll('table.runs tbody tr')].map((tr) => (tr as unknown as { children: Node_[] }).children[at]!.textContent ?? '');
+    }, name);
+
+  it('the runs table lists every run with compare\'s values, sorts by a column and filters', async (t) => {
+    const tab = await open();
+    await tab.locator('table.runs tbody tr').nth(runs.length - 1).waitFor();
+    assert.equal(await tab.locator('table.runs tbody tr').count(), runs.length);
+    const sample = runs.find((r) => r.status === 'completed' && !r.id.includes('/'))!;
+    const row = tab.locator(`tr[data-id="${sample.id}"]`);
+    assert.ok((await row.innerText()).includes(formatMetric(sample.testAccuracy)));
+    await tab.locator('th[data-col="test_accuracy"]').click();
+    const best = Math.max(...runs.filter((r) => r.status === 'completed').map((r) => r.testAccuracy));
+    assert.equal((await column(tab, 'test_accuracy'))[0], formatMetric(best), 'descending on the first click');
+    await tab.locator('th[data-col="test_accuracy"]').click();
+    const ascending = (await column(tab, 'test_accuracy')).filter((v) => v !== '-').map(Number);
+    assert.deepEqual(ascending, [...ascending].sort((a, b) => a - b), 'ascending on the second');
+    await tab.locator('th[data-col="label"]').click();
+    const labels = await column(tab, 'label');
+    assert.deepEqual(labels, [...labels].sort((a, b) => a.localeCompare(b, undefined, { numeric: true })));
+    await tab.selectOption('select[name=status]', 'failed');
+    const failed = runs.filter((r) => r.status === 'failed').length;
+    assert.ok(failed > 0);
+    assert.equal(await tab.locator('table.runs tbody tr').count(), failed);
+    await tab.selectOption('select[name=status]', '');
+    await tab.fill('input[type=search]', 'lr=0.0003');
+    assert.ok((await tab.locator('table.runs tbody tr').count()) < runs.length);
+    await tab.fill('input[type=search]', '');
+    await screenshot(t, tab, 'ui-runs.png');
+    await tab.close();
+  });
+
+  it('a run page draws its charts, shows a tooltip on hover, and its evaluation views', async (t) => {
+    const run = runs[0]!;
+    const tab = await open(`#/run/${run.id}`);
+    const chart = tab.locator('#chart-training svg.marks');
+    await chart.waitFor();
+    assert.ok((await tab.locator('#chart-training svg path').count()) > 10, 'curves drawn');
+    assert.equal(await tab.locator('tr[data-fact="parameters"] td').innerText(), '1,194,730');
+    assert.match(await tab.locator('pre.backend').innerText(), /^Backend: wasm/);
+    // Hover a point of the curve: vega-tooltip's box appears with the epoch.
+    const point = tab.locator('#chart-training .mark-symbol path').nth(3);
+    await point.hover({ force: true });
+    const tooltip = tab.locator('#vg-tooltip-element.visible');
+    await tooltip.waitFor({ timeout: 5000 });
+    assert.match(await tooltip.innerText(), /epoch/);
+    // Log scale and smoothing redraw the charts.
+    await tab.locator('input[name=log]').check();
+    await tab.waitForFunction(() => document.querySelector('#chart-training svg.marks') !== null);
+    // The evaluation views: per-class table, the confusion matrix (counts, then shares by row), the grid.
+    assert.equal(await tab.locator('table.per-class tbody tr').count(), 4, 'two classes, macro and weighted averages');
+    await tab.locator('#chart-confusion svg.marks').waitFor();
+    assert.ok((await tab.locator('#chart-confusion svg.marks').innerHTML()).includes('>8<'), 'counts');
+    await tab.locator('input[name=normalise]').check();
+    await tab.waitForFunction(() => (document.querySelector('#chart-confusion svg.marks') as unknown as { innerHTML: string } | null)?.innerHTML.includes('80.0%') ?? false);
+    assert.ok(await tab.locator('img.misclassified').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0));
+    assert.ok((await tab.locator('ul.files a').count()) >= 8);
+    await screenshot(t, tab, 'ui-run.png');
+    // A run without evaluation files shows no evaluation section.
+    await tab.goto(`${ui.url}#/run/${runs[3]!.id}`);
+    await tab.locator('#chart-training svg.marks').waitFor();
+    assert.equal(await tab.locator('#chart-confusion').count(), 0);
+    await tab.close();
+  });
+
+  it('the compare page draws overlay curves, seed bands and parallel coordinates for runs ticked in the table', async (t) => {
+    const tab = await open();
+    await tab.locator('table.runs tbody tr').first().waitFor();
+    await tab.locator('.sweeps summary').click();
+    await tab.locator('button.sweep').first().click();
+    await tab.locator('input.all').check();
+    await tab.locator('button.compare').click();
+    await tab.locator('#chart-overlay svg.marks').waitFor();
+    await tab.locator('#chart-bands svg.marks').waitFor();
+    await tab.locator('#chart-parallel svg.marks').waitFor();
+    assert.ok((await tab.locator('#chart-overlay .mark-line path').count()) >= 45, 'a line per run');
+    assert.ok((await tab.locator('#chart-bands .mark-area path').count()) >= 15, 'a band per grid point');
+    assert.ok((await tab.locator('#chart-parallel .mark-line path').count()) >= 45, 'a line per run across the axes');
+    assert.equal(await tab.locator('table.compare tbody tr').count(), 45);
+    assert.equal(await tab.locator('table.grouped tbody tr').count(), 15);
+    assert.ok((await tab.locator('.diff .del').count()) > 0 && (await tab.locator('.diff .add').count()) > 0, 'the YAML diff');
+    await tab.selectOption('select[name=colour]', 'train.batch_size');
+    await tab.waitForFunction(() => [...document.querySelectorAll('#chart-overlay svg.marks text')].some((n) => n.textContent === 'bs'));
+    await screenshot(t, tab, 'ui-compare.png');
+    await tab.close();
+  });
+
+  it('live: a run started after the page opened appears, and its epoch count rises without a reload', async (t) => {
+    const tab = await open();
+    await tab.locator('table.runs tbody tr').first().waitFor();
+    // The page records when each epoch count showed; a reload would lose the marker.
+    await tab.evaluate(() => {
+      window.marker = 'no reload';
+      const seen: [string, number][] = [];
+      window.seen = seen;
+      new MutationObserver(() => {
+        const cell = document.querySelector('tr[data-status="running"] td.epochs, tr[data-id*="tiny"] td.epochs');
+        const text = cell?.textContent ?? '';
+        if (text !== '' && seen[seen.length - 1]?.[0] !== text) seen.push([text, Date.now()]);
+      }).observe(document, { childList: true, subtree: true, characterData: true });
+    });
+    const experiment = writeRunFixture();
+    const started = Date.now();
+    const child = tfexp(['run', experiment, '--runs-dir', root, '--quiet', '--threads', '1', '--set', 'train.epochs=6', '--set', 'train.batch_size=4']);
+    // When each epoch's metrics.json was written, from the file's own time.
+    const written = new Map<number, number>();
+    const poll = setInterval(() => {
+      for (const dir of tinyRunDirs(root)) {
+        try {
+          const path = join(root, dir, 'metrics.json');
+          const epochs = (JSON.parse(readFileSync(path, 'utf8')) as { history: unknown[] }).history.length;
+          if (!written.has(epochs)) written.set(epochs, statSync(path).mtimeMs);
+        } catch {
+          // Not there yet.
+        }
+      }
+    }, 10);
+    try {
+      await tab.locator('tr[data-id*="tiny"]').waitFor({ timeout: 120_000 });
+      t.diagnostic(`the new run showed ${((Date.now() - started) / 1000).toFixed(1)} s after the training process started`);
+      assert.equal(await child.done, 0);
+      await tab.waitForFunction(() => document.querySelector('tr[data-id*="tiny"]')?.textContent?.includes('completed') ?? false, undefined, { timeout: 10_000 });
+    } finally {
+      clearInterval(poll);
+      child.child.kill();
+    }
+    const seen = (await tab.evaluate(() => window.seen)) as [string, number][];
+    assert.equal(await tab.evaluate(() => window.marker), 'no reload');
+    const counts = seen.map(([text]) => Number(/^\d+/.exec(text)?.[0] ?? NaN)).filter(Number.isFinite);
+    assert.ok(new Set(counts).size >= 3, `the epoch count rose on the page: ${JSON.stringify(seen)}`);
+    assert.deepEqual(counts, [...counts].sort((a, b) => a - b), 'never backwards');
+    assert.equal(counts[counts.length - 1], 6);
+    // The delay from each epoch's metrics.json to the page showing that epoch count.
+    const delays = seen.flatMap(([text, at]) => {
+      const epochs = Number(/^\d+/.exec(text)?.[0]);
+      const file = written.get(epochs);
+      return file === undefined ? [] : [at - file];
+    });
+    assert.ok(delays.length >= 3, JSON.stringify({ seen, written: [...written] }));
+    t.diagnostic(`epoch end -> page: median ${median(delays).toFixed(0)} ms, max ${Math.max(...delays).toFixed(0)} ms over ${delays.length} epochs`);
+    assert.ok(Math.max(...delays) < 2000, `within ~2 s of each epoch's end: ${delays}`);
+    await screenshot(t, tab, 'ui-live.png');
+    await tab.close();
+  });
+
+  it('no console errors and no request left loopback', (t) => {
+    assert.deepEqual(errors, []);
+    assert.deepEqual(offLoopback, []);
+    t.diagnostic(`screenshots in ${shots} (set TFEXP_SCREENSHOTS=<dir> to choose)`);
+  });
+});
+
+/** The run folders directly under `root` named like the fixture's (`*-tiny`). */
+function tinyRunDirs(root: string): string[] {
+  try {
+    return readdirSync(root).filter((name) => name.endsWith('-tiny'));
+  } catch {
+    return [];
+  }
+}
