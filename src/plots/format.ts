@@ -15,6 +15,15 @@ export type NumberFormat = (typeof NUMBER_FORMATS)[number];
 
 const LOCALE = 'en-US';
 
+/**
+ * The formatters, made once: `toLocaleString(locale, options)` builds a new Intl.NumberFormat
+ * at every call (the same output, tens of microseconds each: felt in a table of 1,000 runs).
+ */
+const COUNT = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 1 });
+const GROUPED = new Intl.NumberFormat(LOCALE);
+const SECONDS = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const PLAIN = new Intl.NumberFormat(LOCALE, { maximumSignificantDigits: 6 });
+
 /** Non-finite values as JavaScript writes them ("NaN", "Infinity"): a diverged loss shows as such. */
 const nonFinite = (value: number) => (Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity');
 
@@ -28,7 +37,7 @@ function scientific(value: number, digits: number): string {
 /** A count with thousands separators: 60000 -> "60,000"; a mean over seeds keeps one decimal (2.5). */
 export function formatCount(value: number): string {
   if (!Number.isFinite(value)) return nonFinite(value);
-  return value.toLocaleString(LOCALE, { maximumFractionDigits: 1 });
+  return COUNT.format(value);
 }
 
 /**
@@ -43,14 +52,14 @@ export function formatMetric(value: number): string {
   if (size < 1e-4) return `${value.toExponential(3).replace('+', '')}`;
   // From 1000 up, grouped and rounded to 4 digits (12345.6 -> "12,350"); toPrecision would write 9999.7 as "1.000e+4".
   const rounded = Number(value.toPrecision(4));
-  if (Math.abs(rounded) >= 1000) return rounded.toLocaleString(LOCALE);
+  if (Math.abs(rounded) >= 1000) return GROUPED.format(rounded);
   return value.toPrecision(4);
 }
 
 /** Seconds with one decimal: 1.605 -> "1.6", 1234.56 -> "1,234.6". */
 export function formatSeconds(value: number): string {
   if (!Number.isFinite(value)) return nonFinite(value);
-  return value.toLocaleString(LOCALE, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  return SECONDS.format(value);
 }
 
 /**
@@ -70,7 +79,7 @@ export function formatPlain(value: number): string {
   if (!Number.isFinite(value)) return nonFinite(value);
   const size = Math.abs(value);
   if (size !== 0 && (size < 1e-4 || size >= 1e15)) return scientific(value, 6);
-  return value.toLocaleString(LOCALE, { maximumSignificantDigits: 6 });
+  return PLAIN.format(value);
 }
 
 /** `value` in `format`. */

@@ -14,7 +14,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { FSWatcher } from 'chokidar';
 import { UsageError } from '../errors.js';
 import * as message from '../log/message.js';
-import { statusKind } from './api/list.js';
+import { ListCache, statusKind } from './api/list.js';
 import { EventHub } from './events.js';
 import { createApp } from './server.js';
 import { vendorFiles } from './static.js';
@@ -83,11 +83,19 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
   // 1. The runs.
   const index = new RunIndex(root);
   await index.scan();
+  const lists = new ListCache(index);
+  lists.json();
   const hub = new EventHub();
   // 2. Watching.
   let watcher: FSWatcher | undefined;
   try {
-    watcher = await watchRuns(root, (changes) => hub.publish(applyChanges(index, changes)), (error) => warn(message.uiWatchFailed(error.message)));
+    const onChanges = (changes: Changes) => {
+      const event = applyChanges(index, changes);
+      // Ready before the pages ask for it.
+      lists.json();
+      hub.publish(event);
+    };
+    watcher = await watchRuns(root, onChanges, (error) => warn(message.uiWatchFailed(error.message)));
   } catch (error) {
     warn(message.uiWatchFailed(error instanceof Error ? error.message : String(error)));
   }
@@ -100,12 +108,13 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
     wasRunning = now;
     if (stopped.length > 0) {
       index.invalidate();
+      lists.json();
       hub.publish({ changed: stopped, removed: [] });
     }
   }, STATUS_CHECK_MS);
   check.unref();
   // 4. Serving.
-  const app = createApp({ root, index, hub, vendor: vendorFiles(), hosts: allowedHosts(options.host) });
+  const app = createApp({ root, index, lists, hub, vendor: vendorFiles(), hosts: allowedHosts(options.host) });
   const server = createAdaptorServer({ fetch: app.fetch });
   try {
     await new Promise<void>((resolve, reject) => {

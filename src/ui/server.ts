@@ -20,7 +20,7 @@ import { streamSSE } from 'hono/streaming';
 import * as message from '../log/message.js';
 import { MAX_SMOOTHING, type ChartView } from '../plots/interactive.js';
 import { comparePayload } from './api/compare.js';
-import { listPayload } from './api/list.js';
+import type { ListCache } from './api/list.js';
 import { runPayload } from './api/run.js';
 import { KEEPALIVE_MS, type EventHub, type RunsChanged } from './events.js';
 import { realInside, resolveInside } from './paths.js';
@@ -32,6 +32,8 @@ export interface UiContext {
   /** The runs folder's real path. */
   readonly root: string;
   readonly index: RunIndex;
+  /** The runs table's JSON, built once per change of the index. */
+  readonly lists: ListCache;
   readonly hub: EventHub;
   /** /vendor/ names -> files (static.ts vendorFiles). */
   readonly vendor: ReadonlyMap<string, string>;
@@ -107,7 +109,7 @@ export function createApp(ctx: UiContext): Hono {
     return path === undefined ? notFound(c) : sendFile(c, path, { 'Cache-Control': 'max-age=3600' });
   });
 
-  app.get('/api/runs', (c) => c.json(listPayload(ctx.index.compared(), ctx.index.all(), ctx.index.sweeps())));
+  app.get('/api/runs', (c) => c.body(ctx.lists.json(), 200, { 'Content-Type': 'application/json' }));
 
   app.get('/api/run', (c) => {
     const id = c.req.query('id') ?? '';

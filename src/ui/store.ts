@@ -47,6 +47,7 @@ export class RunIndex {
   private readonly runs = new Map<string, IndexedRun>();
   private readonly sweepDirs = new Set<string>();
   private table: { runs: ComparedRun[]; ids: string[]; table: CompareTable } | null = null;
+  private changes = 0;
 
   /** @param root the runs folder's real path. */
   constructor(readonly root: string) {}
@@ -69,7 +70,7 @@ export class RunIndex {
    */
   read(dir: string): string {
     const id = this.idOf(dir);
-    this.table = null;
+    this.forget();
     if (!existsSync(join(dir, 'run.json')) || linksOut(this.root, dir)) {
       this.runs.delete(id);
       return id;
@@ -82,6 +83,7 @@ export class RunIndex {
 
   /** Notes a sweep folder whose sweep.json appeared or changed; its points' labels name the sweep, so they are re-read. */
   sweepChanged(dir: string): string[] {
+    this.forget();
     if (existsSync(join(dir, 'sweep.json'))) this.sweepDirs.add(dir);
     else this.sweepDirs.delete(dir);
     const points = [...this.runs.values()].filter((r) => dirname(r.dir) === dir);
@@ -92,7 +94,7 @@ export class RunIndex {
   removeBelow(dir: string): string[] {
     const gone = [...this.runs.values()].filter((r) => r.dir === dir || r.dir.startsWith(`${dir}/`));
     for (const r of gone) this.runs.delete(r.id);
-    if (gone.length > 0) this.table = null;
+    if (gone.length > 0) this.forget();
     this.sweepDirs.delete(dir);
     return gone.map((r) => r.id);
   }
@@ -126,7 +128,17 @@ export class RunIndex {
 
   /** Forgets the built table, so the next `compared()` rebuilds it (a running run may have gone stale). */
   invalidate(): void {
+    this.forget();
+  }
+
+  private forget(): void {
     this.table = null;
+    this.changes += 1;
+  }
+
+  /** Grows at every change of the index: what a cache of anything built from it is keyed by. */
+  get version(): number {
+    return this.changes;
   }
 
   /** Each sweep's progress from its sweep.json, by id; sweep folders whose sweep.json is unreadable are left out. */

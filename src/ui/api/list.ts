@@ -9,7 +9,7 @@ import type { ComparedRun } from '../../compare/load.js';
 import { LABEL_COLUMN, type Cell, type CompareTable } from '../../compare/table.js';
 import { cellNumber, columnFormat, formatNumber } from '../../plots/format.js';
 import { liveStatus, type LivenessFields } from '../../runs/liveness.js';
-import type { IndexedRun, SweepSummary } from '../store.js';
+import type { IndexedRun, RunIndex, SweepSummary } from '../store.js';
 
 /** A status the page filters by and colours its dot with. */
 export type StatusKind = 'running' | 'completed' | 'failed' | 'interrupted' | 'stale' | 'corrupt' | 'unknown';
@@ -111,4 +111,22 @@ export function listPayload(compared: { runs: readonly ComparedRun[]; ids: reado
     sweeps,
     unreadable: all.filter((r) => r.run === undefined).map((r) => ({ id: r.id, warning: r.warnings[0] ?? '' })),
   };
+}
+
+/**
+ * The payload as JSON, built once per change of the index (formatting 1,000 rows takes a
+ * while): `tfexp ui` warms it after reading the folder and after each batch of changes,
+ * before telling the pages, so their fetch finds it ready.
+ */
+export class ListCache {
+  private built: { version: number; json: string } | undefined;
+
+  constructor(private readonly index: RunIndex) {}
+
+  /** The JSON of `GET /api/runs`, rebuilt when the index changed since the last call. */
+  json(): string {
+    const { index } = this;
+    if (this.built?.version !== index.version) this.built = { version: index.version, json: JSON.stringify(listPayload(index.compared(), index.all(), index.sweeps())) };
+    return this.built.json;
+  }
 }

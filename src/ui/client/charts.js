@@ -4,8 +4,29 @@
  * SVG, tooltips (vega-tooltip), the export menu only (no links to online editors).
  */
 
-/** @type {any} */
-const vegaEmbed = /** @type {any} */ (globalThis).vegaEmbed;
+/** @type {Promise<any> | undefined} */
+let loading;
+
+/**
+ * vega, vega-lite and vega-embed (about 2 MB of script), loaded when the first chart is
+ * drawn: the runs table does without them, and shows sooner.
+ * @returns {Promise<any>} vegaEmbed
+ */
+function vegaEmbed() {
+  const script = (/** @type {string} */ src) =>
+    new Promise((resolve, reject) => {
+      const element = document.createElement('script');
+      element.src = src;
+      element.onload = resolve;
+      element.onerror = () => reject(new Error(`could not load ${src}`));
+      document.head.append(element);
+    });
+  loading ??= script('/vendor/vega.js')
+    .then(() => script('/vendor/vega-lite.js'))
+    .then(() => script('/vendor/vega-embed.js'))
+    .then(() => /** @type {any} */ (globalThis).vegaEmbed);
+  return loading;
+}
 
 /** What is drawn in each element, so a redraw can free the old view. */
 const views = new WeakMap();
@@ -17,10 +38,11 @@ const views = new WeakMap();
  * @returns {Promise<void>}
  */
 export async function draw(element, spec) {
-  views.get(element)?.finalize();
   // The specs are the reports' (Vega-Lite v5 schema URL); vega-lite 6 draws them the same, without a version warning.
   const { $schema: _schema, ...rest } = /** @type {Record<string, unknown>} */ (spec);
-  const result = await vegaEmbed(element, rest, {
+  const embed = await vegaEmbed();
+  views.get(element)?.finalize();
+  const result = await embed(element, rest, {
     mode: 'vega-lite',
     renderer: 'svg',
     actions: { export: true, source: false, compiled: false, editor: false },

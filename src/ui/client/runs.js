@@ -113,9 +113,13 @@ export function runsPage() {
   }
 
   async function load() {
+    performance.mark('runs-fetch');
     data = await getJson('/api/runs');
+    performance.mark('runs-fetched');
     renderSweeps();
     renderTable();
+    // What scripts/bench-ui.ts reads: when the table was built, before the browser lays it out.
+    performance.mark('runs-rendered');
   }
 
   return {
