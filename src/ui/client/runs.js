@@ -27,6 +27,10 @@ const DESCENDING_FIRST = new Set(['started', 'test_accuracy', 'best_val_accuracy
 
 const STATUSES = ['running', 'completed', 'failed', 'interrupted', 'stale', 'corrupt'];
 
+/** Rows drawn at once (more than a screenful); the others follow in chunks, so a big folder shows at once. */
+const FIRST_ROWS = 100;
+const CHUNK_ROWS = 300;
+
 /** @returns {import('./app.js').Page} */
 export function runsPage() {
   /** @type {any} */
@@ -37,6 +41,8 @@ export function runsPage() {
   let root;
   /** @type {number | undefined} */
   let pending;
+  /** Counts table renders: a chunk of an older render is not appended. */
+  let renders = 0;
 
   /** Rows that pass the filters, sorted. */
   function visibleRows() {
@@ -68,8 +74,7 @@ export function runsPage() {
         return `<th data-col="${esc(c.name)}" class="${c.numeric ? 'num' : ''}${c.setting ? ' setting' : ''}${sorted}" title="${esc(c.name)}">${esc(TITLES[c.name] ?? c.title)}</th>`;
       })
       .join('');
-    const body = rows
-      .map((/** @type {any} */ r) => {
+    const html = rows.map((/** @type {any} */ r) => {
         const cells = r.cells
           .map((/** @type {any} */ c, /** @type {number} */ i) => {
             const col = data.columns[i];
@@ -80,11 +85,19 @@ export function runsPage() {
           })
           .join('');
         return `<tr data-id="${esc(r.id)}" data-status="${esc(r.status)}"${ticked.has(r.id) ? ' class="selected"' : ''}><td><input type="checkbox" aria-label="select ${esc(r.id)}"${ticked.has(r.id) ? ' checked' : ''}></td>${cells}</tr>`;
-      })
-      .join('');
+      });
     const table = /** @type {HTMLElement} */ (root.querySelector('.table'));
     const all = rows.length > 0 && rows.every((/** @type {any} */ r) => ticked.has(r.id));
-    table.innerHTML = `<table class="runs"><thead><tr><th><input type="checkbox" class="all" aria-label="select all shown"${all ? ' checked' : ''}></th>${head}</tr></thead><tbody>${body}</tbody></table>`;
+    table.innerHTML = `<table class="runs"><thead><tr><th><input type="checkbox" class="all" aria-label="select all shown"${all ? ' checked' : ''}></th>${head}</tr></thead><tbody>${html.slice(0, FIRST_ROWS).join('')}</tbody></table>`;
+    // The rest after the first screen is drawn, a chunk at a time; a newer render cancels it.
+    const token = ++renders;
+    const tbody = /** @type {HTMLElement} */ (table.querySelector('tbody'));
+    const more = (/** @type {number} */ from) => {
+      if (token !== renders || from >= html.length) return;
+      tbody.insertAdjacentHTML('beforeend', html.slice(from, from + CHUNK_ROWS).join(''));
+      setTimeout(() => more(from + CHUNK_ROWS), 0);
+    };
+    setTimeout(() => more(FIRST_ROWS), 0);
     /** @type {HTMLElement} */ (root.querySelector('.count')).textContent = `${rows.length} of ${data.rows.length} runs`;
     updateCompareButton();
   }
