@@ -152,7 +152,7 @@ describe('tfexp ui in headless Chromium', { skip: existsSync(CHROMIUM) ? false :
     await tab.locator('#chart-confusion svg.marks').waitFor();
     assert.ok((await tab.locator('#chart-confusion svg.marks').innerHTML()).includes('>8<'), 'counts');
     await tab.locator('input[name=normalise]').check();
-    await tab.waitForFunction(() => (document.querySelector('#chart-confusion svg.marks') as unknown as { innerHTML: string } | null)?.innerHTML.includes('80.0%') ?? false);
+    await tab.waitForFunction(() => (document.querySelector('#chart-confusion svg.marks') as unknown as { innerHTML: string } | null)?.innerHTML.includes('>0.80<') ?? false);
     assert.ok(await tab.locator('img.misclassified').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0));
     assert.ok((await tab.locator('ul.files a').count()) >= 8);
     await screenshot(t, tab, 'ui-run.png');

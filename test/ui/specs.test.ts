@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { bandRows, seedBandsSpec } from '../../src/plots/bands-spec.js';
 import { overlaySpec } from '../../src/plots/compare-spec.js';
-import { ROW_SHARE_FIELD, rowNormalisedSpec } from '../../src/plots/heatmap.js';
 import { interactiveSpec, smoothRows } from '../../src/plots/interactive.js';
 import { axisPositions, parallelPoints, parallelSpec } from '../../src/plots/parallel-spec.js';
 import { specToSvg } from '../../src/plots/render.js';
@@ -111,14 +110,3 @@ describe('parallel coordinates', () => {
   });
 });
 
-describe('row-normalised confusion matrix', () => {
-  it('adds each cell\'s share of its true class and shows it instead of the count', async () => {
-    const spec = rowNormalisedSpec(CONFUSION_SPEC)!;
-    assert.deepEqual((spec.transform as unknown[])[0], { joinaggregate: [{ op: 'sum', field: 'count', as: 'row_total' }], groupby: ['true'] });
-    const encodings = [...objects(spec)].flatMap((o) => (typeof o.encoding === 'object' ? [JSON.stringify(o.encoding)] : []));
-    assert.ok(encodings.every((e) => !e.includes('"field":"count"')), 'no encoding shows the count any more');
-    assert.ok(encodings.some((e) => e.includes(`"field":"${ROW_SHARE_FIELD}"`)));
-    assert.match(await specToSvg(spec), /80\.0%|80%/);
-    assert.equal(rowNormalisedSpec(trainingSpec(metrics([0.5]), 'x')), null, 'not a heatmap');
-  });
-});

@@ -3,13 +3,14 @@
  * plus the backend and why (the run header's own lines), the charts are the specs
  * report.html draws (training-spec.ts) with the reader's view options
  * (interactive.ts), and the evaluation views appear when the run folder has them:
- * `evaluation.json`, `plots/confusion_matrix.vl.json` (with its row-normalised
- * twin, heatmap.ts) and `plots/misclassified.png`.
+ * `evaluation.json` (its confusion matrix drawn by the runs' own confusionMatrixSpec, counts and
+ * row shares), else `plots/confusion_matrix.vl.json` as written, and `plots/misclassified.png`.
  */
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as message from '../../log/message.js';
-import { rowNormalisedSpec } from '../../plots/heatmap.js';
+import { confusionMatrixSpec } from '../../plots/confusion-spec.js';
+import type { Evaluation } from '../../evaluation/index.js';
 import { interactiveSpec, type ChartView } from '../../plots/interactive.js';
 import { runFacts } from '../../plots/report.js';
 import { learningRateSpec, trainingSpec } from '../../plots/training-spec.js';
@@ -152,7 +153,11 @@ export function runPayload(root: string, indexed: IndexedRun, view: ChartView, s
   const metrics = run?.metrics ?? null;
   const training = metrics !== null && metrics.history.length > 0 ? interactiveSpec(trainingSpec(metrics, name, description), view) : null;
   const rate = metrics === null ? undefined : learningRateSpec(metrics, name);
-  const confusion = readJson(root, join(dir, 'plots', 'confusion_matrix.vl.json'));
+  // The confusion matrix from evaluation.json through the runs' own spec (its `normalize`
+  // parameter gives the row shares); a run with only the chart file shows that, as counts.
+  const evaluation = readJson(root, join(dir, 'evaluation.json'));
+  const matrix = isObject(evaluation) && Array.isArray(evaluation.confusion_matrix) && Array.isArray(evaluation.class_names) ? (evaluation as unknown as Evaluation) : null;
+  const drawn = readJson(root, join(dir, 'plots', 'confusion_matrix.vl.json'));
   const files = runFiles(root, dir);
   return {
     id: indexed.id,
@@ -170,10 +175,10 @@ export function runPayload(root: string, indexed: IndexedRun, view: ChartView, s
     charts: {
       training,
       learningRate: rate === undefined ? null : interactiveSpec(rate, { ...view, logY: false }),
-      confusion: isObject(confusion) ? confusion : null,
-      confusionNormalised: isObject(confusion) ? rowNormalisedSpec(confusion) : null,
+      confusion: matrix !== null ? confusionMatrixSpec(matrix) : isObject(drawn) ? drawn : null,
+      confusionNormalised: matrix !== null ? confusionMatrixSpec(matrix, { normalize: true }) : null,
     },
-    evaluation: readJson(root, join(dir, 'evaluation.json')),
+    evaluation,
     misclassified: files.find((f) => f.path === 'plots/misclassified.png')?.url ?? null,
     summary: readInside(root, join(dir, 'summary.txt')),
     experimentYaml: readInside(root, join(dir, 'experiment.yaml')),
