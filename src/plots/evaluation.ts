@@ -7,7 +7,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluationChartNames, type Evaluation, type EvaluationSplit } from '../evaluation/evaluation.js';
 import { pngDataUri } from '../images/encode.js';
-import { MissingPackageError } from '../errors.js';
 import * as message from '../log/message.js';
 import { confusionMatrixSpec } from './confusion-spec.js';
 import { writeChart } from './index.js';
@@ -47,8 +46,8 @@ export async function writeEvaluationPlots(
   try {
     images = await Promise.all(evaluation.misclassified.map((entry) => encode(sampleOf(entry.index), sampleShape, MISCLASSIFIED_SCALE)));
   } catch (error) {
-    if (!(error instanceof MissingPackageError)) throw error;
-    warn(message.misclassifiedNotDrawn(error.message));
+    // Without sharp, or images it cannot encode (e.g. more than 4 channels): the grid is left out, said once; the run goes on.
+    warn(message.misclassifiedNotDrawn(error instanceof Error ? error.message : String(error)));
     return { confusion_matrix: confusion };
   }
   const size: [number, number] = [sampleShape[1] * MISCLASSIFIED_SCALE, sampleShape[0] * MISCLASSIFIED_SCALE];

@@ -360,9 +360,10 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
     testProgress.finish();
     metrics.test = test;
     say(Object.entries(test).map(([name, value]) => `Test ${name}: ${value.toFixed(4)}`).join('\n'));
+    // The trained model first: nothing after it (charts) may cost the user their model.
+    await store.saveModel(model);
     store.writeEvaluation(evaluation);
     evaluated = { evaluation, charts: await writeEvaluationPlots(store.plotsDir, evaluation, sampleReader(p.data.test, p.data.sampleShape), p.data.sampleShape, say) };
-    await store.saveModel(model);
     finish('completed', null);
     await refreshReport();
     const plots = readdirSync(store.plotsDir).filter((f) => f.endsWith('.png')).sort((a, b) => Number(b.startsWith('training')) - Number(a.startsWith('training')) || a.localeCompare(b));

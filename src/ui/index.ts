@@ -9,6 +9,7 @@
  *     host:port (Node's HTTP server through @hono/node-server).
  */
 import { realpathSync } from 'node:fs';
+import { hostname, networkInterfaces } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { FSWatcher } from 'chokidar';
@@ -50,10 +51,19 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
-/** The names a loopback server answers to (its Host header), or null (any) for a non-loopback bind. */
-function allowedHosts(host: string): Set<string> | null {
-  if (!isLoopback(host)) return null;
-  return new Set(['localhost', '127.0.0.1', '[::1]', host.toLowerCase(), host.includes(':') && !host.startsWith('[') ? `[${host}]` : host]);
+/**
+ * The names the server answers to (its Host header, port aside): the loopback names, the bound
+ * address, and, for a bind to every address (0.0.0.0, ::), this machine's name and addresses.
+ * Any other Host (a DNS-rebinding page's) is refused, whatever the bind.
+ */
+function allowedHosts(host: string): Set<string> {
+  const bracket = (h: string) => (h.includes(':') && !h.startsWith('[') ? `[${h}]` : h);
+  const names = new Set(['localhost', '127.0.0.1', '[::1]', host.toLowerCase(), bracket(host.toLowerCase())]);
+  if (host === '0.0.0.0' || host === '::' || host === '[::]') {
+    names.add(hostname().toLowerCase());
+    for (const list of Object.values(networkInterfaces())) for (const entry of list ?? []) names.add(bracket(entry.address.toLowerCase()));
+  }
+  return names;
 }
 
 /** Re-reads the runs a batch names. @returns the ids that changed (sweep folders' too) and those that went. */

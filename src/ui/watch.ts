@@ -62,6 +62,8 @@ export async function watchRuns(root: string, onChanges: (changes: Changes) => v
   };
   const watcher = watch(root, {
     ignoreInitial: true,
+    // A link inside the runs folder must not make the server watch (and read) what it points at.
+    followSymlinks: false,
     depth: DEPTH,
     // Folders other than run and sweep folders, and files other than the watched ones.
     ignored: (path, stats) => {

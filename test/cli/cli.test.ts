@@ -107,7 +107,7 @@ describe('command line', () => {
   it('exits 2 on an unknown command close to none, listing the commands (not "Unknown argument")', async () => {
     const { code, stderr } = await runCli(['bogus']);
     assert.equal(code, 2);
-    assert.ok(stderr.startsWith('unknown command "bogus". The commands are: run, resume, compare, validate, summary, render, data, doctor, bench, worker, sweep.\n'), stderr);
+    assert.ok(stderr.startsWith('unknown command "bogus". The commands are: run, resume, compare, evaluate, predict, ui, validate, summary, render, data, doctor, bench, worker, sweep.\n'), stderr);
     // An unknown option is still yargs's own message.
     assert.match((await runCli(['validate', BASELINE, '--bogus'])).stderr, /^Unknown argument: bogus/);
   });

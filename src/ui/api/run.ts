@@ -138,6 +138,22 @@ export function keyFacts(info: Partial<RunInfo>): [string, string][] {
   ];
 }
 
+/** A whole number from a file, or null (a hand-edited or corrupt run.json must not reach the page as markup). */
+function wholeNumber(value: unknown): number | null {
+  return typeof value === 'number' && Number.isInteger(value) ? value : null;
+}
+
+/** The confusion matrix as counts and as row shares, or null when evaluation.json lacks what it needs. */
+function confusionCharts(evaluation: unknown): { counts: object; shares: object } | null {
+  if (!isObject(evaluation) || !Array.isArray(evaluation.confusion_matrix) || !Array.isArray(evaluation.class_names)) return null;
+  try {
+    const matrix = evaluation as unknown as Evaluation;
+    return { counts: confusionMatrixSpec(matrix), shares: confusionMatrixSpec(matrix, { normalize: true }) };
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The payload of one run.
  * @param root the runs folder's real path.
@@ -154,10 +170,10 @@ export function runPayload(root: string, indexed: IndexedRun, view: ChartView, s
   const training = metrics !== null && metrics.history.length > 0 ? interactiveSpec(trainingSpec(metrics, name, description), view) : null;
   const rate = metrics === null ? undefined : learningRateSpec(metrics, name);
   // The confusion matrix from evaluation.json through the runs' own spec (its `normalize`
-  // parameter gives the row shares); a run with only the chart file shows that, as counts.
+  // parameter gives the row shares). Only specs the server builds are drawn: a spec file from
+  // the run folder is never handed to the page. A malformed evaluation.json draws nothing.
   const evaluation = readJson(root, join(dir, 'evaluation.json'));
-  const matrix = isObject(evaluation) && Array.isArray(evaluation.confusion_matrix) && Array.isArray(evaluation.class_names) ? (evaluation as unknown as Evaluation) : null;
-  const drawn = readJson(root, join(dir, 'plots', 'confusion_matrix.vl.json'));
+  const confusion = confusionCharts(evaluation);
   const files = runFiles(root, dir);
   return {
     id: indexed.id,
@@ -167,7 +183,7 @@ export function runPayload(root: string, indexed: IndexedRun, view: ChartView, s
     description,
     facts: [...keyFacts(info), ...runFacts(info)],
     backend: backendLines(info.backend),
-    epochs: { completed: metrics?.history.length ?? info.epochs_completed ?? 0, planned: typeof info.epochs_planned === 'number' ? info.epochs_planned : null },
+    epochs: { completed: metrics?.history.length ?? wholeNumber(info.epochs_completed) ?? 0, planned: wholeNumber(info.epochs_planned) },
     failure: info.failure_reason ?? null,
     warnings: indexed.warnings,
     history: metrics?.history ?? [],
@@ -175,8 +191,8 @@ export function runPayload(root: string, indexed: IndexedRun, view: ChartView, s
     charts: {
       training,
       learningRate: rate === undefined ? null : interactiveSpec(rate, { ...view, logY: false }),
-      confusion: matrix !== null ? confusionMatrixSpec(matrix) : isObject(drawn) ? drawn : null,
-      confusionNormalised: matrix !== null ? confusionMatrixSpec(matrix, { normalize: true }) : null,
+      confusion: confusion?.counts ?? null,
+      confusionNormalised: confusion?.shares ?? null,
     },
     evaluation,
     misclassified: files.find((f) => f.path === 'plots/misclassified.png')?.url ?? null,
