@@ -44,7 +44,10 @@ export function parseNpyHeader(bytes: Uint8Array, file: string, member: string):
   const headerLength = major === 1 ? view.getUint16(8, true) : bytes.length >= 12 ? view.getUint32(8, true) : Infinity;
   const start = 8 + lengthBytes;
   if (start + headerLength > bytes.length) throw new DataError(message.npyBadHeader(file, member, 'the header is cut off'), file);
-  const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(start, start + headerLength));
+  // Versions 1 and 2 are ISO 8859-1 (NEP 1). Not TextDecoder('latin1'): the WHATWG Encoding standard maps
+  // that label to windows-1252 (0x80-0x9f differ), and Node 22+ follows it; Buffer's 'latin1' is the real one.
+  const raw = bytes.subarray(start, start + headerLength);
+  const header = major === 3 ? new TextDecoder('utf-8').decode(raw) : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('latin1');
   const descr = /'descr'\s*:\s*'([<>|=])([a-zA-Z])(\d+)'/.exec(header);
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header);
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header);
