@@ -5,10 +5,17 @@ import os from 'node:os';
 /**
  * Physical cores: distinct (physical id, core id) pairs in /proc/cpuinfo on
  * Linux, which counts each hyper-threaded core once; elsewhere (or when the
- * file lacks those fields, as in some VMs) the logical core count.
+ * file lacks those fields, as in some VMs) the logical core count. No upper
+ * bound: a 16-core machine gets 16. At most the logical CPUs this process may
+ * run on (`os.availableParallelism()`: its CPU affinity, e.g. `taskset`).
  * @param cpuinfo the text of /proc/cpuinfo (for tests); read from the file by default.
+ * @param allowed the logical CPUs this process may use. Default: os.availableParallelism().
  */
-export function physicalCores(cpuinfo?: string): number {
+export function physicalCores(cpuinfo?: string, allowed: number = os.availableParallelism()): number {
+  return Math.max(1, Math.min(countPhysical(cpuinfo), allowed));
+}
+
+function countPhysical(cpuinfo?: string): number {
   let text = cpuinfo;
   if (text === undefined) {
     try {

@@ -115,10 +115,12 @@ export function formatDoctor(report: DoctorReport): string {
 async function simdKernelsDetail(): Promise<string> {
   const { simdKernelsOnActiveBackend } = await import('./wasm-kernels/index.js');
   const { simdThreadsError } = await import('./wasm.js');
+  const { relaxedSimdSupported } = await import('./simd/pool.js');
   const simd = simdKernelsOnActiveBackend();
   if ('error' in simd) return `tfexp SIMD kernels off (${simd.error}): slower fallbacks in use`;
   const error = simdThreadsError();
-  return `tfexp SIMD kernels on ${message.plural(simd.threads, 'thread')}${error === null ? '' : ` (their worker threads failed: ${error})`}`;
+  const build = simd.kernels === 'relaxed' ? 'relaxed SIMD: fused multiply-add' : `plain SIMD${relaxedSimdSupported() ? '' : `; relaxed SIMD needs Node 22 or later, this is ${process.version}`}`;
+  return `tfexp SIMD kernels on ${message.plural(simd.threads, 'thread')}, ${build}${error === null ? '' : ` (their worker threads failed: ${error})`}`;
 }
 
 /**

@@ -18,6 +18,7 @@ import { quietTfjs } from './quiet.js';
 import { platformPreflight, probeWebGpu, WEBGPU_PACKAGE, type GpuAdapterInfo, type WebGpuProbe } from './webgpu/adapter.js';
 import { startWebGpu } from './webgpu/start.js';
 import { BACKEND_REQUESTS, type BackendRequest } from './requests.js';
+import type { KernelVariant } from './simd/pool.js';
 
 export { BACKEND_REQUESTS, type BackendRequest };
 export type BackendName = Exclude<BackendRequest, 'auto'>;
@@ -39,6 +40,8 @@ export interface BackendChoice {
   readonly skipped: readonly { backend: string; reason: string }[];
   /** Things the user should know (e.g. a GPU package running on the CPU). */
   readonly warnings: readonly string[];
+  /** wasm only: the build of tfexp's SIMD kernels in use (relaxed: fused multiply-add). */
+  readonly kernels?: KernelVariant;
 }
 
 export interface SelectOptions {
@@ -46,6 +49,8 @@ export interface SelectOptions {
   readonly request?: BackendRequest;
   /** WASM threads. Default: env TFEXP_THREADS, else the number of physical cores. */
   readonly threads?: number;
+  /** wasm: which build of tfexp's SIMD kernels. Default: env TFEXP_SIMD, else relaxed where the engine runs it (simd/pool.ts). */
+  readonly kernels?: KernelVariant;
   /** For tests: how packages are imported. */
   readonly importer?: Importer;
 }
@@ -118,12 +123,14 @@ export async function selectBackend(options: SelectOptions = {}): Promise<Backen
     // default backend (priority 2), which would make every later tfjs call wait for it.
     const { registerWasmTrainingKernels } = await import('./wasm-kernels/index.js');
     const { useThreadedWasm } = await import('./wasm.js');
+    const { kernelVariant } = await import('./simd/pool.js');
     registerWasmTrainingKernels();
     const warnings: string[] = [];
+    const kernels = options.kernels ?? kernelVariant();
     try {
-      const used = await useThreadedWasm(threads);
+      const used = await useThreadedWasm(threads, kernels);
       guardActiveWasm();
-      return { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', device: 'cpu', threads: used, adapter: null, reason, skipped, warnings };
+      return { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', device: 'cpu', threads: used, adapter: null, reason, skipped, warnings, kernels };
     } catch (error) {
       warnings.push(message.wasmSingleThreaded((error as Error).message));
     }

@@ -25,7 +25,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { cacheRoot } from '../data/locate.js';
 import { writeFileAtomic } from '../runs/atomic.js';
-import { startSimdPool } from './simd/pool.js';
+import { kernelVariant, startSimdPool, type KernelVariant } from './simd/pool.js';
 
 const require = createRequire(import.meta.url);
 
@@ -43,6 +43,7 @@ let module: EmscriptenModule | undefined;
 let simdStartError: string | null = null;
 let threadsInUse = 0;
 let threadsRequested = 0;
+let kernelsInUse: KernelVariant = 'plain';
 
 /** Folder of the package's Emscripten outputs. */
 function wasmOutDir(): string {
@@ -70,9 +71,13 @@ function workerScript(dir: string): string {
  * @returns the thread count XNNPACK reports.
  * @throws Error when the module cannot be instantiated (the caller falls back).
  */
-export async function useThreadedWasm(threads: number = os.cpus().length): Promise<number> {
+export async function useThreadedWasm(threads: number = os.cpus().length, kernels: KernelVariant = kernelVariant()): Promise<number> {
   simdStartError = null;
-  if (module !== undefined && threadsRequested === threads && (await tf.setBackend('wasm'))) return threadsInUse;
+  if (module !== undefined && threadsRequested === threads && (await tf.setBackend('wasm'))) {
+    // The same backend; the other kernel build, if asked (tfexp bench --simd plain,relaxed).
+    if (kernelsInUse !== kernels) await startKernels(kernels);
+    return threadsInUse;
+  }
   // Emscripten reads the core count while the module and the thread pool start (asynchronously).
   await withLogicalCores(2 * threads, async () => {
     module ??= await instantiate();
@@ -84,13 +89,25 @@ export async function useThreadedWasm(threads: number = os.cpus().length): Promi
   });
   threadsRequested = threads;
   threadsInUse = tfWasm.getThreadsCount();
-  // tfexp's SIMD kernels on as many threads; if their workers cannot start, the
-  // kernels run on the calling thread (simdPool) and the error is kept for doctor.
-  await startSimdPool(module as never, threadsInUse).catch((error: Error) => (simdStartError = error.message));
+  await startKernels(kernels);
   // Emscripten unrefs idle workers but not the running pool threads, which would keep Node
   // from exiting; the pool only works while the main thread calls into WASM anyway.
   for (const worker of Object.values(module!.PThread?.pthreads ?? {})) worker.unref();
   return threadsInUse;
+}
+
+/**
+ * tfexp's SIMD kernels (the given build) on as many threads as XNNPACK; if their workers cannot
+ * start, the kernels run on the calling thread (simdPool) and the error is kept for doctor.
+ */
+async function startKernels(kernels: KernelVariant): Promise<void> {
+  kernelsInUse = kernels;
+  await startSimdPool(module as never, threadsInUse, kernels).catch((error: Error) => (simdStartError = error.message));
+}
+
+/** The SIMD kernel build the threaded backend runs ('plain' before it starts). */
+export function kernelsOfThreadedWasm(): KernelVariant {
+  return kernelsInUse;
 }
 
 /** Instantiates the package's threaded SIMD module with file paths Node accepts. */

@@ -957,9 +957,11 @@ export function packageAndThreads(choice: {
   readonly package: string;
   readonly threads: number | null;
   readonly adapter?: { vendor: string; architecture: string; description: string; device: string; kind: string } | null;
+  readonly kernels?: 'plain' | 'relaxed';
 }): string {
   const adapter = choice.adapter ? `, adapter ${adapterLine(choice.adapter)}` : '';
-  return `${choice.package}${choice.threads !== null ? `, ${plural(choice.threads, 'thread')}` : ''}${adapter}`;
+  const kernels = choice.kernels === 'relaxed' ? ', relaxed SIMD (FMA)' : '';
+  return `${choice.package}${choice.threads !== null ? `, ${plural(choice.threads, 'thread')}` : ''}${kernels}${adapter}`;
 }
 
 /** A backend in one short table cell: "wasm/2t", "webgpu/NVIDIA H200", "webgpu/SwiftShader driver 5.0.0 (software)". */
@@ -1623,3 +1625,29 @@ export function uiWrongHost(host: string) {
 
 /** Said on Ctrl-C. */
 export const UI_STOPPED = 'tfexp ui: stopped';
+// --- kernels (issue 16) ---
+
+/** TFEXP_SIMD set to something else than plain or relaxed. */
+export function simdVariantUnknown(value: string) {
+  return `TFEXP_SIMD=${value}: give plain (multiply then add, as XNNPACK) or relaxed (fused multiply-add; Node 22 or later), or unset it to pick the fastest this engine runs`;
+}
+
+/** TFEXP_SIMD=relaxed on an engine without relaxed SIMD. */
+export function simdRelaxedUnsupported(version: string) {
+  return `TFEXP_SIMD=relaxed: Node ${version} does not run WebAssembly relaxed SIMD (Node 22 and later do); unset TFEXP_SIMD to use the plain kernels`;
+}
+
+/** `tfexp bench --threads` that is not a list of whole numbers >= 1. */
+export function badThreadList(text: string) {
+  return `--threads ${text}: give a thread count or a comma-separated list of them, each 1 or more (e.g. --threads 1,2)`;
+}
+
+/** `tfexp bench --simd` naming something else than plain and relaxed. */
+export function badSimdList(text: string) {
+  return `--simd ${text}: give plain, relaxed, or plain,relaxed`;
+}
+
+/** A child `tfexp bench` (one thread count of a --threads list) failed. */
+export function benchChildFailed(threads: number, code: number, last: string) {
+  return `tfexp bench with --threads ${threads} failed (exit ${code}): ${last}`;
+}

@@ -12,7 +12,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { physicalCores } from '../backend/cores.js';
 import { loadExperiment, type DataConfig } from '../config/index.js';
 import { ensureExperimentData } from '../data/presence.js';
@@ -24,6 +23,7 @@ import { createRunDir } from '../runs/dir.js';
 import { resumeRun, runExperiment, sayer, type RunOptions } from '../train/run.js';
 import { watchInterrupts } from '../train/interrupt.js';
 import { planSweep, type Axes, type SweepPoint } from './grid.js';
+import { childEnv, TFEXP_BIN } from '../cli/child.js';
 
 export type PointStatus = 'pending' | 'completed' | 'failed' | 'interrupted' | 'cancelled';
 
@@ -60,13 +60,6 @@ export interface SweepOptions extends RunOptions {
   /** Points run at once, each in its own process. Default: 1 (in this process). */
   readonly parallel?: number;
 }
-
-const BIN = fileURLToPath(new URL('../../bin/tfexp.js', import.meta.url));
-/**
- * The points' environment: children run the code this process runs. Running the
- * TypeScript sources (tests, a stale dist/), they must not pick up dist/ (bin/tfexp.js).
- */
-const childEnv = (): NodeJS.ProcessEnv => (import.meta.url.endsWith('.ts') ? { ...process.env, TFEXP_FROM_SOURCE: '1' } : process.env);
 
 function say(options: RunOptions, line: string): void {
   sayer(options)(line);
@@ -221,7 +214,7 @@ async function executeParallel(dir: string, sweep: SweepFile, points: SweepFile[
   const queue = [...points];
   const worker = async () => {
     for (let point = queue.shift(); point !== undefined && !watch.interrupted(); point = queue.shift()) {
-      const args = [BIN, 'run', sweep.experiment_file, '--runs-dir', dir, '--quiet', '--threads', String(threads), '--name', `${sweep.name}-${point.index}`];
+      const args = [TFEXP_BIN, 'run', sweep.experiment_file, '--runs-dir', dir, '--quiet', '--threads', String(threads), '--name', `${sweep.name}-${point.index}`];
       for (const set of [...sweep.sets, ...point.sets]) args.push('--set', set);
       if (options.backend !== undefined) args.push('--backend', options.backend);
       if (options.dataDir !== undefined) args.push('--data-dir', options.dataDir);

@@ -82,6 +82,10 @@ describe('physicalCores', () => {
   it('counts each hyper-threaded core once', () => {
     const block = (core: number) => `processor\t: x\nphysical id\t: 0\ncore id\t\t: ${core}\n`;
     assert.equal(physicalCores([block(0), block(1), block(0), block(1)].join('\n')), 2);
+    // No cap of its own: 16 cores (32 hyper-threads) give 16; a CPU affinity of 4 gives 4.
+    const sixteen = Array.from({ length: 32 }, (_, i) => block(i % 16)).join('\n');
+    assert.equal(physicalCores(sixteen, 32), 16);
+    assert.equal(physicalCores(sixteen, 4), 4);
   });
 
   it('falls back to the logical count when /proc/cpuinfo has no core ids', () => {

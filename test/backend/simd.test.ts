@@ -15,7 +15,7 @@ import { conv2dBackpropFilter, type ConvGeometry } from '../../src/backend/simd/
 import { backpropInputScratch, conv2dBackpropInput } from '../../src/backend/simd/conv2d.js';
 import { maxPoolGrad, type PoolGeometry } from '../../src/backend/simd/max-pool-grad.js';
 import { sumLeadingAxes } from '../../src/backend/simd/reduce.js';
-import { SimdPool, simdPool, split, startSimdPool } from '../../src/backend/simd/pool.js';
+import { kernelVariant, relaxedSimdSupported, SimdPool, simdPool, split, startSimdPool, type KernelVariant } from '../../src/backend/simd/pool.js';
 
 const PAGES = 256; // 16 MiB
 
@@ -105,9 +105,12 @@ function assertClose(actual: Float32Array, expected: Float64Array | Float32Array
 }
 
 const pools: SimdPool[] = [];
+/** Both kernel builds where this Node runs relaxed SIMD (22 and later), else the plain one. */
+const VARIANTS: KernelVariant[] = relaxedSimdSupported() ? ['plain', 'relaxed'] : ['plain'];
 after(() => pools.forEach((p) => p.close()));
 
-describe('conv2d_backprop_filter (SIMD kernel) equals the definition', () => {
+for (const variant of VARIANTS) {
+describe(`conv2d_backprop_filter (${variant} SIMD kernels) equals the definition`, () => {
   const cases: [string, ConvGeometry][] = [
     ['28x28, 1 -> 8 (first layer)', geometry(3, 28, 28, 1, 3, 3, 8, 1, 'same')],
     ['tiles and tails: 6 -> 17', geometry(2, 9, 9, 6, 3, 3, 17, 1, 'same')],
@@ -123,7 +126,7 @@ describe('conv2d_backprop_filter (SIMD kernel) equals the definition', () => {
         for (const blockBytes of [1, 1 << 20]) {
           it(`${name}, ${shared ? `${threads} thread(s)` : 'unshared memory'}, ${blockBytes === 1 ? 'one image per block' : 'one block'}`, async () => {
             const heap = new Heap(shared);
-            const pool = await SimdPool.start(heap.memory, threads);
+            const pool = await SimdPool.start(heap.memory, threads, variant);
             pools.push(pool);
             assert.equal(pool.threads, shared ? threads : 1);
             const x = heap.floats(g.batchSize * g.inHeight * g.inWidth * g.inChannels, random(1));
@@ -141,11 +144,11 @@ describe('conv2d_backprop_filter (SIMD kernel) equals the definition', () => {
   it('rejects dilation', () => {
     const heap = new Heap(false);
     const g = { ...geometry(1, 5, 5, 1, 3, 3, 1, 1, 'same'), dilationHeight: 2 };
-    assert.throws(() => conv2dBackpropFilter(SimdPool.single(heap.memory), 0, 0, 0, g), /dilation must be 1/);
+    assert.throws(() => conv2dBackpropFilter(SimdPool.single(heap.memory, variant), 0, 0, 0, g), /dilation must be 1/);
   });
 });
 
-describe('conv2d_packed as the input gradient (SIMD kernel) equals the definition', () => {
+describe(`conv2d_packed as the input gradient (${variant} SIMD kernels) equals the definition`, () => {
   /** dx by the definition, in float64. */
   function inputReference(dy: Float32Array, w: Float32Array, g: ConvGeometry): Float64Array {
     const dx = new Float64Array(g.batchSize * g.inHeight * g.inWidth * g.inChannels);
@@ -175,7 +178,7 @@ describe('conv2d_packed as the input gradient (SIMD kernel) equals the definitio
     for (const [shared, threads] of [[true, 1], [true, 2], [true, 3], [false, 1]] as const) {
       it(`${name}, ${shared ? `${threads} thread(s)` : 'unshared memory'}`, async () => {
         const heap = new Heap(shared);
-        const pool = await SimdPool.start(heap.memory, threads);
+        const pool = await SimdPool.start(heap.memory, threads, variant);
         pools.push(pool);
         const dy = heap.floats(g.batchSize * g.outHeight * g.outWidth * g.outChannels, random(6));
         const w = heap.floats(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels, random(7));
@@ -190,9 +193,10 @@ describe('conv2d_packed as the input gradient (SIMD kernel) equals the definitio
 
   it('rejects strides other than 1', () => {
     const heap = new Heap(false);
-    assert.throws(() => conv2dBackpropInput(SimdPool.single(heap.memory), 0, 0, 0, 0, geometry(1, 6, 6, 1, 3, 3, 1, 2, 'same')), /strides and dilations must be 1/);
+    assert.throws(() => conv2dBackpropInput(SimdPool.single(heap.memory, variant), 0, 0, 0, 0, geometry(1, 6, 6, 1, 3, 3, 1, 2, 'same')), /strides and dilations must be 1/);
   });
 });
+}
 
 describe('sum_leading_axes (SIMD kernel) equals the definition', () => {
   for (const [rows, cols] of [[1, 1], [1000, 5], [700, 16], [300, 37], [50176, 32], [9, 256]] as const) {
@@ -309,6 +313,48 @@ describe('the pool', () => {
   });
 });
 
+describe('kernel builds', () => {
+  it('relaxed SIMD is found exactly where V8 runs it by default (Node 22 and later)', () => {
+    assert.equal(relaxedSimdSupported(), Number(process.versions.node.split('.')[0]) >= 22);
+  });
+
+  it('TFEXP_SIMD picks one; unset, the relaxed build where it runs; a bad value or relaxed without support is a clear error', () => {
+    const saved = process.env.TFEXP_SIMD;
+    try {
+      delete process.env.TFEXP_SIMD;
+      assert.equal(kernelVariant(), relaxedSimdSupported() ? 'relaxed' : 'plain');
+      process.env.TFEXP_SIMD = 'plain';
+      assert.equal(kernelVariant(), 'plain');
+      process.env.TFEXP_SIMD = 'fma';
+      assert.throws(() => kernelVariant(), /TFEXP_SIMD=fma: give plain .* or relaxed/);
+      process.env.TFEXP_SIMD = 'relaxed';
+      if (relaxedSimdSupported()) assert.equal(kernelVariant(), 'relaxed');
+      else assert.throws(() => kernelVariant(), /does not run WebAssembly relaxed SIMD \(Node 22 and later do\)/);
+    } finally {
+      if (saved === undefined) delete process.env.TFEXP_SIMD;
+      else process.env.TFEXP_SIMD = saved;
+    }
+  });
+
+  it('the relaxed build fuses the multiply-add: other last bits than the plain one, both within tolerance', { skip: !relaxedSimdSupported() && 'this Node has no relaxed SIMD (22 and later do)' }, async () => {
+    const g = geometry(2, 9, 9, 6, 3, 3, 17, 1, 'same');
+    const results: Float32Array[] = [];
+    for (const variant of ['plain', 'relaxed'] as const) {
+      const heap = new Heap(false);
+      const pool = await SimdPool.start(heap.memory, 1, variant);
+      assert.equal(pool.variant, variant);
+      const x = heap.floats(g.batchSize * g.inHeight * g.inWidth * g.inChannels, random(1));
+      const dy = heap.floats(g.batchSize * g.outHeight * g.outWidth * g.outChannels, random(2));
+      const dw = heap.floats(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels);
+      conv2dBackpropFilter(pool, x.address, dy.address, dw.address, g, 1 << 20);
+      assertClose(dw.view, reference(x.view, dy.view, g), variant);
+      results.push(Float32Array.from(dw.view));
+    }
+    const differing = results[0]!.filter((v, i) => v !== results[1]![i]).length;
+    assert.ok(differing > 0, 'one rounding instead of two changes some results');
+  });
+});
+
 describe('split', () => {
   it('covers 0..count in near-equal, non-empty parts', () => {
     assert.deepEqual(split(4, 2), [[0, 2], [2, 4]]);
@@ -320,8 +366,8 @@ describe('split', () => {
 
 describe('built modules', () => {
   const dir = new URL('../../src/backend/simd/', import.meta.url).pathname;
-  // Another clang version gives other (equally valid) bytes, so only clang 14 can check them.
-  const tools = ['clang-14', 'wasm-ld-14', 'llvm-objdump-14'];
+  // Another clang version gives other (equally valid) bytes: clang 14 builds the plain modules, clang 19 the relaxed ones.
+  const tools = ['clang-14', 'wasm-ld-14', 'llvm-objdump-14', 'clang-19', 'wasm-ld-19', 'llvm-objdump-19'];
   const missing = tools.filter((tool) => {
     try {
       execFileSync(tool, ['--version'], { stdio: 'ignore' });
@@ -330,13 +376,13 @@ describe('built modules', () => {
       return true;
     }
   });
-  const skip = missing.length > 0 && `${missing.join(', ')} not installed (apt-get install clang-14 lld-14 llvm-14)`;
-  it('match their C sources (rebuilt with build.sh and clang 14)', { skip }, () => {
+  const skip = missing.length > 0 && `${missing.join(', ')} not installed (apt-get install clang-14 lld-14 llvm-14 clang-19 lld-19 llvm-19)`;
+  it('match their C sources (rebuilt with build.sh: clang 14, and clang 19 for relaxed SIMD)', { skip }, () => {
     const copy = mkdtempSync(join(tmpdir(), 'tfexp-simd-'));
     try {
       cpSync(dir, copy, { recursive: true });
       execFileSync('sh', [join(copy, 'build.sh')], { stdio: 'pipe' });
-      for (const file of ['kernels.wasm', 'kernels-unshared.wasm']) {
+      for (const file of ['kernels.wasm', 'kernels-unshared.wasm', 'kernels-relaxed.wasm', 'kernels-relaxed-unshared.wasm']) {
         assert.ok(readFileSync(join(copy, file)).equals(readFileSync(join(dir, file))), `${file} is stale: run npm run build:kernels`);
       }
     } finally {

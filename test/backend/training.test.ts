@@ -12,7 +12,10 @@ import { selectBackend } from '../../src/backend/select.js';
 import { loadExperiment } from '../../src/config/index.js';
 import { compileExperiment } from '../../src/model/index.js';
 import { benchmark } from '../../src/train/bench.js';
-import { experimentYaml, runCli, tempDir, writeFiles } from '../helpers.js';
+import { mulberry32 } from '../../src/data/random.js';
+import { kernelVariant, relaxedSimdSupported } from '../../src/backend/simd/pool.js';
+import { simdKernelsOnActiveBackend } from '../../src/backend/wasm-kernels/index.js';
+import { experimentYaml, REPO_ROOT, runCli, tempDir, writeFiles } from '../helpers.js';
 
 const SMALL = experimentYaml(
   `[{type: Conv2D, filters: 4, kernel_size: 3, padding: same, activation: relu}, {type: MaxPooling2D},
@@ -42,6 +45,27 @@ describe('training on wasm', () => {
     const wasm = await fiveLosses(file);
     assert.ok(cpu[4]! < cpu[0]!, `the loss falls: ${cpu}`);
     wasm.forEach((loss, i) => assert.ok(Math.abs(loss - cpu[i]!) <= 1e-3 * Math.abs(cpu[i]!), `step ${i}: wasm ${loss} vs cpu ${cpu[i]}`));
+  });
+
+  it('the baseline: its loss after 5 steps with the relaxed SIMD kernels (FMA) is the plain kernels\' within 1e-4 relative', { skip: !relaxedSimdSupported() && 'this Node has no relaxed SIMD (22 and later do)' }, async () => {
+    const baseline = join(REPO_ROOT, 'experiments/baseline.yaml');
+    // The same dropout masks in both (they come from Math.random, as the training loop seeds it).
+    const seeded = async () => {
+      const real = Math.random;
+      Math.random = mulberry32(5);
+      try {
+        return await fiveLosses(baseline);
+      } finally {
+        Math.random = real;
+      }
+    };
+    await selectBackend({ request: 'wasm', threads: 2, kernels: 'plain' });
+    const plain = await seeded();
+    await selectBackend({ request: 'wasm', threads: 2, kernels: 'relaxed' });
+    assert.deepEqual(simdKernelsOnActiveBackend(), { threads: 2, kernels: 'relaxed' });
+    const relaxed = await seeded();
+    assert.ok(plain[4]! < plain[0]!, `the loss falls: ${plain}`);
+    relaxed.forEach((loss, i) => assert.ok(Math.abs(loss - plain[i]!) <= 1e-4 * Math.abs(plain[i]!), `step ${i}: relaxed ${loss} vs plain ${plain[i]}`));
   });
 
   it('runs a convolution on more than one thread with --threads 2 (per-thread CPU time, Linux)', async (t) => {
@@ -90,8 +114,8 @@ describe('tfexp doctor and bench', () => {
     const out = join(tempDir(), 'bench.json');
     const { code, stdout, stderr } = await runCli(['bench', smallFile(), '--backend', 'wasm', '--steps', '2', '--threads', '2', '--out', out]);
     assert.equal(code, 0, stderr);
-    assert.match(stdout, /^backend +device +threads +batch +forward ms\/batch +train ms\/step +samples\/s +GFLOP\/s +step\/forward/);
-    assert.match(stdout, /^wasm +cpu +2 +16 /m);
+    assert.match(stdout, /^backend +device +threads +kernels +batch +forward ms\/batch +train ms\/step +samples\/s +GFLOP\/s +step\/forward/);
+    assert.match(stdout, new RegExp(`^wasm +cpu +2 +${kernelVariant()} +16 `, 'm'));
     const json = JSON.parse(readFileSync(out, 'utf8'));
     const [row] = json.results;
     assert.equal(row.backend.name, 'wasm');

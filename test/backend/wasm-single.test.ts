@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { kernelVariant } from '../../src/backend/simd/pool.js';
 import { registerWasmTrainingKernels, simdKernelsOnActiveBackend, simdKernelState } from '../../src/backend/wasm-kernels/index.js';
 
 test('single-threaded wasm build: the SIMD kernels run on one thread and match cpu', async () => {
@@ -22,7 +23,7 @@ test('single-threaded wasm build: the SIMD kernels run on one thread and match c
   assert.ok(await tf.setBackend('wasm'));
   const wasm = grads();
   assert.deepEqual(simdKernelState(), { enabled: true, error: null });
-  assert.deepEqual(simdKernelsOnActiveBackend(), { threads: 1 });
+  assert.deepEqual(simdKernelsOnActiveBackend(), { threads: 1, kernels: kernelVariant() });
   assert.ok(await tf.setBackend('cpu'));
   const cpu = grads();
   for (const [i, values] of wasm.entries()) {

@@ -21,6 +21,7 @@
  * out_c zero, so every tile loads whole vectors.
  */
 #include <wasm_simd128.h>
+#include "madd.h"
 
 /* Address of tap (kh, kw)'s input pixel for output pixel q, or `zeros` outside the image. */
 static inline const float *tap_row(const float *x, const float *zeros, int q, int out_image, int out_w,
@@ -98,10 +99,10 @@ void conv2d_packed(const float *x, const float *wp, float *y, const float *zeros
             const v128_t w0 = wasm_v128_load(wv), w1 = wasm_v128_load(wv + 4);
             const v128_t x0 = wasm_v128_load32_splat(r0 + ci), x1 = wasm_v128_load32_splat(r1 + ci);
             const v128_t x2 = wasm_v128_load32_splat(r2 + ci), x3 = wasm_v128_load32_splat(r3 + ci);
-            a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(x0, w0)); a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(x0, w1));
-            a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(x1, w0)); a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(x1, w1));
-            a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(x2, w0)); a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(x2, w1));
-            a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(x3, w0)); a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(x3, w1));
+            a00 = MADD(a00, x0, w0); a01 = MADD(a01, x0, w1);
+            a10 = MADD(a10, x1, w0); a11 = MADD(a11, x1, w1);
+            a20 = MADD(a20, x2, w0); a21 = MADD(a21, x2, w1);
+            a30 = MADD(a30, x3, w0); a31 = MADD(a31, x3, w1);
           }
         }
       }

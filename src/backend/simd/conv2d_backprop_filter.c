@@ -16,6 +16,7 @@
  * heap). The module has no data and uses no stack memory.
  */
 #include <wasm_simd128.h>
+#include "madd.h"
 
 typedef struct {
   const float *x;
@@ -73,10 +74,10 @@ static void tile_4x8(const conv_t *c, const window_t *w, float *dw, int ci, int 
     const v128_t x1 = wasm_i32x4_shuffle(xv, xv, 1, 1, 1, 1);
     const v128_t x2 = wasm_i32x4_shuffle(xv, xv, 2, 2, 2, 2);
     const v128_t x3 = wasm_i32x4_shuffle(xv, xv, 3, 3, 3, 3);
-    a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(x0, d0)); a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(x0, d1));
-    a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(x1, d0)); a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(x1, d1));
-    a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(x2, d0)); a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(x2, d1));
-    a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(x3, d0)); a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(x3, d1));
+    a00 = MADD(a00, x0, d0); a01 = MADD(a01, x0, d1);
+    a10 = MADD(a10, x1, d0); a11 = MADD(a11, x1, d1);
+    a20 = MADD(a20, x2, d0); a21 = MADD(a21, x2, d1);
+    a30 = MADD(a30, x3, d0); a31 = MADD(a31, x3, d1);
   }
   wasm_v128_store(dw + 0 * ldw, a00); wasm_v128_store(dw + 0 * ldw + 4, a01);
   wasm_v128_store(dw + 1 * ldw, a10); wasm_v128_store(dw + 1 * ldw + 4, a11);
@@ -90,8 +91,8 @@ static void tile_1x8(const conv_t *c, const window_t *w, float *dw, int ci, int 
   v128_t a1 = accumulate ? wasm_v128_load(dw + 4) : wasm_f32x4_splat(0.0f);
   FOR_EACH_PIXEL(c, w, ci, co, xp, dp) {
     const v128_t xv = wasm_f32x4_splat(*xp);
-    a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(xv, wasm_v128_load(dp)));
-    a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(xv, wasm_v128_load(dp + 4)));
+    a0 = MADD(a0, xv, wasm_v128_load(dp));
+    a1 = MADD(a1, xv, wasm_v128_load(dp + 4));
   }
   wasm_v128_store(dw, a0);
   wasm_v128_store(dw + 4, a1);

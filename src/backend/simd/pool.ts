@@ -13,7 +13,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { InternalError } from '../../errors.js';
+import { BackendError, InternalError } from '../../errors.js';
+import * as message from '../../log/message.js';
 
 /** Exported functions of kernels.wasm; each takes only int32 arguments. */
 export const KERNEL_NAMES = ['conv2d_backprop_filter', 'conv2d_packed', 'pack_filter', 'pack_flipped_filter', 'sum_leading_axes', 'max_pool_grad', 'rmsprop_update'] as const;
@@ -38,8 +39,50 @@ export class SimdTimeout extends InternalError {}
 
 type Kernel = (...args: number[]) => void;
 
-function kernelModule(shared: boolean): WebAssembly.Module {
-  const file = shared ? 'kernels.wasm' : 'kernels-unshared.wasm';
+/**
+ * Which build of the kernels runs (build.sh): 'relaxed' uses WebAssembly relaxed SIMD's
+ * f32x4.relaxed_madd (a fused multiply-add: one rounding, results differ from 'plain' in the
+ * last bits); 'plain' multiplies then adds, equal to tfjs-backend-wasm's XNNPACK to the bit.
+ */
+export type KernelVariant = 'plain' | 'relaxed';
+
+/**
+ * The smallest module using relaxed SIMD: one function returning
+ * f32x4.relaxed_madd(v128.const 0, v128.const 0, v128.const 0) (opcode 0xfd 0x105, the
+ * proposal's final encoding). Engines without relaxed SIMD (V8 before 11.4: Node 20) refuse it.
+ */
+const RELAXED_PROBE = Uint8Array.from([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version 1
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type section: () -> v128
+  0x03, 0x02, 0x01, 0x00, // function section: one function of type 0
+  0x0a, 0x3d, 0x01, 0x3b, 0x00, // code section: one body of 59 bytes, no locals
+  ...[0, 1, 2].flatMap(() => [0xfd, 0x0c, ...new Array<number>(16).fill(0)]), // v128.const 0 (three times)
+  0xfd, 0x85, 0x02, // f32x4.relaxed_madd
+  0x0b, // end
+]);
+
+/** True when this engine compiles WebAssembly relaxed SIMD (V8 in Node 22 and later, by default). */
+export function relaxedSimdSupported(): boolean {
+  return WebAssembly.validate(RELAXED_PROBE);
+}
+
+/**
+ * The kernel build to run: `TFEXP_SIMD=plain` or `TFEXP_SIMD=relaxed` when set (for comparisons
+ * and tests), else 'relaxed' where the engine supports it, else 'plain'.
+ * @throws BackendError for another TFEXP_SIMD value, or 'relaxed' on an engine without it.
+ */
+export function kernelVariant(): KernelVariant {
+  const asked = process.env.TFEXP_SIMD;
+  if (asked === undefined || asked === '') return relaxedSimdSupported() ? 'relaxed' : 'plain';
+  if (asked !== 'plain' && asked !== 'relaxed') throw new BackendError(message.simdVariantUnknown(asked));
+  if (asked === 'relaxed' && !relaxedSimdSupported()) throw new BackendError(message.simdRelaxedUnsupported(process.version));
+  return asked;
+}
+
+/** @throws BackendError for 'relaxed' on an engine without relaxed SIMD. */
+function kernelModule(shared: boolean, variant: KernelVariant): WebAssembly.Module {
+  if (variant === 'relaxed' && !relaxedSimdSupported()) throw new BackendError(message.simdRelaxedUnsupported(process.version));
+  const file = `kernels${variant === 'relaxed' ? '-relaxed' : ''}${shared ? '' : '-unshared'}.wasm`;
   return new WebAssembly.Module(readFileSync(new URL(file, import.meta.url)));
 }
 
@@ -69,8 +112,8 @@ export class SimdPool {
    * @throws Error if the module cannot use this memory, or a worker fails to start
    *   within 30 s (the started ones are stopped).
    */
-  static async start(memory: WebAssembly.Memory, threads: number): Promise<SimdPool> {
-    const pool = new SimdPool(memory, isShared(memory) ? threads : 1);
+  static async start(memory: WebAssembly.Memory, threads: number, variant: KernelVariant = kernelVariant()): Promise<SimdPool> {
+    const pool = new SimdPool(memory, isShared(memory) ? threads : 1, variant);
     try {
       await Promise.all(pool.workers.map((worker) => ready(worker)));
     } catch (error) {
@@ -81,13 +124,18 @@ export class SimdPool {
   }
 
   /** A pool that runs every job on the calling thread (no workers, nothing to wait for). */
-  static single(memory: WebAssembly.Memory): SimdPool {
-    return new SimdPool(memory, 1);
+  static single(memory: WebAssembly.Memory, variant: KernelVariant = kernelVariant()): SimdPool {
+    return new SimdPool(memory, 1, variant);
   }
 
-  private constructor(readonly memory: WebAssembly.Memory, threads: number) {
+  private constructor(
+    readonly memory: WebAssembly.Memory,
+    threads: number,
+    /** The kernel build this pool runs. */
+    readonly variant: KernelVariant,
+  ) {
     this.threads = Math.max(1, Math.floor(threads));
-    const module = kernelModule(isShared(memory));
+    const module = kernelModule(isShared(memory), variant);
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     this.kernels = Object.fromEntries(KERNEL_NAMES.map((name) => [name, instance.exports[name] as Kernel])) as Record<KernelName, Kernel>;
     this.args = new Int32Array(new SharedArrayBuffer(this.threads * ARG_WIDTH * 4));
@@ -193,12 +241,12 @@ let generation = 0;
  * both use the same cores, one after the other.
  * @throws Error if the module exposes no heap, the kernel module cannot use it, or a worker fails to start.
  */
-export async function startSimdPool(emscripten: EmscriptenHeap, threads: number): Promise<SimdPool> {
+export async function startSimdPool(emscripten: EmscriptenHeap, threads: number, variant: KernelVariant = kernelVariant()): Promise<SimdPool> {
   const memory = heapOf(emscripten);
   const mine = ++generation;
   current?.close();
   current = undefined;
-  const started = await SimdPool.start(memory, threads);
+  const started = await SimdPool.start(memory, threads, variant);
   if (mine !== generation) {
     started.close();
     throw new Error('a later start of the SIMD kernel pool replaced this one');
@@ -216,8 +264,9 @@ export async function startSimdPool(emscripten: EmscriptenHeap, threads: number)
 export function simdPool(emscripten: EmscriptenHeap): SimdPool {
   const memory = heapOf(emscripten);
   if (current === undefined || current.memory !== memory || !current.usable) {
+    const variant = current?.variant;
     current?.close();
-    current = SimdPool.single(memory);
+    current = SimdPool.single(memory, variant);
   }
   return current;
 }

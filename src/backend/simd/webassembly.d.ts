@@ -10,6 +10,8 @@ declare namespace WebAssembly {
     constructor(module: Module, imports?: Record<string, Record<string, unknown>>);
     readonly exports: Record<string, unknown>;
   }
+  /** True when `bytes` is a module this engine compiles (tests for features such as relaxed SIMD). */
+  function validate(bytes: BufferSource): boolean;
   /** A trap (e.g. an out-of-bounds memory access). */
   class RuntimeError extends Error {}
   class Memory {

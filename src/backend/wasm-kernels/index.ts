@@ -28,13 +28,14 @@ import { identity } from './identity.js';
 import { maxPoolGrad } from './pooling.js';
 import { rmspropUpdate } from './rmsprop.js';
 import { sum } from './sum.js';
+import type { KernelVariant } from '../simd/pool.js';
 
 export { simdKernelState, useSimdKernels } from './common.js';
 
 /** How tfexp's SIMD kernels run on the active (wasm) backend: on how many threads, or why they are off. */
-export function simdKernelsOnActiveBackend(): { threads: number } | { error: string } {
+export function simdKernelsOnActiveBackend(): { threads: number; kernels: KernelVariant } | { error: string } {
   const simd = pool(tf.backend() as unknown as WasmBackend);
-  return simd !== undefined ? { threads: simd.threads } : { error: simdKernelState().error ?? 'switched off' };
+  return simd !== undefined ? { threads: simd.threads, kernels: simd.variant } : { error: simdKernelState().error ?? 'switched off' };
 }
 
 let registered = false;
