@@ -85,6 +85,7 @@ def main():
     parser.add_argument('--steps', type=int, default=50, help='timed steps per batch size (default: %(default)s)')
     parser.add_argument('--warmup', type=int, default=10, help='untimed steps first (cuDNN autotuning, allocator) (default: %(default)s)')
     parser.add_argument('--device', default='auto', help='auto (cuda when available), cuda or cpu')
+    parser.add_argument('--threads', type=int, help='CPU threads (torch.set_num_threads; default: PyTorch\'s own)')
     parser.add_argument('--out', help='also write the JSON here')
     args = parser.parse_args()
 
@@ -129,6 +130,9 @@ def main():
         result['note'] = note
 
     torch.manual_seed(42)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+        result['threads'] = torch.get_num_threads()
     model = build_model(nn).to(device).to(memory_format=torch.channels_last)
     params = sum(p.numel() for p in model.parameters())
     result['params'] = params
