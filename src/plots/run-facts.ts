@@ -8,17 +8,22 @@ import type { RunInfo } from '../runs/store.js';
 /** The backend fields run.json records (the backend choice), as far as the report reads them. */
 type RecordedBackend = Parameters<typeof message.packageAndThreads>[0] & { readonly name: string; readonly device: string };
 
-/** The report's facts table: backend, parameters, FLOPs, data, epochs, duration (seconds), seed. */
-export function runReportFacts(info: RunInfo): Record<string, string> {
-  const backend = info.backend as RecordedBackend;
+/**
+ * The report's facts table: backend, parameters, FLOPs, data, epochs, duration (seconds), seed.
+ * A field run.json lacks (an old or hand-edited file, as the dashboard may read) is "not recorded".
+ */
+export function runReportFacts(info: Partial<RunInfo>): Record<string, string> {
+  const backend = info.backend as RecordedBackend | undefined;
+  const count = (n: unknown) => (typeof n === 'number' ? n.toLocaleString('en-US') : message.REPORT_NOT_RECORDED);
+  const data = info.dataset;
   return {
-    backend: `${backend.name} (${message.packageAndThreads(backend)}, ${backend.device})`,
-    parameters: info.params.total.toLocaleString('en-US'),
-    'FLOPs per sample': info.flops_per_sample.toLocaleString('en-US'),
-    data: `${info.dataset.name}: train ${info.dataset.train}, validation ${info.dataset.validation} (${info.dataset.validation_from}), test ${info.dataset.test}`,
+    backend: backend ? `${backend.name} (${message.packageAndThreads(backend)}, ${backend.device})` : message.REPORT_NOT_RECORDED,
+    parameters: count(info.params?.total),
+    'FLOPs per sample': count(info.flops_per_sample),
+    data: data ? `${data.name}: train ${data.train}, validation ${data.validation} (${data.validation_from}), test ${data.test}` : message.REPORT_NOT_RECORDED,
     epochs: `${info.epochs_completed} of ${info.epochs_planned}${info.stopped_early ? ` (${info.stopped_early})` : ''}`,
-    duration: info.duration_seconds === null ? 'running' : `${info.duration_seconds.toFixed(1)} s`,
-    seed: String(info.seed),
+    duration: typeof info.duration_seconds === 'number' ? `${info.duration_seconds.toFixed(1)} s` : 'running',
+    seed: info.seed === undefined ? message.REPORT_NOT_RECORDED : String(info.seed),
   };
 }
 

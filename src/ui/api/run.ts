@@ -13,6 +13,7 @@ import { confusionMatrixSpec } from '../../plots/confusion-spec.js';
 import type { Evaluation } from '../../evaluation/index.js';
 import { interactiveSpec, type ChartView } from '../../plots/interactive.js';
 import { runFacts } from '../../plots/report.js';
+import { runReportFacts } from '../../plots/run-facts.js';
 import { learningRateSpec, trainingSpec } from '../../plots/training-spec.js';
 import type { RunInfo } from '../../runs/store.js';
 import { encodePath, isInside, realInside, runIdOf } from '../paths.js';
@@ -125,17 +126,10 @@ function backendLines(backend: unknown): string | null {
   });
 }
 
-/** Key facts beside report.html's header rows: parameters, FLOPs, data, seed, duration. */
+/** Key facts beside report.html's header rows: parameters, FLOPs, data, seed, duration, as report.html words them. */
 export function keyFacts(info: Partial<RunInfo>): [string, string][] {
-  const count = (n: unknown) => (typeof n === 'number' ? n.toLocaleString('en-US') : message.REPORT_NOT_RECORDED);
-  const data = info.dataset;
-  return [
-    ['parameters', count(info.params?.total)],
-    ['FLOPs per sample', count(info.flops_per_sample)],
-    ['data', data ? `${data.name}: train ${data.train}, validation ${data.validation} (${data.validation_from}), test ${data.test}` : message.REPORT_NOT_RECORDED],
-    ['seed', info.seed === undefined ? message.REPORT_NOT_RECORDED : String(info.seed)],
-    ['duration', typeof info.duration_seconds === 'number' ? `${info.duration_seconds.toFixed(1)} s` : 'running'],
-  ];
+  const facts = runReportFacts(info);
+  return (['parameters', 'FLOPs per sample', 'data', 'seed', 'duration'] as const).map((key) => [key, facts[key]!]);
 }
 
 /** A whole number from a file, or null (a hand-edited or corrupt run.json must not reach the page as markup). */
