@@ -96,3 +96,15 @@ export function bindView(root, view, changed) {
 export function viewQuery(view) {
   return `smoothing=${view.smoothing}${view.log ? '&log=1' : ''}`;
 }
+
+/**
+ * Redraws a page after its data changed: the whole page (`full`), keeping the scroll position, or
+ * (`full` false: only the chart options changed) just its charts.
+ * @param {boolean} full @param {() => void} render @param {() => Promise<void>} drawCharts
+ */
+export async function redraw(full, render, drawCharts) {
+  const scroll = window.scrollY;
+  if (full) render();
+  await drawCharts();
+  if (full) window.scrollTo(0, scroll);
+}

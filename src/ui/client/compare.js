@@ -6,7 +6,7 @@
  * differing-settings table (as tfexp compare builds it) and a YAML diff of two runs.
  * Live: refetched when one of the runs changed.
  */
-import { bindView, draw, release, viewControls, viewQuery } from './charts.js';
+import { bindView, draw, redraw, release, viewControls, viewQuery } from './charts.js';
 import { compareHref, selected } from './selection.js';
 import { esc, getJson, runHref, simpleTable } from './util.js';
 
@@ -33,10 +33,7 @@ export function comparePage() {
   /** Fetches the comparison; redraws everything, or (`full` false) only the charts. */
   async function load(full = true) {
     data = await getJson(query());
-    const scroll = window.scrollY;
-    if (full) render();
-    await drawCharts();
-    if (full) window.scrollTo(0, scroll);
+    await redraw(full, render, drawCharts);
   }
 
   async function drawCharts() {

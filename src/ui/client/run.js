@@ -6,7 +6,7 @@
  * the misclassified grid), the model summary, the resolved experiment and the files.
  * Live: redrawn when the server says this run changed.
  */
-import { bindView, draw, release, viewControls, viewQuery } from './charts.js';
+import { bindView, draw, redraw, release, viewControls, viewQuery } from './charts.js';
 import { esc, getJson, simpleTable, size, statusHtml } from './util.js';
 
 /** Misclassified samples listed under the grid. */
@@ -49,10 +49,7 @@ export function runPage() {
   /** Fetches the run; redraws the whole page, or (`full` false: the chart options changed) only the charts. */
   async function load(full = true) {
     data = await getJson(`/api/run?id=${encodeURIComponent(id)}&${viewQuery(view)}`);
-    const scroll = window.scrollY;
-    if (full) render();
-    await drawCharts();
-    if (full) window.scrollTo(0, scroll);
+    await redraw(full, render, drawCharts);
   }
 
   async function drawCharts() {
