@@ -84,7 +84,8 @@ function readJson(path: string): unknown {
   return JSON.parse(readFileSync(path, 'utf8'));
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+/** A plain object (not null, not an array): a JSON value read from a file. */
+export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Longest detail a warning quotes; JSON.parse quotes the text around the error, which can be anything. */
 const DETAIL_LIMIT = 200;

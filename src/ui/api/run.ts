@@ -14,6 +14,7 @@ import type { Evaluation } from '../../evaluation/index.js';
 import { interactiveSpec, type ChartView } from '../../plots/interactive.js';
 import { runFacts } from '../../plots/report.js';
 import { runReportFacts } from '../../plots/run-facts.js';
+import { isObject } from '../../compare/load.js';
 import { learningRateSpec, trainingSpec } from '../../plots/training-spec.js';
 import type { RunInfo } from '../../runs/store.js';
 import { encodePath, isInside, realInside, runIdOf } from '../paths.js';
@@ -110,7 +111,6 @@ function readJson(root: string, path: string): unknown {
   }
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The run header's backend lines, when run.json's backend has the fields they need. */
 function backendLines(backend: unknown): string | null {
