@@ -9,9 +9,8 @@
  * crash) is retried by BullMQ up to the attempts the submitter set.
  */
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { basename, dirname, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { ConfigError, QueueError, RunInterrupted, UsageError } from '../errors.js';
 import { RunStore } from '../runs/store.js';
