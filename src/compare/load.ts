@@ -171,7 +171,20 @@ export function readRun(dir: string, warn: (line: string) => void): ReadRun {
 /** sweep.json as compare reads it: only what it needs, every field checked. */
 interface SweepSummary {
   readonly name: string;
-  readonly points: readonly { index: number; status: string; run: string | null; reason: string | null }[];
+  readonly points: readonly { index: number; status: string; run: string | null; reason: string | null; live: PointLive | null }[];
+}
+
+/**
+ * What the follower of a queued sweep last saw of an open point (src/queue/follow.ts writes it
+ * into sweep.json): its state in the queue and the line the terminal table shows for it.
+ */
+export interface PointLive {
+  /** `queued` or `running` (other BullMQ states as they are). */
+  readonly state: string;
+  /** The point's settings: `train.batch_size=32 seed=2`. */
+  readonly point: string;
+  /** `running on w2, epoch 3 of 5, val_accuracy 0.9712`. */
+  readonly detail: string;
 }
 
 /** `dir/sweep.json`, or null when there is none or it is not a sweep file. */
@@ -184,6 +197,7 @@ export function readSweep(dir: string): SweepSummary | null {
       status: typeof p.status === 'string' ? p.status : 'pending',
       run: typeof p.run === 'string' ? p.run : null,
       reason: typeof p.reason === 'string' ? p.reason : null,
+      live: isObject(p.live) && typeof p.live.state === 'string' && typeof p.live.point === 'string' && typeof p.live.detail === 'string' ? { state: p.live.state, point: p.live.point, detail: p.live.detail } : null,
     }));
     return { name: value.name, points };
   } catch {

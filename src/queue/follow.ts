@@ -14,6 +14,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:
 import { join } from 'node:path';
 import { QueueEvents, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { PointLive } from '../compare/load.js';
 import { RunInterrupted } from '../errors.js';
 import * as message from '../log/message.js';
 import { writeJsonAtomic } from '../runs/atomic.js';
@@ -36,8 +37,11 @@ export interface QueuedSweepFile extends SweepFile {
     /** The folder idx paths were sent relative to (the submitter's --data-dir, else the experiment file's folder). */
     data_base: string;
   };
-  /** A point taken over mid-run by another worker lists each hand-over: resumed (from_epoch > 1) or restarted (1). */
-  points: (SweepFile['points'][number] & { handoffs?: Handoff[] })[];
+  /**
+   * A point taken over mid-run by another worker lists each hand-over: resumed (from_epoch > 1) or restarted (1).
+   * An open point has `live`: what the follower last saw of it (read by `tfexp ui`), gone once it ends.
+   */
+  points: (SweepFile['points'][number] & { handoffs?: Handoff[]; live?: PointLive })[];
 }
 
 export type QueuedPoint = QueuedSweepFile['points'][number];
@@ -103,6 +107,7 @@ export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepF
       }
       polled.catch(() => {});
       show();
+      if (noteLive()) save();
       if (detached) break;
       await new Promise<void>((done) => {
         const timer = setTimeout(done, options.pollInterval ?? 2_000);
@@ -113,6 +118,11 @@ export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepF
       });
     }
   } finally {
+    // Nobody follows the points any more: what sweep.json says of them live would go stale.
+    if (sweep.points.some((p) => p.live !== undefined)) {
+      for (const point of sweep.points) delete point.live;
+      save();
+    }
     process.off('SIGINT', detach);
     process.off('SIGTERM', detach);
     connection.dispose();
@@ -154,6 +164,22 @@ export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepF
     } else {
       rows.set(point.index, liveRow(point, job, state));
     }
+  }
+
+  /** Copies each open point's row into sweep.json's `live` (and drops it from ended points). @returns whether any changed. */
+  function noteLive(): boolean {
+    let changed = false;
+    for (const point of sweep.points) {
+      const shown = rows.get(point.index);
+      if (FINAL.has(point.status) || shown === undefined) {
+        changed ||= point.live !== undefined;
+        delete point.live;
+      } else if (point.live?.state !== shown.state || point.live.detail !== shown.detail) {
+        point.live = { state: shown.state, point: shown.point, detail: shown.detail };
+        changed = true;
+      }
+    }
+    return changed;
   }
 
   function end(point: QueuedPoint, status: 'failed' | 'cancelled', reason: string): void {
