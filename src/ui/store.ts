@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { glob } from 'tinyglobby';
-import { findRunDirs, readRun, readSweep, type BrokenRun, type ComparedRun } from '../compare/load.js';
+import { findRunDirs, readRun, readSweep, type BrokenRun, type ComparedRun, type PointLive } from '../compare/load.js';
 import { buildTable, type CompareTable } from '../compare/table.js';
 import { realInside, runIdOf } from './paths.js';
 
@@ -39,8 +39,13 @@ export interface SweepSummary {
   readonly id: string;
   readonly name: string;
   readonly points: number;
-  /** How many points are in each status (`completed`, `running`, `pending`, `queued`, `failed`...). */
+  /**
+   * How many points are in each status (`completed`, `pending`, `failed`...); an open point of a
+   * followed queued sweep counts by its state in the queue (`queued`, `running`).
+   */
   readonly counts: Readonly<Record<string, number>>;
+  /** The open points of a followed queued sweep (their run folders are on the workers until they end), in point order. */
+  readonly remote: readonly ({ index: number } & PointLive)[];
 }
 
 export class RunIndex {
@@ -147,8 +152,17 @@ export class RunIndex {
       const sweep = readSweep(dir);
       if (sweep === null) return [];
       const counts: Record<string, number> = {};
-      for (const p of sweep.points) counts[p.status] = (counts[p.status] ?? 0) + 1;
-      return [{ id: this.idOf(dir) === '.' ? basename(dir) : this.idOf(dir), name: sweep.name, points: sweep.points.length, counts }];
+      // `live` counts only while the point is open (pending): sweep.json may name a just-ended point's last state a moment longer.
+      const live = (p: (typeof sweep.points)[number]) => (p.status === 'pending' ? p.live : null);
+      for (const p of sweep.points) {
+        const status = live(p)?.state ?? p.status;
+        counts[status] = (counts[status] ?? 0) + 1;
+      }
+      const remote = sweep.points.flatMap((p) => {
+        const seen = live(p);
+        return seen ? [{ index: p.index, ...seen }] : [];
+      });
+      return [{ id: this.idOf(dir) === '.' ? basename(dir) : this.idOf(dir), name: sweep.name, points: sweep.points.length, counts, remote }];
     });
   }
 }

@@ -118,9 +118,18 @@ export function runsPage() {
     const chips = data.sweeps
       .map((/** @type {any} */ s) => `<button class="sweep" data-sweep="${esc(s.id)}" title="show only this sweep's runs"><b>${esc(s.id)}</b> (${esc(s.name)}, ${s.points} points): ${counts(s.counts)}</button>`)
       .join('');
+    // A queued sweep's open points train on other machines: their run folders come when they end, so their lines show meanwhile.
+    const remote = data.sweeps
+      .flatMap((/** @type {any} */ s) =>
+        s.remote.map(
+          (/** @type {any} */ p) =>
+            `<li data-point="${esc(`${s.id}#${p.index}`)}" data-state="${esc(p.state)}"><span class="dot ${p.state === 'running' ? 'running' : ''}"></span><b>${esc(s.id)}</b> [${p.index}/${s.points}] ${esc(p.point)}: ${esc(p.detail)}</li>`,
+        ),
+      )
+      .join('');
     // Open by itself while a sweep has points left to run.
     const busy = Object.keys(total).some((k) => k !== 'completed' && k !== 'failed');
-    box.innerHTML = data.sweeps.length === 0 ? '' : `<details${open ?? busy ? ' open' : ''}><summary>${data.sweeps.length} sweep${data.sweeps.length === 1 ? '' : 's'}: ${counts(total)}</summary><div class="chips">${chips}</div></details>`;
+    box.innerHTML = data.sweeps.length === 0 ? '' : `<details${open ?? busy ? ' open' : ''}><summary>${data.sweeps.length} sweep${data.sweeps.length === 1 ? '' : 's'}: ${counts(total)}</summary><div class="chips">${chips}</div>${remote ? `<ul class="remote">${remote}</ul>` : ''}</details>`;
     const bad = /** @type {HTMLElement} */ (root.querySelector('.unreadable'));
     bad.innerHTML = data.unreadable.map((/** @type {any} */ u) => `<div class="warn">${esc(u.warning)}</div>`).join('');
   }
