@@ -135,9 +135,12 @@ describe('following a queued sweep', { skip, timeout: 600_000 }, () => {
         assert.equal(await elsewhere.proc.done, 2, elsewhere.log());
         assert.match(elsewhere.log(), /--queue redis:\/\/127\.0\.0\.1:1\/0 is not the queue .* was sent through \(redis:\/\/127\.0\.0\.1:\d+\/0\)/);
       }
+      // What the follower saw goes into sweep.json for `tfexp ui`, and leaves with a follower that stops on its own.
+      await until('sweep.json naming a running point', () => sweepOf(runsDir).sweep.points.some((p) => p.live?.state === 'running' && /^running on w\d/.test(p.live.detail)), submitter);
       submitter.proc.child.kill(signal);
       const code = await submitter.proc.done;
       if (signal === 'SIGINT') {
+        assert.ok(sweepOf(runsDir).sweep.points.every((p) => p.live === undefined), 'a detached follower leaves no live state behind');
         assert.equal(code, 130, submitter.log());
         assert.match(submitter.log(), /stopped following; the sweep goes on on the workers\. Follow it again \(and gather its runs\) with: npx tfexp resume \S+ --queue redis:\/\/127\.0\.0\.1:\d+\/0/);
       }
@@ -146,6 +149,7 @@ describe('following a queued sweep', { skip, timeout: 600_000 }, () => {
       assert.equal(await resumed.proc.done, 0, `${resumed.log()}\n--- workers:\n${workerLogs()}`);
       const { sweep } = sweepOf(runsDir);
       assert.deepEqual(sweep.points.map((p) => p.status), ['completed', 'completed']);
+      assert.ok(sweep.points.every((p) => p.live === undefined), 'ended points have no live state');
       assert.equal(readdirSync(dir).filter((n) => n !== 'sweep.json').length, 2, readdirSync(dir).join(','));
       for (const p of sweep.points) assert.equal(runJson(dir, p.run).status, 'completed');
       for (const id of sweep.queue.jobs) assert.equal(workerLogs().split(`job ${id}: point`).length - 1, 1, `job ${id} ran once`);
