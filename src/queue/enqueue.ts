@@ -3,9 +3,9 @@
  * points) and added to BullMQ with stable ids, so adding a point again is a no-op.
  */
 import type { Redis } from 'ioredis';
-import { loadExperiment } from '../config/index.js';
 import { planExperiment } from '../model/plan-experiment.js';
 import type { SweepPoint } from '../sweep/grid.js';
+import { loadPoint } from '../sweep/point.js';
 import { KEEP_SECONDS } from './control.js';
 import { jobId, openQueue, pointJob, type PointJob } from './job.js';
 
@@ -24,8 +24,8 @@ const BACKOFF_MS = 5_000;
  * @param base the folder idx paths travel relative to.
  * @throws ConfigError (exit 2) for an invalid point; QueueError for an idx path outside `base`.
  */
-export function planPointJob(file: string, sets: readonly string[], sweep: string, name: string, point: Pick<SweepPoint, 'index' | 'sets'>, base: string): PointJob {
-  const loaded = loadExperiment(file, [...sets, ...point.sets]);
+export function planPointJob(file: string, sets: readonly string[], sweep: string, name: string, point: Pick<SweepPoint, 'index' | 'values' | 'seed' | 'sets'>, total: number, base: string): PointJob {
+  const loaded = loadPoint(file, sets, point, total);
   planExperiment(loaded);
   return pointJob(sweep, name, point.index, loaded.experiment, base);
 }

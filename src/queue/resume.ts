@@ -109,7 +109,7 @@ async function requeue(redis: Redis, sweep: QueuedSweepFile, open: QueuedSweepFi
       } else {
         // Gone from Redis: planned again from the experiment file, as a local resume does.
         try {
-          const data = planPointJob(sweep.experiment_file, sweep.sets, sweep.id, sweep.name, point, sweep.queue.data_base);
+          const data = planPointJob(sweep.experiment_file, sweep.sets, sweep.id, sweep.name, point, sweep.points.length, sweep.queue.data_base);
           jobs.set(point.index, data);
           missing.push(data);
         } catch (error) {

@@ -13,7 +13,8 @@ import { planExperiment } from '../model/plan-experiment.js';
 import { writeJsonAtomic } from '../runs/atomic.js';
 import { createRunDir } from '../runs/dir.js';
 import { planSweep } from '../sweep/grid.js';
-import { describePoint, newSweepFile, type SweepOptions } from '../sweep/run.js';
+import { describePoint } from '../sweep/point.js';
+import { newSweepFile, type SweepOptions } from '../sweep/run.js';
 import { sayer } from '../train/run.js';
 import { UsageError } from '../errors.js';
 import * as message from '../log/message.js';
@@ -50,7 +51,7 @@ export async function submitSweep(file: string, options: QueueSweepOptions): Pro
   const base = resolve(options.dataDir ?? dirname(resolve(file)));
   const name = loaded.experiment.name;
   // Every point checked and turned into its job before anything is made (the sweep id is filled in below).
-  const jobs = plan.points.map((point) => planPointJob(file, sets, '-', name, point, base));
+  const jobs = plan.points.map((point) => planPointJob(file, sets, '-', name, point, plan.points.length, base));
   say(`Sweep of ${name}: ${plan.points.length} run(s), through the queue`);
   for (const point of plan.points) say(`  ${String(point.index).padStart(3)}. ${describePoint(point)}`);
   if (options.dryRun) return undefined;

@@ -23,6 +23,7 @@ import { createRunDir } from '../runs/dir.js';
 import { resumeRun, runExperiment, sayer, type RunOptions } from '../train/run.js';
 import { watchInterrupts } from '../train/interrupt.js';
 import { planSweep, type Axes, type SweepPoint } from './grid.js';
+import { describePoint, loadPoint } from './point.js';
 import { childEnv, TFEXP_BIN } from '../cli/child.js';
 
 export type PointStatus = 'pending' | 'completed' | 'failed' | 'interrupted' | 'cancelled';
@@ -63,12 +64,6 @@ export interface SweepOptions extends RunOptions {
 
 function say(options: RunOptions, line: string): void {
   sayer(options)(line);
-}
-
-/** A point's settings on one line: `train.batch_size=64 seed=2`. */
-export function describePoint(point: SweepPoint): string {
-  const values = Object.entries(point.values).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
-  return [...values, ...(point.seed === null ? [] : [`seed=${point.seed}`])].join(' ') || '(base experiment)';
 }
 
 /**
@@ -114,7 +109,7 @@ export async function runSweep(file: string, options: SweepOptions): Promise<str
   const plan = planSweep(loaded.experiment, options.axes ?? {}, options.seeds);
   const data: { data: DataConfig; file: string }[] = [];
   for (const point of plan.points) {
-    const pointLoaded = loadExperiment(file, [...sets, ...point.sets]);
+    const pointLoaded = loadPoint(file, sets, point, plan.points.length);
     planExperiment(pointLoaded);
     data.push({ data: pointLoaded.experiment.data, file });
   }

@@ -98,7 +98,7 @@ describe('a sweep through the queue', { skip, timeout: 240_000 }, () => {
     const dir = tempDir();
     const result = await runCli(['run', file, '--sweep', 'train.batch_size=16,-3', '--queue', redis.url, '--runs-dir', dir]);
     assert.equal(result.code, 2, result.stdout + result.stderr);
-    assert.match(result.stderr, /batch_size/);
+    assert.match(result.stderr, /^sweep point 2 of 2 \(train\.batch_size=-3\): "batch_size" must be >= 1/m);
     assert.deepEqual(readdirSync(dir), []);
     assert.equal(Object.values(await queue.getJobCounts()).reduce((a, b) => a + b, 0), before);
     await queue.close();

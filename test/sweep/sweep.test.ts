@@ -38,9 +38,11 @@ describe('tfexp run with a sweep', () => {
 
   it('an invalid point is exit 2 before anything runs', async () => {
     const runsDir = tempDir();
-    const { code, stderr } = await runCli(['run', writeRunFixture(), '--sweep', 'train.batch_size=16,0', '--runs-dir', runsDir, '--quiet']);
+    const { code, stderr } = await runCli(['run', writeRunFixture(), '--sweep', 'train.batch_size=16,0', '--set', 'train.epochs=1', '--runs-dir', runsDir, '--quiet']);
     assert.equal(code, 2);
-    assert.match(stderr, /--set train\.batch_size=0: "batch_size" must be >= 1/);
+    // Named as the sweep point it is, not as a --set the user never wrote.
+    assert.match(stderr, /^sweep point 2 of 2 \(train\.batch_size=0\): "batch_size" must be >= 1, got 0$/m);
+    assert.doesNotMatch(stderr, /--set/);
     assert.deepEqual(readdirSync(runsDir), []);
   });
 
