@@ -1,6 +1,7 @@
 /** What `tfexp doctor` reports: every backend's status, and how to fix what is missing. */
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import * as message from '../log/message.js';
 import { versions, type Versions } from '../version.js';
@@ -35,12 +36,18 @@ export interface DoctorReport {
   readonly auto: string;
 }
 
-/** Lists NVIDIA GPUs via nvidia-smi (part of the driver); explains when there is none. */
-function gpuVisibility(): string {
+/**
+ * Lists NVIDIA GPUs via nvidia-smi (part of the driver); explains when there is none.
+ * @returns the line doctor prints, and whether an NVIDIA driver is there at all (nvidia-smi lists
+ *   a GPU, or fails while the kernel module is loaded: /proc/driver/nvidia/version).
+ */
+function gpuVisibility(): { text: string; nvidia: boolean } {
+  const driver = existsSync('/proc/driver/nvidia/version');
   const result = spawnSync('nvidia-smi', ['-L'], { encoding: 'utf8', timeout: 10_000 });
-  if (result.error !== undefined) return 'no NVIDIA driver found (nvidia-smi is not on PATH), so no CUDA GPU is visible';
-  if (result.status !== 0) return `nvidia-smi failed: ${(result.stderr || result.stdout).trim().split('\n')[0]}`;
-  return result.stdout.trim() || 'nvidia-smi lists no GPU';
+  if (result.error !== undefined) return { text: 'no NVIDIA driver found (nvidia-smi is not on PATH), so no CUDA GPU is visible', nvidia: driver };
+  if (result.status !== 0) return { text: `nvidia-smi failed: ${(result.stderr || result.stdout).trim().split('\n')[0]}`, nvidia: driver };
+  const listed = result.stdout.trim();
+  return { text: listed || 'nvidia-smi lists no GPU', nvidia: listed !== '' || driver };
 }
 
 /**
@@ -49,23 +56,27 @@ function gpuVisibility(): string {
  */
 export async function diagnose(importer: Importer = defaultImporter): Promise<DoctorReport> {
   const backends: BackendStatus[] = [];
+  const gpu = gpuVisibility();
   for (const pkg of NATIVE_PACKAGES) {
     const loaded = await loadNative(pkg, importer);
-    const fix = pkg === '@tensorflow/tfjs-node-gpu' ? message.INSTALL_NODE_GPU : message.INSTALL_NODE_CPU;
+    const gpuPackage = pkg === '@tensorflow/tfjs-node-gpu';
+    // Without an NVIDIA driver the GPU package cannot help, whatever CUDA libraries lie around: it says so instead of how to fix CUDA.
+    const noNvidia = gpuPackage && !gpu.nvidia;
+    const fix = noNvidia ? undefined : gpuPackage ? message.INSTALL_NODE_GPU : message.INSTALL_NODE_CPU;
     // Why CUDA is out of reach matters for the GPU package whether or not it is installed.
-    const cuda = pkg === '@tensorflow/tfjs-node-gpu' && process.platform === 'linux' ? formatCudaDiagnosis(diagnoseCuda()).split('\n') : [];
+    const cuda = noNvidia ? [message.NODE_GPU_WITHOUT_NVIDIA] : gpuPackage && process.platform === 'linux' ? formatCudaDiagnosis(diagnoseCuda()).split('\n') : [];
     if (!loaded.ok) {
-      backends.push({ backend: 'tensorflow', package: pkg, available: false, detail: loaded.reason, fix, notes: cuda });
+      backends.push({ backend: 'tensorflow', package: pkg, available: false, detail: loaded.reason, notes: cuda, ...(fix ? { fix } : {}) });
       continue;
     }
     const started = await tf.setBackend('tensorflow');
-    const gpu = started && (tf.backend() as { isUsingGpuDevice?: boolean }).isUsingGpuDevice === true;
+    const onGpu = started && (tf.backend() as { isUsingGpuDevice?: boolean }).isUsingGpuDevice === true;
     backends.push({
       backend: 'tensorflow',
       package: pkg,
       available: started,
-      detail: started ? `available, running on the ${gpu ? 'GPU' : 'CPU'}` : 'loaded, but the tensorflow backend did not start',
-      ...(pkg === '@tensorflow/tfjs-node-gpu' && !gpu ? { fix: message.gpuPackageOnCpu(pkg), notes: cuda } : {}),
+      detail: started ? `available, running on the ${onGpu ? 'GPU' : 'CPU'}` : 'loaded, but the tensorflow backend did not start',
+      ...(gpuPackage && !onGpu ? { notes: cuda, ...(noNvidia ? {} : { fix: message.gpuPackageOnCpu(pkg) }) } : {}),
     });
     if (pkg === '@tensorflow/tfjs-node-gpu') backends.push(await webgpuStatus(importer));
   }
@@ -87,7 +98,7 @@ export async function diagnose(importer: Importer = defaultImporter): Promise<Do
   return {
     versions: versions(),
     cpu: { model: cpuModel(), logical_cores: os.availableParallelism(), physical_cores: physicalCores() },
-    gpu: gpuVisibility(),
+    gpu: gpu.text,
     backends,
     auto: `${chosen.name} (${message.packageAndThreads(chosen)}, ${chosen.device.toUpperCase()})`,
   };

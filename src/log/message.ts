@@ -554,6 +554,9 @@ export function runWithoutCheckpoint(dir: string, epochs: number) {
 /** How to get the native TensorFlow backends (tfjs-node 4.x is built on TensorFlow 2.9: CUDA 11.2, cuDNN 8.1). */
 export const INSTALL_NODE_GPU =
   'npm install @tensorflow/tfjs-node-gpu (Linux x86-64 with an NVIDIA driver >= 450.x, CUDA 11.2 and cuDNN 8.1; its install downloads libtensorflow, so it needs internet)';
+/** The GPU package on a machine with no NVIDIA driver: no CUDA set-up can make it use a GPU. */
+export const NODE_GPU_WITHOUT_NVIDIA =
+  'it needs an NVIDIA GPU and its driver (then CUDA 11.2 and cuDNN 8.1), and this machine has none: nothing to install for it here. Another GPU: --backend webgpu; the CPU: wasm (what auto picks here) or @tensorflow/tfjs-node';
 export const INSTALL_NODE_CPU = 'npm install @tensorflow/tfjs-node (its install downloads libtensorflow, so it needs internet)';
 
 export function backendUnavailable(requested: string, reasons: readonly string[], fix: string) {

@@ -4,6 +4,7 @@
  * bench commands.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -105,7 +106,12 @@ describe('tfexp doctor and bench', () => {
     const { code, stdout } = await runCli(['doctor']);
     assert.equal(code, 0);
     assert.match(stdout, /tensorflow +@tensorflow\/tfjs-node-gpu: (not installed|installed, but|available)/);
-    assert.match(stdout, /fix: npm install @tensorflow\/tfjs-node-gpu|running on the GPU/);
+    if (spawnSync('nvidia-smi', ['-L']).status === 0) assert.match(stdout, /fix: npm install @tensorflow\/tfjs-node-gpu|running on the GPU/);
+    else {
+      // No NVIDIA driver: the GPU package's row says it cannot help, and gives no CUDA fix.
+      assert.match(stdout, /tfjs-node-gpu: .*\n +it needs an NVIDIA GPU and its driver .* this machine has none/);
+      assert.doesNotMatch(stdout, /CUDA fix|npm install @tensorflow\/tfjs-node-gpu/);
+    }
     assert.match(stdout, /ok +wasm +@tensorflow\/tfjs-backend-wasm 4\.22\.0: available, SIMD, \d+ threads?/);
     assert.match(stdout, /--backend auto uses: /);
   });
