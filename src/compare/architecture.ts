@@ -30,6 +30,7 @@
  * newer run) shows as its type name.
  */
 import { isPlainObject } from '../config/pointer.js';
+import { MAX_LAYERS } from '../config/limits.js';
 
 type Args = Readonly<Record<string, unknown>>;
 
@@ -104,17 +105,25 @@ export function layerToken(layer: Args): string {
 /**
  * The flat layer list of `model.layers` as written in experiment.yaml: `repeat`
  * blocks expanded (nested ones too); entries that are not mappings are skipped.
+ * A run folder's file is not trusted: the list stops at `limit` layers (default
+ * MAX_LAYERS, what `validate` allows), so `repeat: 1e9` costs nothing.
  */
-export function flatLayers(entries: unknown): Args[] {
-  if (!Array.isArray(entries)) return [];
-  return entries.flatMap((entry): Args[] => {
-    if (!isPlainObject(entry)) return [];
-    if (typeof entry.repeat === 'number' && Array.isArray(entry.layers)) {
-      const once = flatLayers(entry.layers);
-      return Array.from({ length: Math.max(0, Math.floor(entry.repeat)) }, () => once).flat();
+export function flatLayers(entries: unknown, limit = MAX_LAYERS): Args[] {
+  const out: Args[] = [];
+  const walk = (list: unknown): void => {
+    if (!Array.isArray(list)) return;
+    for (const entry of list) {
+      if (out.length >= limit) return;
+      if (!isPlainObject(entry)) continue;
+      if (typeof entry.repeat === 'number' && Array.isArray(entry.layers)) {
+        const once = flatLayers(entry.layers, limit - out.length);
+        if (once.length === 0) continue;
+        for (let copy = 0; copy < Math.floor(entry.repeat) && out.length < limit; copy++) out.push(...once.slice(0, limit - out.length));
+      } else out.push(entry);
     }
-    return [entry];
-  });
+  };
+  walk(entries);
+  return out;
 }
 
 /** The architecture string of `model.layers` (see the notation above); `''` for no layers. */

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { architecture, flatLayers, layerToken, NOTATED_TYPES } from '../../src/compare/architecture.js';
+import { MAX_LAYERS } from '../../src/config/limits.js';
 import { LAYER_TYPES } from '../../src/config/schema/layers.js';
 import { libraryExperiment } from './fixtures.js';
 
@@ -49,6 +50,15 @@ describe('architecture notation', () => {
     const layers = [{ repeat: 2, layers: [{ type: 'Conv2D', filters: 8 }, { repeat: 2, layers: [{ type: 'BatchNormalization' }] }] }, { type: 'Flatten' }];
     assert.equal(flatLayers(layers).length, 7);
     assert.equal(architecture(layers), 'C8-BN-BN-C8-BN-BN-F');
+  });
+
+  it('stops at the layer limit however large a run folder\'s repeat counts are', () => {
+    const bomb = [{ repeat: 1e9, layers: [{ repeat: 1e9, layers: [{ type: 'Dense', units: 1 }, { type: 'Dropout', rate: 0.5 }] }] }, { type: 'Flatten' }];
+    // Unbounded, this would build an array of 2e18 entries (out of memory).
+    const flat = flatLayers(bomb);
+    assert.equal(flat.length, MAX_LAYERS);
+    assert.deepEqual(flat.slice(0, 3).map((l) => l.type), ['Dense', 'Dropout', 'Dense']);
+    assert.equal(flatLayers(bomb, 5).length, 5);
   });
 
   it('writes the library experiments as Keras-like strings', () => {
