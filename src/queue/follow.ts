@@ -48,9 +48,16 @@ export interface QueuedSweepFile extends SweepFile {
 export type QueuedPoint = QueuedSweepFile['points'][number];
 
 export interface FollowOptions extends Pick<RunOptions, 'write' | 'live' | 'quiet'> {
-  /** Milliseconds between polls of the jobs' states (events wake the follower sooner). Default: 2,000. */
+  /**
+   * Milliseconds between reads of every open point's job (a safety net for events missed while
+   * the connection was away). Between them, only the jobs BullMQ's events named are read.
+   * Default: 30,000.
+   */
   readonly pollInterval?: number;
 }
+
+/** Longest wait between two looks at the jobs the events named (milliseconds). */
+const EVENT_WAIT_MS = 2_000;
 
 const FINAL = new Set(['completed', 'failed', 'cancelled']);
 
@@ -70,9 +77,28 @@ export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepF
   const eventsConnection = redis.duplicate();
   const events = new QueueEvents(QUEUE_NAME, { connection: eventsConnection, prefix: QUEUE_PREFIX });
   let wake: () => void = () => {};
-  for (const event of ['active', 'progress', 'completed', 'failed', 'waiting', 'stalled', 'removed'] as const) events.on(event, () => wake());
+  // The points whose jobs an event named since the last look: only they are read, so a sweep of
+  // 1,000 open points costs Redis commands per change, not per point every 2 s.
+  const named = new Set<number>();
+  let everything = true;
+  const prefix = `${sweep.id}.`;
+  for (const event of ['active', 'progress', 'completed', 'failed', 'waiting', 'stalled', 'removed'] as const) {
+    events.on(event, (args: { jobId: string }) => {
+      if (typeof args?.jobId !== 'string' || !args.jobId.startsWith(prefix)) return;
+      named.add(Number(args.jobId.slice(prefix.length)));
+      wake();
+    });
+  }
   events.on('error', () => {});
-  const connection = watchConnection(redis, display, sweep.queue.url, () => wake());
+  const connection = watchConnection(redis, display, sweep.queue.url, () => {
+    // Events may have been missed while the connection was away.
+    everything = true;
+    wake();
+  });
+  const full = setInterval(() => {
+    everything = true;
+    wake();
+  }, options.pollInterval ?? 30_000);
   // Ctrl-C / SIGTERM: stop following at once (also while Redis is away); the workers go on.
   let detached = false;
   let detach: () => void = () => {};
@@ -94,24 +120,29 @@ export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepF
     while (!detached) {
       const open = sweep.points.filter((p) => !FINAL.has(p.status));
       if (open.length === 0) break;
+      const look = everything ? open : open.filter((p) => named.has(p.index));
+      everything = false;
+      for (const point of look) named.delete(point.index);
       const polled = (async () => {
-        for (const point of open) if (!detached) await poll(point);
+        for (const point of look) if (!detached) await poll(point);
       })();
       try {
         await Promise.race([polled, detachedSignal]);
         lastError = '';
       } catch (error) {
-        // Anything else Redis says (a script error, out of memory): shown once, tried again at the next poll.
+        // Anything else Redis says (a script error, out of memory): shown once, every point read again at the next look.
         const text = error instanceof Error ? error.message : String(error);
         if (text !== lastError) display.line(`queue: ${text}`);
         lastError = text;
+        everything = true;
       }
       polled.catch(() => {});
       show();
       if (noteLive()) save();
       if (detached) break;
       await new Promise<void>((done) => {
-        const timer = setTimeout(done, options.pollInterval ?? 2_000);
+        if (everything || named.size > 0) return done();
+        const timer = setTimeout(done, EVENT_WAIT_MS);
         wake = () => {
           clearTimeout(timer);
           done();
@@ -126,6 +157,7 @@ export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepF
     }
     process.off('SIGINT', detach);
     process.off('SIGTERM', detach);
+    clearInterval(full);
     connection.dispose();
     display.done();
     await events.close().catch(() => {});
