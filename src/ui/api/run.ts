@@ -8,13 +8,13 @@
  */
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { isPlainObject } from '../../config/pointer.js';
 import * as message from '../../log/message.js';
 import { confusionMatrixSpec } from '../../plots/confusion-spec.js';
 import type { Evaluation } from '../../evaluation/index.js';
 import { interactiveSpec, type ChartView } from '../../plots/interactive.js';
 import { runFacts } from '../../plots/report.js';
 import { runReportFacts } from '../../plots/run-facts.js';
-import { isObject } from '../../compare/load.js';
 import { learningRateSpec, trainingSpec } from '../../plots/training-spec.js';
 import type { RunInfo } from '../../runs/store.js';
 import { encodePath, isInside, realInside, runIdOf } from '../paths.js';
@@ -114,15 +114,15 @@ function readJson(root: string, path: string): unknown {
 
 /** The run header's backend lines, when run.json's backend has the fields they need. */
 function backendLines(backend: unknown): string | null {
-  if (!isObject(backend) || typeof backend.name !== 'string' || typeof backend.package !== 'string' || typeof backend.device !== 'string') return null;
+  if (!isPlainObject(backend) || typeof backend.name !== 'string' || typeof backend.package !== 'string' || typeof backend.device !== 'string') return null;
   return message.backendHeader({
     name: backend.name,
     package: backend.package,
     device: backend.device,
     threads: typeof backend.threads === 'number' ? backend.threads : null,
-    adapter: isObject(backend.adapter) ? (backend.adapter as never) : null,
+    adapter: isPlainObject(backend.adapter) ? (backend.adapter as never) : null,
     reason: typeof backend.reason === 'string' ? backend.reason : 'not recorded',
-    skipped: Array.isArray(backend.skipped) ? backend.skipped.filter(isObject).map((s) => ({ backend: String(s.backend), reason: String(s.reason) })) : [],
+    skipped: Array.isArray(backend.skipped) ? backend.skipped.filter(isPlainObject).map((s) => ({ backend: String(s.backend), reason: String(s.reason) })) : [],
   });
 }
 
@@ -139,7 +139,7 @@ function wholeNumber(value: unknown): number | null {
 
 /** The confusion matrix as counts and as row shares, or null when evaluation.json lacks what it needs. */
 function confusionCharts(evaluation: unknown): { counts: object; shares: object } | null {
-  if (!isObject(evaluation) || !Array.isArray(evaluation.confusion_matrix) || !Array.isArray(evaluation.class_names)) return null;
+  if (!isPlainObject(evaluation) || !Array.isArray(evaluation.confusion_matrix) || !Array.isArray(evaluation.class_names)) return null;
   try {
     const matrix = evaluation as unknown as Evaluation;
     return { counts: confusionMatrixSpec(matrix), shares: confusionMatrixSpec(matrix, { normalize: true }) };
