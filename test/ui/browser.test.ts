@@ -21,7 +21,7 @@ import { startUi, type UiServer } from '../../src/ui/index.js';
 import { tempDir } from '../helpers.js';
 import { writeRunFixture } from '../train/fixtures.js';
 import { tfexp } from '../train/spawn.js';
-import { generateRuns, type GeneratedRun } from './generate.js';
+import { AWKWARD_IDS, generateRuns, writeAwkwardRuns, type GeneratedRun } from './generate.js';
 import { writeEvaluation } from './server.test.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -61,6 +61,7 @@ describe('tfexp ui in headless Chromium', { skip: existsSync(CHROMIUM) ? false :
   before(async () => {
     root = tempDir();
     runs = generateRuns(root, { runs: 60, perSweep: 45, inSweeps: 0.75, epochs: 8 });
+    runs.push(...writeAwkwardRuns(root, 8));
     writeEvaluation(join(root, runs[0]!.id));
     ui = await startUi({ root, port: 0, host: '127.0.0.1', warn: () => {} });
     browser = await chromium.launch({
@@ -182,6 +183,34 @@ describe('tfexp ui in headless Chromium', { skip: existsSync(CHROMIUM) ? false :
     await tab.selectOption('select[name=colour]', 'train.batch_size');
     await tab.waitForFunction(() => [...document.querySelectorAll('#chart-overlay svg.marks text')].some((n) => n.textContent === 'bs'));
     await screenshot(t, tab, 'ui-compare.png');
+    await tab.close();
+  });
+
+  it('compares runs whose folder names hold `,`, `%`, `&` or `+`: the link carries each id whole, after a reload too', async () => {
+    const ids: string[] = [...AWKWARD_IDS];
+    const tab = await open();
+    await tab.locator('table.runs tbody tr').first().waitFor();
+    await tab.fill('input[type=search]', '20261203-08');
+    await tab.waitForFunction((n) => [...document.querySelectorAll('table.runs tbody tr')].length === n, ids.length);
+    await tab.locator('input.all').check();
+    await tab.locator('button.compare').click();
+    const runColumn = () =>
+      tab.evaluate(() => {
+        const heads = [...document.querySelectorAll('table.compare thead th')].map((th) => th.textContent);
+        return [...document.querySelectorAll('table.compare tbody tr')].map((tr) => (tr as unknown as { children: Node_[] }).children[heads.indexOf('run')]!.textContent);
+      });
+    await tab.locator('#chart-overlay svg.marks').waitFor();
+    assert.deepEqual((await runColumn()).sort(), [...ids].sort());
+    const hash = await tab.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash);
+    assert.deepEqual([...new URLSearchParams(hash.slice(hash.indexOf('?') + 1)).getAll('runs')].sort(), [...ids].sort(), `one runs parameter per id in ${hash}`);
+    // The hash alone (a reload, a bookmark) opens the same runs.
+    await tab.reload();
+    await tab.locator('#chart-overlay svg.marks').waitFor();
+    assert.deepEqual((await runColumn()).sort(), [...ids].sort());
+    // A label links to its run's page, whose id is whole.
+    const percent = ids.find((id) => id.endsWith('%'))!;
+    await tab.locator(`p.sub a[href="#/run/${encodeURIComponent(percent)}"]`).click();
+    await tab.waitForFunction((id) => document.querySelector('p.sub code')?.textContent === id, percent);
     await tab.close();
   });
 

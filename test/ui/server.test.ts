@@ -14,8 +14,9 @@ import { after, before, describe, it } from 'node:test';
 import * as message from '../../src/log/message.js';
 import { formatMetric } from '../../src/plots/format.js';
 import { startUi, type UiServer } from '../../src/ui/index.js';
+import { compareIds } from '../../src/ui/server.js';
 import { runCli, tempDir } from '../helpers.js';
-import { generateRuns, writeRun, type GeneratedRun } from './generate.js';
+import { AWKWARD_IDS, generateRuns, writeAwkwardRuns, writeRun, type GeneratedRun } from './generate.js';
 import { CONFUSION_SPEC } from './specs.test.js';
 
 /** A GET (or another method) with the path sent exactly as written: no client-side normalisation. */
@@ -74,6 +75,7 @@ describe('tfexp ui: the server', () => {
   before(async () => {
     root = tempDir();
     runs = generateRuns(root, { runs: 60, perSweep: 45, inSweeps: 0.75, epochs: 4 });
+    runs.push(...writeAwkwardRuns(root));
     // A run whose metrics.json was cut off, one with the evaluation views.
     const corrupt = runs.find((r) => !r.id.includes('/') && r.status === 'completed')!;
     writeFileSync(join(root, corrupt.id, 'metrics.json'), '{"history": [{"epoch": 1, "loss": 0.5');
@@ -157,6 +159,24 @@ describe('tfexp ui: the server', () => {
     assert.match(JSON.stringify(c.charts.overlay), /"title":"bs"/, 'coloured by the chosen setting');
     assert.ok(c.diff.lines.some((l: { op: string; text: string }) => l.op === '-' && /learning_rate: 0\.01$/.test(l.text)));
     assert.ok(c.diff.lines.some((l: { op: string; text: string }) => l.op === '+' && /learning_rate: 0\.003$/.test(l.text)));
+  });
+
+  it('compares runs whose ids hold `,`, `%`, `&` or `+`: one runs parameter per id, decoded once; an older comma-joined link still opens', async () => {
+    const ids = [...AWKWARD_IDS];
+    const query = (name: string, list: readonly string[]) => list.map((id) => `${name}=${encodeURIComponent(id)}`).join('&');
+    const c = await json(`/api/compare?${query('runs', ids)}&${query('diff', [ids[2]!, ids[0]!])}`);
+    assert.deepEqual(c.ids, ids);
+    assert.deepEqual(c.table.rows.map((row: unknown[]) => row[c.table.columns.indexOf('run')]), ids);
+    assert.deepEqual([c.diff.a, c.diff.b], [ids[2], ids[0]], 'the two runs diffed, by their whole ids');
+    assert.ok(c.diff.lines.some((l: { op: string; text: string }) => l.op === '-' && /learning_rate: 0\.001$/.test(l.text)));
+    // Links made before: `runs=a,b` (ids without commas).
+    const plain = runs.filter((r) => !r.id.includes('/') && !r.id.includes(',')).slice(0, 2).map((r) => r.id);
+    assert.deepEqual((await json(`/api/compare?runs=${plain.map(encodeURIComponent).join(',')}`)).ids, plain);
+    assert.equal((await get(`/api/compare?runs=${encodeURIComponent(`${plain[0]},nope`)}`)).status, 404, 'a list with a part that is no run names nothing');
+    // An id that is itself a run wins over its comma-separated parts.
+    const known = new Set(['a', 'b', 'a,b']);
+    assert.deepEqual(compareIds(['a,b', 'b', 'a,b'], (id) => known.has(id)), ['a,b', 'b']);
+    assert.deepEqual(compareIds(['b,a', 'c'], (id) => known.has(id)), ['b', 'a']);
   });
 
   it('serves only files under the runs folder: every traversal spelling, links out and absolute paths are 404', async () => {

@@ -1,5 +1,5 @@
 /**
- * `GET /api/compare?runs=a,b,...`: the compare page for the selected runs, from
+ * `GET /api/compare?runs=a&runs=b...`: the compare page for the selected runs, from
  * compare's own functions: the table of the runs (buildTable: labels and the settings
  * that differ among them; grouped by seed as `tfexp compare` groups it), the overlay
  * curves compare.html draws (chartSeries + overlaySpec, coloured by run or by a chosen

@@ -7,7 +7,7 @@
  * Live: refetched when one of the runs changed.
  */
 import { bindView, draw, redraw, release, viewControls, viewQuery } from './charts.js';
-import { compareHref, selected } from './selection.js';
+import { compareHref, runsQuery, selected } from './selection.js';
 import { esc, getJson, runHref, simpleTable } from './util.js';
 
 /** @returns {import('./app.js').Page} */
@@ -26,8 +26,8 @@ export function comparePage() {
   let pending;
 
   function query() {
-    const diff = diffPair ? `&diff=${diffPair.map(encodeURIComponent).join(',')}` : '';
-    return `/api/compare?runs=${ids.map(encodeURIComponent).join(',')}&${viewQuery(view)}${colour ? `&colour=${encodeURIComponent(colour)}` : ''}${diff}`;
+    const diff = diffPair ? `&${runsQuery(diffPair, 'diff')}` : '';
+    return `/api/compare?${runsQuery(ids)}&${viewQuery(view)}${colour ? `&colour=${encodeURIComponent(colour)}` : ''}${diff}`;
   }
 
   /** Fetches the comparison; redraws everything, or (`full` false) only the charts. */
@@ -108,7 +108,8 @@ ${diffHtml()}`;
   return {
     async show(main, _path, params) {
       root = main;
-      ids = (params.get('runs') ?? '').split(',').filter((id) => id !== '').map(decodeURIComponent);
+      // Each `runs` parameter is one id, decoded once by URLSearchParams (compareHref).
+      ids = params.getAll('runs').filter((id) => id !== '');
       if (ids.length === 0) ids = selected();
       if (ids.length === 0) {
         main.innerHTML = '<p class="empty">Tick runs in the <a href="#/">runs table</a> to compare them.</p>';
@@ -116,6 +117,8 @@ ${diffHtml()}`;
       }
       if (!params.get('runs')) history.replaceState(null, '', compareHref(ids));
       await load();
+      // The runs the server found (a link's `runs=a,b` is read as two runs there), for live updates.
+      ids = [...data.ids];
     },
     update(event) {
       if (!ids.some((id) => event.changed.includes(id) || event.removed.includes(id))) return;
