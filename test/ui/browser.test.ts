@@ -182,6 +182,14 @@ describe('tfexp ui in headless Chromium', { skip: existsSync(CHROMIUM) ? false :
     assert.ok((await tab.locator('.diff .del').count()) > 0 && (await tab.locator('.diff .add').count()) > 0, 'the YAML diff');
     await tab.selectOption('select[name=colour]', 'train.batch_size');
     await tab.waitForFunction(() => [...document.querySelectorAll('#chart-overlay svg.marks text')].some((n) => n.textContent === 'bs'));
+    // The parallel coordinates' metric: test_accuracy's axis, then test_loss's after switching.
+    const parallelTexts = () => tab.evaluate(() => [...document.querySelectorAll('#chart-parallel svg.marks text')].map((n) => n.textContent));
+    assert.ok((await parallelTexts()).includes('test_accuracy'));
+    await tab.selectOption('select[name=metric]', 'test_loss');
+    await tab.waitForFunction(() => [...document.querySelectorAll('#chart-parallel svg.marks text')].some((n) => n.textContent === 'test_loss'));
+    assert.ok(!(await parallelTexts()).includes('test_accuracy'), 'the axis title changed');
+    assert.equal(await tab.locator('select[name=metric]').inputValue(), 'test_loss');
+    assert.equal(await tab.locator('select[name=colour]').inputValue(), 'train.batch_size', 'the colour kept');
     await screenshot(t, tab, 'ui-compare.png');
     await tab.close();
   });

@@ -159,6 +159,27 @@ describe('tfexp ui: the server', () => {
     assert.match(JSON.stringify(c.charts.overlay), /"title":"bs"/, 'coloured by the chosen setting');
     assert.ok(c.diff.lines.some((l: { op: string; text: string }) => l.op === '-' && /learning_rate: 0\.01$/.test(l.text)));
     assert.ok(c.diff.lines.some((l: { op: string; text: string }) => l.op === '+' && /learning_rate: 0\.003$/.test(l.text)));
+    assert.equal(c.metric, 'test_accuracy', 'the headline metric by default');
+    assert.deepEqual(c.metricChoices.map((m: { metric: string }) => m.metric), ['test_accuracy', 'test_loss', 'best_val_accuracy', 'accuracy', 'loss']);
+  });
+
+  it('the parallel coordinates end in the metric asked for; the grouped table is sorted by it (losses ascending); another name is the headline metric', async () => {
+    const ids = runs.filter((r) => r.id.includes('/')).map((r) => r.id);
+    const query = ids.map((id) => `runs=${encodeURIComponent(id)}`).join('&');
+    const column = (table: { columns: string[]; rows: unknown[][] }, name: string) => table.rows.map((row) => row[table.columns.indexOf(name)] as number);
+    const byLoss = await json(`/api/compare?${query}&metric=test_loss`);
+    assert.equal(byLoss.metric, 'test_loss');
+    const axes = byLoss.charts.parallel.layer[0].data.values.map((v: { axis: string }) => v.axis);
+    assert.equal(axes[axes.length - 1], 'test_loss', 'the last axis');
+    assert.equal(byLoss.charts.parallel.layer[1].encoding.color.title, 'test_loss');
+    const losses = column(byLoss.grouped, 'test_loss');
+    assert.deepEqual(losses, [...losses].sort((a, b) => a - b));
+    const byAccuracy = await json(`/api/compare?${query}&metric=best_val_accuracy`);
+    const accuracies = column(byAccuracy.grouped, 'best_val_accuracy');
+    assert.deepEqual(accuracies, [...accuracies].sort((a, b) => b - a));
+    const unknown = await json(`/api/compare?${query}&metric=constructor`);
+    assert.equal(unknown.metric, 'test_accuracy');
+    assert.equal(unknown.charts.parallel.layer[1].encoding.color.title, 'test_accuracy');
   });
 
   it('compares runs whose ids hold `,`, `%`, `&` or `+`: one runs parameter per id, decoded once; an older comma-joined link still opens', async () => {
