@@ -63,6 +63,7 @@ describe('tfexp ui in headless Chromium', { skip: existsSync(CHROMIUM) ? false :
     runs = generateRuns(root, { runs: 60, perSweep: 45, inSweeps: 0.75, epochs: 8 });
     runs.push(...writeAwkwardRuns(root, 8));
     writeEvaluation(join(root, runs[0]!.id));
+    writeEvaluation(join(root, runs[0]!.id), 'train');
     ui = await startUi({ root, port: 0, host: '127.0.0.1', warn: () => {} });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -157,10 +158,20 @@ describe('tfexp ui in headless Chromium', { skip: existsSync(CHROMIUM) ? false :
     assert.ok(await tab.locator('img.misclassified').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0));
     assert.ok((await tab.locator('ul.files a').count()) >= 8);
     await screenshot(t, tab, 'ui-run.png');
+    // evaluation_train.json (tfexp evaluate --split train) behind the split switch: its numbers, matrix and grid.
+    assert.match(await tab.locator('.evaluation-summary').innerText(), /^test split, 15 samples/);
+    await tab.locator('input[name=split][value=train]').check();
+    await tab.waitForFunction(() => document.querySelector('.evaluation-summary')?.textContent?.startsWith('train split, 16 samples') ?? false);
+    await tab.waitForFunction(() => (document.querySelector('#chart-confusion svg.marks') as unknown as { innerHTML: string } | null)?.innerHTML.includes('>0.90<') ?? false);
+    assert.match((await tab.locator('img.misclassified').getAttribute('src')) ?? '', /\/plots\/misclassified_train\.png$/);
+    assert.equal(await tab.locator('h3', { hasText: 'Misclassified training images' }).count(), 1);
+    await tab.locator('input[name=split][value=test]').check();
+    await tab.waitForFunction(() => document.querySelector('.evaluation-summary')?.textContent?.startsWith('test split') ?? false);
     // A run without evaluation files shows no evaluation section.
     await tab.goto(`${ui.url}#/run/${runs[3]!.id}`);
     await tab.locator('#chart-training svg.marks').waitFor();
     assert.equal(await tab.locator('#chart-confusion').count(), 0);
+    assert.equal(await tab.locator('input[name=split]').count(), 0);
     await tab.close();
   });
 

@@ -32,25 +32,31 @@ export function raw(port: number, path: string, options: { method?: string; host
   });
 }
 
-/** Writes the evaluation files another part of tfexp writes at the test evaluation (issue 15). */
-export function writeEvaluation(dir: string): void {
+/**
+ * Writes the evaluation files another part of tfexp writes at the test evaluation (issue 15),
+ * or (`train`) those of `tfexp evaluate --split train`: evaluation_train.json (16 samples,
+ * 15 right: the matrix [[9, 1], [0, 6]]) and plots/*_train.*.
+ */
+export function writeEvaluation(dir: string, split: 'test' | 'train' = 'test'): void {
+  const test = split === 'test';
   const evaluation = {
     format: 1,
-    split: 'test',
-    samples: 15,
+    split,
+    samples: test ? 15 : 16,
     class_names: ['0', '1'],
-    accuracy: 0.8,
-    loss: 0.41,
-    confusion_matrix: [[8, 2], [1, 4]],
+    accuracy: test ? 0.8 : 0.9375,
+    loss: test ? 0.41 : 0.12,
+    confusion_matrix: test ? [[8, 2], [1, 4]] : [[9, 1], [0, 6]],
     per_class: [{ class: '0', precision: 0.8889, recall: 0.8, f1: 0.8421, support: 10 }, { class: '1', precision: 0.6667, recall: 0.8, f1: 0.7273, support: 5 }],
     macro_avg: { precision: 0.7778, recall: 0.8, f1: 0.7847, support: 15 },
     weighted_avg: { precision: 0.8148, recall: 0.8, f1: 0.8038, support: 15 },
-    misclassified: [{ index: 7, true: 0, predicted: 1, confidence: 0.97 }, { index: 3, true: 1, predicted: 0, confidence: 0.81 }],
+    misclassified: test ? [{ index: 7, true: 0, predicted: 1, confidence: 0.97 }, { index: 3, true: 1, predicted: 0, confidence: 0.81 }] : [{ index: 11, true: 0, predicted: 1, confidence: 0.66 }],
   };
-  writeFileSync(join(dir, 'evaluation.json'), JSON.stringify(evaluation, null, 2));
-  writeFileSync(join(dir, 'plots', 'confusion_matrix.vl.json'), JSON.stringify(CONFUSION_SPEC));
+  const suffix = test ? '' : '_train';
+  writeFileSync(join(dir, `evaluation${suffix}.json`), JSON.stringify(evaluation, null, 2));
+  writeFileSync(join(dir, 'plots', `confusion_matrix${suffix}.vl.json`), JSON.stringify(CONFUSION_SPEC));
   // A 2x2 grey PNG stands in for the grid of wrong images.
-  writeFileSync(join(dir, 'plots', 'misclassified.png'), Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAAAAABX3VL4AAAADklEQVR4nGNgYGBgYAAAAAUAAXpeqz8AAAAASUVORK5CYII=', 'base64'));
+  writeFileSync(join(dir, 'plots', `misclassified${suffix}.png`), Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAAAAABX3VL4AAAADklEQVR4nGNgYGBgYAAAAAUAAXpeqz8AAAAASUVORK5CYII=', 'base64'));
 }
 
 /** A port something else listens on, and a function that frees it. */
@@ -80,6 +86,7 @@ describe('tfexp ui: the server', () => {
     const corrupt = runs.find((r) => !r.id.includes('/') && r.status === 'completed')!;
     writeFileSync(join(root, corrupt.id, 'metrics.json'), '{"history": [{"epoch": 1, "loss": 0.5');
     writeEvaluation(join(root, runs[0]!.id));
+    writeEvaluation(join(root, runs[0]!.id), 'train');
     // A secret outside the folder, and links to it.
     const outside = tempDir();
     writeFileSync(join(outside, 'secret.txt'), 'secret');
@@ -135,12 +142,19 @@ describe('tfexp ui: the server', () => {
     assert.ok(with_.facts.some(([k, v]: [string, string]) => k === 'parameters' && v === '1,194,730'));
     assert.match(JSON.stringify(with_.charts.training), /"type":"log"/);
     assert.match(JSON.stringify(with_.charts.training), /"field":"raw"/);
-    assert.equal(with_.evaluation.accuracy, 0.8);
-    assert.ok(with_.charts.confusion && with_.charts.confusionNormalised);
-    assert.match(with_.misclassified, /^\/files\/.*\/plots\/misclassified\.png$/);
-    assert.equal((await get(with_.misclassified)).status, 200);
+    // The test evaluation, then the training samples' (tfexp evaluate --split train), each drawn from its own file.
+    assert.deepEqual(with_.evaluations.map((e: { split: string }) => e.split), ['test', 'train']);
+    const [test, train] = with_.evaluations;
+    assert.equal(test.evaluation.accuracy, 0.8);
+    assert.ok(test.confusion && test.confusionNormalised);
+    assert.match(test.misclassified, /^\/files\/.*\/plots\/misclassified\.png$/);
+    assert.equal((await get(test.misclassified)).status, 200);
+    assert.deepEqual([train.evaluation.split, train.evaluation.accuracy], ['train', 0.9375]);
+    assert.match(JSON.stringify(train.confusion), /"count":9\b/);
+    assert.doesNotMatch(JSON.stringify(train.confusion), /"count":8\b/);
+    assert.match(train.misclassified, /^\/files\/.*\/plots\/misclassified_train\.png$/);
     const without = await json(`/api/run?id=${encodeURIComponent(runs[2]!.id)}`);
-    assert.deepEqual([without.evaluation, without.charts.confusion, without.misclassified], [null, null, null]);
+    assert.deepEqual(without.evaluations, []);
     assert.deepEqual(without.files.map((f: { path: string }) => f.path), ['experiment.yaml', 'metrics.json', 'report.html', 'run.json', 'summary.txt']);
     const linked = await json(`/api/run?id=${encodeURIComponent(runs[1]!.id)}`);
     const listed = linked.files.map((f: { path: string }) => f.path);
@@ -267,6 +281,11 @@ describe('tfexp ui: the server', () => {
     await waitFor(`"changed":["${id}"]`);
     const row = (await json('/api/runs')).rows.find((r: { id: string }) => r.id === id);
     assert.equal(row.cells[(await json('/api/runs')).columns.findIndex((c: { name: string }) => c.name === 'epochs')].v, 3);
+    // tfexp evaluate --split train writes evaluation_train.json: the run page is told.
+    events.length = 0;
+    writeEvaluation(join(root, id), 'train');
+    await waitFor(`"changed":["${id}"]`);
+    assert.deepEqual((await json(`/api/run?id=${id}`)).evaluations.map((e: { split: string }) => e.split), ['train']);
     stream.destroy();
   });
 });
