@@ -3,8 +3,9 @@
  * playwright-core, as test/plots/browser.test.ts does) against the server on a free
  * loopback port with generated run folders. The runs table lists the runs with
  * compare's values and sorts; a run page draws its charts and shows a tooltip on hover,
- * and its evaluation views; the compare page draws overlay curves, seed bands and
- * parallel coordinates; live: a tiny real training started after the page opened
+ * and its evaluation views (test, and train behind the split switch); the compare page draws
+ * overlay curves, seed bands and parallel coordinates (whose metric the selector changes), and
+ * opens runs whose folder names hold `,`, `%`, `&` or `+`; live: a tiny real training started after the page opened
  * appears and its epoch count rises without a reload (the delay from each epoch's
  * metrics.json to the page is printed). No console errors, no request leaves loopback.
  * A screenshot of each page goes to $TFEXP_SCREENSHOTS, else to a new temporary folder.

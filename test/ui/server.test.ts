@@ -1,6 +1,7 @@
 /**
  * `tfexp ui`'s server without a browser: the runs table's values (compare's), the run
- * and compare payloads, the evaluation views only when a run has them, safety (path
+ * and compare payloads (ids holding `,` or `%`, the parallel coordinates' metric), the
+ * evaluation views (test and train) only when a run has them, safety (path
  * traversal in every spelling, links out of the folder, absolute paths, other Host
  * names, nothing but GET), a corrupt metrics.json, live events from file changes, and
  * the command's bad-input errors (exit 2).
