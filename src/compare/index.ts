@@ -16,12 +16,12 @@ import { findRunDirs, printable, readRun, type BrokenRun, type ComparedRun } fro
 import { groupSeeds, seedsRepeat } from './group.js';
 import { shortNames } from './labels.js';
 import { chartSeries } from './series.js';
-import { buildTable, displayTable, formatTable, shortMetricHeader, sortTable, type CompareTable, type Format } from './table.js';
+import { buildTable, displayTable, formatTable, HEADLINE_METRIC, shortMetricHeader, sortTable, type CompareTable, type Format } from './table.js';
 
 export { chartSeries } from './series.js';
 
 export interface CompareOptions {
-  /** Headline metric column; the default sort. Default: test_accuracy. */
+  /** Headline metric column; the default sort. Default: HEADLINE_METRIC (test_accuracy). */
   readonly metric?: string;
   /** Sort column. Default: the headline metric. */
   readonly sort?: string;
@@ -71,7 +71,7 @@ export async function compareRuns(args: readonly string[], options: CompareOptio
   emptySweeps.forEach((w) => warn(`warning: ${w}`));
   if (runs.length === 0 && broken.length > 0) throw new UsageError(brokenRunsMessage(broken, 0));
   if (runs.length === 0) throw new UsageError(message.compareNoRuns(args));
-  const metric = options.metric ?? 'test_accuracy';
+  const metric = options.metric ?? HEADLINE_METRIC;
   const perRun = buildTable(runs, options.allParams ?? false);
   const built = options.groupSeeds ?? seedsRepeat(perRun) ? groupSeeds(perRun) : perRun;
   const metricColumn = knownColumn(built, metric, 'metric');

@@ -10,6 +10,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { glob } from 'tinyglobby';
+import { isPlainObject } from '../config/pointer.js';
 import * as message from '../log/message.js';
 import type { Metrics, RunInfo } from '../runs/store.js';
 
@@ -84,9 +85,6 @@ function readJson(path: string): unknown {
   return JSON.parse(readFileSync(path, 'utf8'));
 }
 
-/** A plain object (not null, not an array): a JSON value read from a file. */
-export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** Longest detail a warning quotes; JSON.parse quotes the text around the error, which can be anything. */
 const DETAIL_LIMIT = 200;
 
@@ -105,10 +103,10 @@ export function printable(text: string, limit = DETAIL_LIMIT): string {
 
 /** Why `value` is not a metrics.json, or null when it is one. */
 function metricsShapeProblem(value: unknown): string | null {
-  if (!isObject(value)) return 'not a JSON object';
+  if (!isPlainObject(value)) return 'not a JSON object';
   if (!Array.isArray(value.history)) return 'no "history" list';
-  if (!value.history.every(isObject)) return '"history" holds something other than objects';
-  if (value.test !== undefined && value.test !== null && !isObject(value.test)) return '"test" is not an object';
+  if (!value.history.every(isPlainObject)) return '"history" holds something other than objects';
+  if (value.test !== undefined && value.test !== null && !isPlainObject(value.test)) return '"test" is not an object';
   return null;
 }
 
@@ -129,7 +127,7 @@ export function readRun(dir: string, warn: (line: string) => void): ReadRun {
   let info: RunInfo;
   try {
     const value = readJson(join(dir, 'run.json'));
-    if (!isObject(value)) throw new Error('not a JSON object');
+    if (!isPlainObject(value)) throw new Error('not a JSON object');
     info = value as unknown as RunInfo;
   } catch (error) {
     const broken: BrokenRun = { dir, file: 'run.json', what: 'corrupt run.json', detail: printable((error as Error).message) };
@@ -161,7 +159,7 @@ export function readRun(dir: string, warn: (line: string) => void): ReadRun {
   let experiment: Record<string, unknown> | null = null;
   try {
     const value: unknown = parseYaml(readFileSync(join(dir, 'experiment.yaml'), 'utf8'));
-    experiment = isObject(value) ? value : null;
+    experiment = isPlainObject(value) ? value : null;
   } catch {
     experiment = null;
   }
@@ -191,8 +189,8 @@ export interface PointLive {
 export function readSweep(dir: string): SweepSummary | null {
   try {
     const value = readJson(join(dir, 'sweep.json'));
-    if (!isObject(value) || typeof value.name !== 'string' || !Array.isArray(value.points)) return null;
-    const points = value.points.filter(isObject).map((p, i) => ({
+    if (!isPlainObject(value) || typeof value.name !== 'string' || !Array.isArray(value.points)) return null;
+    const points = value.points.filter(isPlainObject).map((p, i) => ({
       index: typeof p.index === 'number' ? p.index : i + 1,
       status: typeof p.status === 'string' ? p.status : 'pending',
       run: typeof p.run === 'string' ? p.run : null,

@@ -46,6 +46,9 @@ function bestValAccuracy(run: ComparedRun): [number | null, number | null, strin
   return [round(best[0] ?? undefined), best[1], best[0] === null ? null : DEFAULT_BEST_MONITOR];
 }
 
+/** The headline metric: `tfexp compare`'s default --metric (and sort), the dashboard's default parallel-coordinates axis. */
+export const HEADLINE_METRIC = 'test_accuracy';
+
 /** The first column: what tells the run apart (labels.ts). */
 export const LABEL_COLUMN = 'label';
 /** The run's folder name (its id); the terminal table shows it with --wide only. */

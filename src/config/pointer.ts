@@ -29,6 +29,11 @@ export function getIn(data: unknown, path: Path): unknown {
   return here;
 }
 
+/**
+ * Whether `value` is a plain object (a JSON mapping): not null, not an array. tfexp's one such
+ * check, for YAML and JSON read from files (experiments, run.json, evaluation.json) and for
+ * Vega-Lite specs; this module imports nothing, so any folder may use it without a cycle.
+ */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -4,7 +4,9 @@
  *   2. load its experiment.yaml, start the backend it trained on, load the data, build the model
  *      (as `tfexp run` does: the same split, normalisation and batch size) and load the saved weights
  *   3. evaluate the split in batches: Keras's evaluate line, then evaluation.json's numbers
- *   4. write evaluation.json (evaluation_train.json for --split train) and its charts, rewrite report.html
+ *   4. write evaluation.json (evaluation_train.json for --split train) and its charts (the misclassified
+ *      grid of --misclassified N samples, else the experiment's evaluation.misclassified, else 64;
+ *      none for 0), rewrite report.html
  *   5. print the per-class table (classification_report's layout)
  * Runs made before tfexp wrote evaluations get them this way. Nothing else in the folder changes
  * (metrics.json keeps the test results the run recorded).
@@ -24,12 +26,19 @@ import type { Logs } from '../train/callbacks/types.js';
 import { evaluationProgress } from '../train/progress.js';
 import { feedOf, onRecordedBackend, prepare, progressOptions, sayer, statusAndSay, type RunOptions } from '../train/run.js';
 import { classNamesOf } from './class-names.js';
+import { MAX_MISCLASSIFIED, misclassifiedOf } from './misclassified.js';
 import { evaluateClassifier } from './predictions.js';
 import { formatClassificationReport } from './report-text.js';
 
 export interface EvaluateRunOptions extends Pick<RunOptions, 'dataDir' | 'backend' | 'threads' | 'quiet' | 'write' | 'live'> {
   /** Which samples: `test` (the run's test set), or `train` (the samples it trained on: after train_limit, without the validation hold-out). Default: test. */
   readonly split?: EvaluationSplit;
+  /**
+   * How many of the most confidently wrong samples to list and draw, a whole number from 0 (none,
+   * and no misclassified grid) to MAX_MISCLASSIFIED. Default: the run's experiment.yaml
+   * `evaluation.misclassified`, else DEFAULT_MISCLASSIFIED (64).
+   */
+  readonly misclassified?: number;
 }
 
 export interface EvaluateRunOutcome {
@@ -43,11 +52,14 @@ export interface EvaluateRunOutcome {
 /**
  * Recomputes a run's evaluation from its saved model and writes it, its charts and the report.
  * @param dir the run folder.
- * @throws UsageError (exit 2) when `dir` is not a run or has no saved model; ConfigError, DataError,
+ * @throws UsageError (exit 2) when `options.misclassified` is not a whole number from 0 to
+ *   MAX_MISCLASSIFIED, or `dir` is not a run or has no saved model; ConfigError, DataError,
  *   BackendError (exit 2) as `tfexp run`; WriteError when a file cannot be written.
  */
 export async function evaluateRun(dir: string, options: EvaluateRunOptions = {}): Promise<EvaluateRunOutcome> {
   const split = options.split ?? 'test';
+  const asked = options.misclassified;
+  if (asked !== undefined && !(Number.isInteger(asked) && asked >= 0 && asked <= MAX_MISCLASSIFIED)) throw new UsageError(message.badMisclassified(asked, MAX_MISCLASSIFIED));
   const store = new RunStore(dir);
   if (!store.isRun()) throw new UsageError(message.notARunFor('evaluate', dir));
   const info = store.readRun();
@@ -61,16 +73,18 @@ export async function evaluateRun(dir: string, options: EvaluateRunOptions = {})
     model.setWeights(saved.getWeights());
     saved.dispose();
     const data = split === 'test' ? p.data.test : p.data.train;
+    const misclassified = asked ?? misclassifiedOf(experiment);
     const progress = evaluationProgress('', progressOptions(options));
     const { logs, evaluation } = await evaluateClassifier(model, data, split === 'test' ? p.split.test : p.split.train, feedOf(p), {
       split,
       classNames: classNamesOf(experiment.data, feedOf(p).numClasses),
       loss: experiment.train.loss,
+      misclassified,
       onBatch: progress.onBatch,
     });
     progress.finish(logs);
     store.writeEvaluation(evaluation);
-    const charts = await writeEvaluationPlots(store.plotsDir, evaluation, sampleReader(data, p.data.sampleShape), p.data.sampleShape, say);
+    const charts = await writeEvaluationPlots(store.plotsDir, evaluation, sampleReader(data, p.data.sampleShape), p.data.sampleShape, say, { grid: misclassified > 0 });
     // The report shows every evaluation the run has: test first.
     const evaluations: ReportEvaluation[] = EVALUATION_SPLITS.flatMap((s) => {
       if (s === split) return [{ evaluation, charts }];

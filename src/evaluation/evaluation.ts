@@ -30,7 +30,7 @@ export interface Evaluation {
   readonly per_class: NamedClassScores[];
   readonly macro_avg: ClassScores;
   readonly weighted_avg: ClassScores;
-  /** The most confidently wrong samples (at most 64 by default), highest confidence first. */
+  /** The most confidently wrong samples (at most the experiment's `evaluation.misclassified`, 64 by default), highest confidence first. */
   readonly misclassified: Misclassified[];
 }
 
@@ -47,7 +47,8 @@ export class EvaluationBuilder {
 
   /**
    * @param numClasses K, the final layer's units.
-   * @param misclassified how many wrong samples to keep. Default: 64.
+   * @param misclassified how many wrong samples to keep, a whole number >= 0. Default: DEFAULT_MISCLASSIFIED (64).
+   * @throws RangeError when `misclassified` is negative or not a whole number.
    */
   constructor(
     private readonly numClasses: number,

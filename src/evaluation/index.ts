@@ -12,5 +12,5 @@
 export { classificationReport, confusionMatrix, type ClassificationReport, type ClassScores, type NamedClassScores } from './classification.js';
 export { classNamesOf } from './class-names.js';
 export { EVALUATION_FORMAT, EVALUATION_SPLITS, EvaluationBuilder, evaluationChartNames, evaluationFileName, type Evaluation, type EvaluationSplit } from './evaluation.js';
-export { DEFAULT_MISCLASSIFIED, MostConfidentlyWrong, type Misclassified } from './misclassified.js';
+export { DEFAULT_MISCLASSIFIED, MAX_MISCLASSIFIED, misclassifiedOf, MostConfidentlyWrong, type Misclassified } from './misclassified.js';
 export { formatClassificationReport } from './report-text.js';

@@ -15,8 +15,25 @@ export interface Misclassified {
   readonly confidence: number;
 }
 
-/** How many misclassified samples evaluation.json lists by default. */
+/** How many misclassified samples evaluation.json lists by default (the experiment's `evaluation.misclassified`). */
 export const DEFAULT_MISCLASSIFIED = 64;
+
+/**
+ * Most misclassified samples an evaluation may list: 1,000, enforced by the experiment schema
+ * and `tfexp evaluate --misclassified`. The grid then holds 125 rows of 8 images (28x28 samples:
+ * drawn in about 10 s on the 2-core test machine under load, 2026-12-02), and keeping the list
+ * costs at most 1,000 comparisons per wrong sample.
+ */
+export const MAX_MISCLASSIFIED = 1000;
+
+/**
+ * How many misclassified samples an experiment's evaluation keeps: its `evaluation.misclassified`
+ * (the schema checks it: a whole number from 0 to MAX_MISCLASSIFIED), else DEFAULT_MISCLASSIFIED
+ * (64; an experiment without the block, a run made before it existed).
+ */
+export function misclassifiedOf(experiment: { readonly evaluation?: { readonly misclassified: number } | undefined }): number {
+  return experiment.evaluation?.misclassified ?? DEFAULT_MISCLASSIFIED;
+}
 
 /** Orders by confidence, highest first; equal confidences by index, lowest first (a stable, total order). */
 export function byConfidence(a: Misclassified, b: Misclassified): number {

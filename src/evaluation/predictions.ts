@@ -26,7 +26,7 @@ export interface ClassifierEvaluationOptions {
   readonly classNames: readonly string[];
   /** The experiment's loss: says whether outputs are logits. */
   readonly loss: Pick<LossConfig, 'type' | 'from_logits'>;
-  /** How many misclassified samples to keep. Default: 64. */
+  /** How many misclassified samples to keep (0: none). Default: DEFAULT_MISCLASSIFIED (64). */
   readonly misclassified?: number;
   /** Progress: batches done (from 1), batches in all, running means (as `evaluate`'s). */
   readonly onBatch?: (batch: number, batches: number, logs: Logs) => void;

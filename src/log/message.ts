@@ -1526,6 +1526,11 @@ export function badTop(value: number) {
   return `--top must be a whole number of classes, at least 1; got ${value}`;
 }
 
+/** `tfexp evaluate --misclassified` that is not a whole number from 0 to `max`. */
+export function badMisclassified(value: number, max: number) {
+  return `--misclassified must be a whole number of samples from 0 (none, and no misclassified grid) to ${max}; got ${Number.isNaN(value) ? 'something that is not a number' : value}`;
+}
+
 /** An image file for `tfexp predict` that does not exist or cannot be read. */
 export function imageUnreadable(file: string, why: string) {
   return `${file}: cannot read the file (${why})`;

@@ -3,11 +3,12 @@
  * `misclassified` (a grid of the most confidently wrong samples), each as `.vl.json`, `.svg` and
  * `.png` (`_train` suffixed for `tfexp evaluate --split train`).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluationChartNames, type Evaluation, type EvaluationSplit } from '../evaluation/evaluation.js';
 import { pngDataUri } from '../images/encode.js';
 import * as message from '../log/message.js';
+import { writeErrorOf } from '../runs/write-error.js';
 import { confusionMatrixSpec } from './confusion-spec.js';
 import { writeChart } from './index.js';
 import { misclassifiedSpec } from './misclassified-spec.js';
@@ -21,16 +22,30 @@ export interface EvaluationCharts {
   readonly misclassified?: string;
 }
 
+/** How writeEvaluationPlots draws. */
+export interface EvaluationPlotOptions {
+  /**
+   * Draw the misclassified grid. false (the experiment's `evaluation.misclassified: 0`, `tfexp
+   * evaluate --misclassified 0`): no grid, and the split's grid files from an earlier evaluation
+   * are removed, so plots/ never shows a grid its evaluation.json does not list. Default: true.
+   */
+  readonly grid?: boolean;
+  /** A sample's pixels to an enlarged PNG data URI (tests replace it). Default: `pngDataUri` (sharp). */
+  readonly encode?: typeof pngDataUri;
+}
+
+/** The file extensions writeChart writes each chart as. */
+const CHART_FILES = ['vl.json', 'svg', 'png'] as const;
+
 /**
- * Writes the evaluation's two charts into `plotsDir`.
+ * Writes the evaluation's two charts into `plotsDir` (the grid only with `options.grid`).
  * @param sampleOf the pixels of a sample of the evaluated split: uint8 [height, width, channels] for
  *   its index (evaluation.json's `misclassified[].index`).
  * @param sampleShape [height, width, channels].
  * @param warn told why the misclassified grid was not drawn (sharp cannot be loaded here); the
  *   confusion matrix is drawn all the same.
- * @param encode a sample's pixels to an enlarged PNG data URI (tests replace it). Default: `pngDataUri` (sharp).
  * @returns the SVG text of each chart written (for report.html).
- * @throws WriteError when a file cannot be written.
+ * @throws WriteError when a file cannot be written or an old grid file removed.
  */
 export async function writeEvaluationPlots(
   plotsDir: string,
@@ -38,10 +53,15 @@ export async function writeEvaluationPlots(
   sampleOf: (index: number) => Uint8Array,
   sampleShape: readonly [number, number, number],
   warn: (line: string) => void,
-  encode: typeof pngDataUri = pngDataUri,
+  options: EvaluationPlotOptions = {},
 ): Promise<EvaluationCharts> {
   const names = evaluationChartNames(evaluation.split);
   const confusion = await writeChart(plotsDir, names.confusion, confusionMatrixSpec(evaluation));
+  if (options.grid === false) {
+    for (const ext of CHART_FILES) removeFile(join(plotsDir, `${names.misclassified}.${ext}`));
+    return { confusion_matrix: confusion };
+  }
+  const encode = options.encode ?? pngDataUri;
   let images: string[];
   try {
     images = await Promise.all(evaluation.misclassified.map((entry) => encode(sampleOf(entry.index), sampleShape, MISCLASSIFIED_SCALE)));
@@ -53,6 +73,15 @@ export async function writeEvaluationPlots(
   const size: [number, number] = [sampleShape[1] * MISCLASSIFIED_SCALE, sampleShape[0] * MISCLASSIFIED_SCALE];
   const misclassified = await writeChart(plotsDir, names.misclassified, misclassifiedSpec(evaluation, images, size));
   return { confusion_matrix: confusion, misclassified };
+}
+
+/** Removes `path` when it is there. @throws WriteError when it cannot be removed. */
+function removeFile(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch (error) {
+    throw writeErrorOf(error, path) ?? error;
+  }
 }
 
 /**

@@ -11,6 +11,7 @@
  *    zoom, double-click to reset), in every panel that plots epochs.
  * The spec is copied, never changed in place.
  */
+import { isPlainObject } from '../config/pointer.js';
 
 /** What the reader chose. */
 export interface ChartView {
@@ -30,8 +31,6 @@ const VALUE_FIELDS = ['value', 'lo', 'hi'] as const;
 
 type Row = Record<string, unknown>;
 type Spec = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Spec => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Rows with each curve smoothed: per curve in epoch order, `v_t = w v_{t-1} + (1 - w) x_t`,
@@ -70,39 +69,39 @@ export function smoothRows(rows: readonly Row[], weight: number): Row[] {
 }
 
 /** Whether an encoding channel plots a curve's values (`value`, `lo`, `hi` fields). */
-const isValueChannel = (channel: unknown): channel is Spec => isObject(channel) && (VALUE_FIELDS as readonly string[]).includes(String(channel.field));
+const isValueChannel = (channel: unknown): channel is Spec => isPlainObject(channel) && (VALUE_FIELDS as readonly string[]).includes(String(channel.field));
 
 /** The tooltip with the raw value after the smoothed one. */
 function withRaw(tooltip: unknown): unknown {
-  if (!Array.isArray(tooltip) || !tooltip.some((t) => isObject(t) && t.field === 'value')) return tooltip;
-  return tooltip.flatMap((t) => (isObject(t) && t.field === 'value' ? [{ ...t, title: 'smoothed' }, { field: 'raw', format: '.4f', title: 'raw' }] : [t]));
+  if (!Array.isArray(tooltip) || !tooltip.some((t) => isPlainObject(t) && t.field === 'value')) return tooltip;
+  return tooltip.flatMap((t) => (isPlainObject(t) && t.field === 'value' ? [{ ...t, title: 'smoothed' }, { field: 'raw', format: '.4f', title: 'raw' }] : [t]));
 }
 
 /** A copy of one view spec (unit, layer or facet) with the view options applied below it. */
 function decorate(spec: Spec, view: Required<ChartView>, zoomName: { next: number }): Spec {
   const out: Spec = { ...spec };
-  if (isObject(out.encoding)) {
+  if (isPlainObject(out.encoding)) {
     const encoding: Spec = { ...out.encoding };
     for (const channel of ['y', 'y2']) {
       const c = encoding[channel];
-      if (view.logY && isValueChannel(c)) encoding[channel] = { ...c, scale: { ...(isObject(c.scale) ? c.scale : {}), type: 'log' } };
+      if (view.logY && isValueChannel(c)) encoding[channel] = { ...c, scale: { ...(isPlainObject(c.scale) ? c.scale : {}), type: 'log' } };
     }
     if (view.smoothing > 0) encoding.tooltip = withRaw(encoding.tooltip);
     out.encoding = encoding;
   }
-  if (isObject(out.spec)) out.spec = decorate(out.spec, view, zoomName);
+  if (isPlainObject(out.spec)) out.spec = decorate(out.spec, view, zoomName);
   if (Array.isArray(out.layer)) {
     // One interval per view: the first layer that plots epochs holds it for the whole layer.
     let zoomed = false;
     out.layer = out.layer.map((layer: unknown) => {
-      if (!isObject(layer)) return layer;
+      if (!isPlainObject(layer)) return layer;
       const decorated = decorate(layer, { ...view, zoom: view.zoom && !zoomed }, zoomName);
       zoomed ||= decorated.params !== layer.params;
       return decorated;
     });
   }
-  const x = isObject(out.encoding) ? out.encoding.x : undefined;
-  if (view.zoom && out.mark !== undefined && isObject(x) && x.field === 'epoch') {
+  const x = isPlainObject(out.encoding) ? out.encoding.x : undefined;
+  if (view.zoom && out.mark !== undefined && isPlainObject(x) && x.field === 'epoch') {
     const name = `zoom_${zoomName.next++}`;
     out.params = [...(Array.isArray(out.params) ? out.params : []), { name, select: { type: 'interval', encodings: ['x'] }, bind: 'scales' }];
   }
@@ -117,7 +116,7 @@ function decorate(spec: Spec, view: Required<ChartView>, zoomName: { next: numbe
 export function interactiveSpec(spec: Readonly<Spec>, view: ChartView = {}): Spec {
   const full: Required<ChartView> = { smoothing: Math.min(Math.max(view.smoothing ?? 0, 0), MAX_SMOOTHING), logY: view.logY ?? false, zoom: view.zoom ?? true };
   const out = decorate({ ...spec }, full, { next: 1 });
-  if (full.smoothing > 0 && isObject(out.data) && Array.isArray(out.data.values)) {
+  if (full.smoothing > 0 && isPlainObject(out.data) && Array.isArray(out.data.values)) {
     out.data = { ...out.data, values: smoothRows(out.data.values as Row[], full.smoothing) };
   }
   return out;

@@ -240,7 +240,8 @@ function evaluationSection(evaluations: readonly ReportEvaluation[]): string {
         `<p>${escape(message.reportEvaluationLine(evaluation.accuracy, evaluation.loss))}</p>`,
         charts.confusion_matrix ? chartBlock(`confusion-matrix-${evaluation.split}`, charts.confusion_matrix) : '',
         `<div class="scroll">${classificationTable(evaluation)}</div>`,
-        charts.misclassified ? chartBlock(`misclassified-${evaluation.split}`, charts.misclassified) : `<p>${escape(message.REPORT_MISCLASSIFIED_NOT_DRAWN)}</p>`,
+        // No grid and nothing listed: the evaluation was asked for none (evaluation.misclassified: 0).
+        charts.misclassified ? chartBlock(`misclassified-${evaluation.split}`, charts.misclassified) : evaluation.misclassified.length === 0 ? '' : `<p>${escape(message.REPORT_MISCLASSIFIED_NOT_DRAWN)}</p>`,
       ].join('\n'),
     ),
   ].join('\n');

@@ -26,6 +26,7 @@ import { compileExperiment, planExperiment, type CompiledExperiment } from '../m
 import { layerRef } from '../model/plan.js';
 import { formatMemoryLine, formatSummary, memorySection, type MemorySection } from '../model/summary.js';
 import { classNamesOf } from '../evaluation/class-names.js';
+import { misclassifiedOf } from '../evaluation/misclassified.js';
 import { evaluateClassifier } from '../evaluation/predictions.js';
 import { sampleReader } from '../data/samples.js';
 import { writeEvaluationPlots } from '../plots/evaluation.js';
@@ -355,6 +356,7 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
       split: 'test',
       classNames: classNamesOf(experiment.data, feed.numClasses),
       loss: experiment.train.loss,
+      misclassified: misclassifiedOf(experiment),
       onBatch: testProgress.onBatch,
     });
     testProgress.finish();
@@ -363,7 +365,8 @@ async function execute(e: Execution, options: RunOptions, say: (line: string) =>
     // The trained model first: nothing after it (charts) may cost the user their model.
     await store.saveModel(model);
     store.writeEvaluation(evaluation);
-    evaluated = { evaluation, charts: await writeEvaluationPlots(store.plotsDir, evaluation, sampleReader(p.data.test, p.data.sampleShape), p.data.sampleShape, say) };
+    const grid = misclassifiedOf(experiment) > 0;
+    evaluated = { evaluation, charts: await writeEvaluationPlots(store.plotsDir, evaluation, sampleReader(p.data.test, p.data.sampleShape), p.data.sampleShape, say, { grid }) };
     finish('completed', null);
     await refreshReport();
     const plots = readdirSync(store.plotsDir).filter((f) => f.endsWith('.png')).sort((a, b) => Number(b.startsWith('training')) - Number(a.startsWith('training')) || a.localeCompare(b));

@@ -10,7 +10,8 @@
  *   GET /vendor/<file>       vega.js, vega-lite.js, vega-embed.js
  *   GET /api/runs            the runs table (api/list.ts)
  *   GET /api/run?id=         one run (api/run.ts); &smoothing=0.6&log=1 for the charts
- *   GET /api/compare?runs=a,b,...&colour=&metric=&diff=a,b&smoothing=&log=   (api/compare.ts)
+ *   GET /api/compare?runs=a&runs=b...&colour=&metric=&diff=a&diff=b&smoothing=&log=   (api/compare.ts;
+ *                            one parameter per run id, so an id may hold `,` or `%`: see compareIds)
  *   GET /api/events          Server-Sent Events: which runs changed (events.ts)
  *   GET /files/<run>/<path>  a file of a run folder (&download=1: as an attachment)
  */
@@ -79,6 +80,24 @@ function sendFile(c: Context, path: string, headers: Record<string, string> = {}
   return c.body(file.body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': file.type, 'X-Content-Type-Options': 'nosniff', ...headers });
 }
 
+/**
+ * The run ids a compare query names, in order, each once: one `runs` parameter per id
+ * (`?runs=a&runs=b`, each value percent-decoded once by the URL parser, so ids holding `,`,
+ * `%`, `&` or `+` arrive whole). A value that names no run but whose comma-separated parts
+ * all do is read as that list (`?runs=a,b`: links written before ids could hold commas).
+ * Values that name no run are left out.
+ * @param values the `runs` parameters as decoded.
+ * @param known whether an id names a run of the folder.
+ */
+export function compareIds(values: readonly string[], known: (id: string) => boolean): string[] {
+  const ids = values.flatMap((value) => {
+    if (known(value)) return [value];
+    const parts = value.split(',');
+    return parts.length > 1 && parts.every(known) ? parts : [];
+  });
+  return [...new Set(ids)];
+}
+
 /** The status text compare's table gives a run, or its broken file's words. */
 function statusTextOf(ctx: UiContext, id: string): string {
   const { ids, table } = ctx.index.compared();
@@ -118,13 +137,10 @@ export function createApp(ctx: UiContext): Hono {
   });
 
   app.get('/api/compare', (c) => {
-    const ids = (c.req.query('runs') ?? '').split(',').filter((id, i, all) => id !== '' && all.indexOf(id) === i);
-    const chosen = ids.flatMap((id) => {
-      const run = ctx.index.get(id)?.run;
-      return run === undefined ? [] : [{ id, run }];
-    });
+    const runOf = (id: string) => ctx.index.get(id)?.run;
+    const chosen = compareIds(c.req.queries('runs') ?? [], (id) => runOf(id) !== undefined).map((id) => ({ id, run: runOf(id)! }));
     if (chosen.length === 0) return notFound(c);
-    const diff = (c.req.query('diff') ?? '').split(',');
+    const diff = c.req.queries('diff') ?? [];
     return c.json(
       comparePayload(
         chosen.map((r) => r.run),

@@ -1,16 +1,17 @@
 /**
  * Watching the runs folder (chokidar: inotify on Linux, FSEvents on macOS) for the files
  * that say what a run is: run.json (status, heartbeat), metrics.json (a new epoch),
- * experiment.yaml, summary.txt, evaluation.json, and sweep.json (a sweep's points). A
+ * experiment.yaml, summary.txt, evaluation.json and evaluation_train.json, and sweep.json (a sweep's points). A
  * run folder's model/, checkpoint/ and plots/ are not watched (one watch per run folder,
  * not four), nor are the temporary files atomic writes rename into place. Events are
  * gathered for DEBOUNCE_MS and reported as one batch of folders.
  */
 import { basename, dirname, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
+import { EVALUATION_SPLITS, evaluationFileName } from '../evaluation/evaluation.js';
 
 /** Files whose change means a run (or a sweep) changed. */
-export const WATCHED_FILES: ReadonlySet<string> = new Set(['run.json', 'metrics.json', 'experiment.yaml', 'summary.txt', 'evaluation.json', 'sweep.json']);
+export const WATCHED_FILES: ReadonlySet<string> = new Set(['run.json', 'metrics.json', 'experiment.yaml', 'summary.txt', ...EVALUATION_SPLITS.map(evaluationFileName), 'sweep.json']);
 
 /** Folders of a run never looked into. */
 const SKIPPED_FOLDERS: ReadonlySet<string> = new Set(['model', 'checkpoint', 'plots', 'node_modules', '.git']);

@@ -103,11 +103,26 @@ describe('schema validation', () => {
     assert.match(syntax ?? '', /^\d+:\d+: YAML syntax error/);
   });
 
+  it('evaluation.misclassified: optional block, 64 inside it by default, a whole number from 0 to 1000, settable with --set', () => {
+    const load = (extra: string, sets: string[] = []) => {
+      const dir = writeFiles({ 'e.yaml': `${experimentYaml('[{type: Flatten}]')}\n${extra}\n` });
+      return loadExperiment(join(dir, 'e.yaml'), sets).experiment.evaluation;
+    };
+    assert.equal(load(''), undefined, 'absent: runs made before it read the same (misclassifiedOf gives 64)');
+    assert.deepEqual(load('evaluation: {}'), { misclassified: 64 });
+    assert.deepEqual(load('evaluation: {misclassified: 0}'), { misclassified: 0 });
+    assert.deepEqual(load('', ['evaluation.misclassified=5']), { misclassified: 5 });
+    const problems = (value: string) => problemsOf(`${experimentYaml('[{type: Flatten}]')}\nevaluation: {misclassified: ${value}}\n`);
+    assert.deepEqual(problems('-1'), [`9:29: ${message.outOfRange('misclassified', '>=', 0, -1)}`]);
+    assert.deepEqual(problems('1001'), [`9:29: ${message.outOfRange('misclassified', '<=', 1000, 1001)}`]);
+    assert.deepEqual(problems('1.5'), [`9:29: ${message.wrongType('misclassified', 'an integer', 1.5)}`]);
+  });
+
   it('rejects unknown keys at the top level and duplicate metrics', () => {
     const problems = problemsOf(`${experimentYaml('[{type: Flatten}]')}\n  metrics: [accuracy, accuracy]\nepoch: 3\n`);
     assert.deepEqual(problems, [
       `9:12: ${message.duplicateItem('metrics', 'accuracy')}`,
-      `10:1: ${message.unknownKey('epoch', 'the experiment', undefined, ['extends', 'name', 'description', 'seed', 'data', 'model', 'train', 'sweep', 'seeds'])}`,
+      `10:1: ${message.unknownKey('epoch', 'the experiment', undefined, ['extends', 'name', 'description', 'seed', 'data', 'model', 'train', 'evaluation', 'sweep', 'seeds'])}`,
     ]);
   });
 });

@@ -114,6 +114,58 @@ describe('evaluation at the end of a run', () => {
   });
 });
 
+describe('how many misclassified samples: evaluation.misclassified, tfexp evaluate --misclassified', () => {
+  let dir = '';
+  const wrongIn = (e: Evaluation) => e.samples - e.confusion_matrix.reduce((sum, row, i) => sum + row[i]!, 0);
+  const gridFiles = () => readdirSync(join(dir, 'plots')).filter((f) => f.startsWith('misclassified')).sort();
+  before(async () => {
+    dir = (await runExperiment(writeRunFixture(), { ...quiet, runsDir: tempDir(), sets: [...SHORT, 'evaluation.misclassified=2'] })).dir;
+  });
+
+  it('a run lists and draws the experiment\'s number of most confident mistakes', () => {
+    const e = json(join(dir, 'evaluation.json')) as Evaluation;
+    assert.ok(wrongIn(e) > 5, `the short run makes more than 5 mistakes (${wrongIn(e)})`);
+    assert.equal(e.misclassified.length, 2);
+    const spec = json(join(dir, 'plots', 'misclassified.vl.json')) as { data: { values: unknown[] } };
+    assert.equal(spec.data.values.length, 2);
+    assert.match(readFileSync(join(dir, 'experiment.yaml'), 'utf8'), /^evaluation:\n {2}misclassified: 2$/m, 'the resolved experiment records it');
+  });
+
+  it('tfexp evaluate keeps the run\'s number, and --misclassified N sets it for one evaluation', async () => {
+    const first = await runCli(['evaluate', dir, '--backend', 'wasm', '--threads', '2']);
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal((json(join(dir, 'evaluation.json')) as Evaluation).misclassified.length, 2);
+    const five = await runCli(['evaluate', dir, '--misclassified', '5', '--backend', 'wasm', '--threads', '2']);
+    assert.equal(five.code, 0, five.stderr);
+    const e = json(join(dir, 'evaluation.json')) as Evaluation;
+    assert.equal(e.misclassified.length, 5);
+    assert.deepEqual(e.misclassified.map((m) => m.confidence), [...e.misclassified.map((m) => m.confidence)].sort((a, b) => b - a));
+    assert.equal((json(join(dir, 'plots', 'misclassified.vl.json')) as { data: { values: unknown[] } }).data.values.length, 5);
+  });
+
+  it('--misclassified 0 lists none and draws no grid: the old grid files go, the report shows no grid and no "not drawn" note', async () => {
+    assert.deepEqual(gridFiles(), ['misclassified.png', 'misclassified.svg', 'misclassified.vl.json']);
+    const { code, stdout, stderr } = await runCli(['evaluate', dir, '--misclassified', '0', '--backend', 'wasm', '--threads', '2']);
+    assert.equal(code, 0, stderr);
+    const e = json(join(dir, 'evaluation.json')) as Evaluation;
+    assert.deepEqual(e.misclassified, []);
+    assert.ok(wrongIn(e) > 0, 'mistakes there are, none listed');
+    assert.deepEqual(gridFiles(), []);
+    assert.ok(existsSync(join(dir, 'plots', 'confusion_matrix.png')));
+    assert.ok(stdout.includes(message.evaluationWritten([join(dir, 'evaluation.json'), join(dir, 'plots/confusion_matrix.png'), join(dir, 'report.html')])), stdout);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    assert.match(html, /id="chart-confusion-matrix-test"/);
+    assert.doesNotMatch(html, /chart-misclassified-test/);
+    assert.ok(!html.includes(message.REPORT_MISCLASSIFIED_NOT_DRAWN));
+  });
+
+  it('a --misclassified that is not a whole number from 0 to 1000 is exit 2 with one line, before anything loads', async () => {
+    for (const [arg, value] of [['-1', -1], ['1.5', 1.5], ['1001', 1001], ['many', Number.NaN]] as const) {
+      assert.deepEqual(await runCli(['evaluate', dir, '--misclassified', arg]), { code: 2, stdout: '', stderr: `${message.badMisclassified(value, 1000)}\n` }, arg);
+    }
+  });
+});
+
 describe('evaluation at the end of a resumed run', () => {
   it('tfexp resume writes evaluation.json when it completes the run', async () => {
     let epochs = 0;

@@ -107,11 +107,25 @@ describe('misclassified grid', () => {
     assert.ok(!charts.misclassified!.includes('aria-label="url'), 'the data URIs are not repeated in aria labels');
   });
 
+  it('grid: false (evaluation.misclassified: 0) draws no grid and removes the split\'s old one; the report has no grid and no note', async () => {
+    const dir = tempDir();
+    const e = evaluation();
+    await writeEvaluationPlots(dir, e, () => new Uint8Array(4), [2, 2, 1], () => assert.fail('no warning'));
+    assert.equal(readdirSync(dir).filter((f) => f.startsWith('misclassified')).length, 3);
+    const none = { ...e, misclassified: [] };
+    const charts = await writeEvaluationPlots(dir, none, () => assert.fail('no sample read'), [2, 2, 1], () => assert.fail('no warning'), { grid: false });
+    assert.deepEqual(readdirSync(dir).sort(), ['confusion_matrix.png', 'confusion_matrix.svg', 'confusion_matrix.vl.json']);
+    assert.equal(charts.misclassified, undefined);
+    const html = runReportHtml({ title: 't', description: '', status: 'completed', facts: {}, history: [], test: null, summary: '', experimentYaml: '', charts: {}, evaluations: [{ evaluation: none, charts }] });
+    assert.match(html, /id="chart-confusion-matrix-test"/);
+    assert.ok(!html.includes(message.REPORT_MISCLASSIFIED_NOT_DRAWN));
+  });
+
   it('without sharp, warns and draws the confusion matrix only', async () => {
     const dir = tempDir();
     const warnings: string[] = [];
     const missing = () => Promise.reject(new MissingPackageError(message.sharpUnavailable("Cannot find package 'sharp'"), 'sharp'));
-    const charts = await writeEvaluationPlots(dir, evaluation(), () => new Uint8Array(4), [2, 2, 1], (line) => void warnings.push(line), missing);
+    const charts = await writeEvaluationPlots(dir, evaluation(), () => new Uint8Array(4), [2, 2, 1], (line) => void warnings.push(line), { encode: missing });
     assert.deepEqual(warnings, [message.misclassifiedNotDrawn(message.sharpUnavailable("Cannot find package 'sharp'"))]);
     assert.deepEqual(readdirSync(dir).sort(), ['confusion_matrix.png', 'confusion_matrix.svg', 'confusion_matrix.vl.json']);
     assert.equal(charts.misclassified, undefined);

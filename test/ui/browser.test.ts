@@ -3,8 +3,9 @@
  * playwright-core, as test/plots/browser.test.ts does) against the server on a free
  * loopback port with generated run folders. The runs table lists the runs with
  * compare's values and sorts; a run page draws its charts and shows a tooltip on hover,
- * and its evaluation views; the compare page draws overlay curves, seed bands and
- * parallel coordinates; live: a tiny real training started after the page opened
+ * and its evaluation views (test, and train behind the split switch); the compare page draws
+ * overlay curves, seed bands and parallel coordinates (whose metric the selector changes), and
+ * opens runs whose folder names hold `,`, `%`, `&` or `+`; live: a tiny real training started after the page opened
  * appears and its epoch count rises without a reload (the delay from each epoch's
  * metrics.json to the page is printed). No console errors, no request leaves loopback.
  * A screenshot of each page goes to $TFEXP_SCREENSHOTS, else to a new temporary folder.
@@ -21,7 +22,7 @@ import { startUi, type UiServer } from '../../src/ui/index.js';
 import { tempDir } from '../helpers.js';
 import { writeRunFixture } from '../train/fixtures.js';
 import { tfexp } from '../train/spawn.js';
-import { generateRuns, type GeneratedRun } from './generate.js';
+import { AWKWARD_IDS, generateRuns, writeAwkwardRuns, type GeneratedRun } from './generate.js';
 import { writeEvaluation } from './server.test.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -61,7 +62,9 @@ describe('tfexp ui in headless Chromium', { skip: existsSync(CHROMIUM) ? false :
   before(async () => {
     root = tempDir();
     runs = generateRuns(root, { runs: 60, perSweep: 45, inSweeps: 0.75, epochs: 8 });
+    runs.push(...writeAwkwardRuns(root, 8));
     writeEvaluation(join(root, runs[0]!.id));
+    writeEvaluation(join(root, runs[0]!.id), 'train');
     ui = await startUi({ root, port: 0, host: '127.0.0.1', warn: () => {} });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -156,10 +159,20 @@ describe('tfexp ui in headless Chromium', { skip: existsSync(CHROMIUM) ? false :
     assert.ok(await tab.locator('img.misclassified').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0));
     assert.ok((await tab.locator('ul.files a').count()) >= 8);
     await screenshot(t, tab, 'ui-run.png');
+    // evaluation_train.json (tfexp evaluate --split train) behind the split switch: its numbers, matrix and grid.
+    assert.match(await tab.locator('.evaluation-summary').innerText(), /^test split, 15 samples/);
+    await tab.locator('input[name=split][value=train]').check();
+    await tab.waitForFunction(() => document.querySelector('.evaluation-summary')?.textContent?.startsWith('train split, 16 samples') ?? false);
+    await tab.waitForFunction(() => (document.querySelector('#chart-confusion svg.marks') as unknown as { innerHTML: string } | null)?.innerHTML.includes('>0.90<') ?? false);
+    assert.match((await tab.locator('img.misclassified').getAttribute('src')) ?? '', /\/plots\/misclassified_train\.png$/);
+    assert.equal(await tab.locator('h3', { hasText: 'Misclassified training images' }).count(), 1);
+    await tab.locator('input[name=split][value=test]').check();
+    await tab.waitForFunction(() => document.querySelector('.evaluation-summary')?.textContent?.startsWith('test split') ?? false);
     // A run without evaluation files shows no evaluation section.
     await tab.goto(`${ui.url}#/run/${runs[3]!.id}`);
     await tab.locator('#chart-training svg.marks').waitFor();
     assert.equal(await tab.locator('#chart-confusion').count(), 0);
+    assert.equal(await tab.locator('input[name=split]').count(), 0);
     await tab.close();
   });
 
@@ -181,7 +194,43 @@ describe('tfexp ui in headless Chromium', { skip: existsSync(CHROMIUM) ? false :
     assert.ok((await tab.locator('.diff .del').count()) > 0 && (await tab.locator('.diff .add').count()) > 0, 'the YAML diff');
     await tab.selectOption('select[name=colour]', 'train.batch_size');
     await tab.waitForFunction(() => [...document.querySelectorAll('#chart-overlay svg.marks text')].some((n) => n.textContent === 'bs'));
+    // The parallel coordinates' metric: test_accuracy's axis, then test_loss's after switching.
+    const parallelTexts = () => tab.evaluate(() => [...document.querySelectorAll('#chart-parallel svg.marks text')].map((n) => n.textContent));
+    assert.ok((await parallelTexts()).includes('test_accuracy'));
+    await tab.selectOption('select[name=metric]', 'test_loss');
+    await tab.waitForFunction(() => [...document.querySelectorAll('#chart-parallel svg.marks text')].some((n) => n.textContent === 'test_loss'));
+    assert.ok(!(await parallelTexts()).includes('test_accuracy'), 'the axis title changed');
+    assert.equal(await tab.locator('select[name=metric]').inputValue(), 'test_loss');
+    assert.equal(await tab.locator('select[name=colour]').inputValue(), 'train.batch_size', 'the colour kept');
     await screenshot(t, tab, 'ui-compare.png');
+    await tab.close();
+  });
+
+  it('compares runs whose folder names hold `,`, `%`, `&` or `+`: the link carries each id whole, after a reload too', async () => {
+    const ids: string[] = [...AWKWARD_IDS];
+    const tab = await open();
+    await tab.locator('table.runs tbody tr').first().waitFor();
+    await tab.fill('input[type=search]', '20261203-08');
+    await tab.waitForFunction((n) => [...document.querySelectorAll('table.runs tbody tr')].length === n, ids.length);
+    await tab.locator('input.all').check();
+    await tab.locator('button.compare').click();
+    const runColumn = () =>
+      tab.evaluate(() => {
+        const heads = [...document.querySelectorAll('table.compare thead th')].map((th) => th.textContent);
+        return [...document.querySelectorAll('table.compare tbody tr')].map((tr) => (tr as unknown as { children: Node_[] }).children[heads.indexOf('run')]!.textContent);
+      });
+    await tab.locator('#chart-overlay svg.marks').waitFor();
+    assert.deepEqual((await runColumn()).sort(), [...ids].sort());
+    const hash = await tab.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash);
+    assert.deepEqual([...new URLSearchParams(hash.slice(hash.indexOf('?') + 1)).getAll('runs')].sort(), [...ids].sort(), `one runs parameter per id in ${hash}`);
+    // The hash alone (a reload, a bookmark) opens the same runs.
+    await tab.reload();
+    await tab.locator('#chart-overlay svg.marks').waitFor();
+    assert.deepEqual((await runColumn()).sort(), [...ids].sort());
+    // A label links to its run's page, whose id is whole.
+    const percent = ids.find((id) => id.endsWith('%'))!;
+    await tab.locator(`p.sub a[href="#/run/${encodeURIComponent(percent)}"]`).click();
+    await tab.waitForFunction((id) => document.querySelector('p.sub code')?.textContent === id, percent);
     await tab.close();
   });
 

@@ -159,3 +159,22 @@ export function generateRuns(root: string, options: GenerateOptions = {}): Gener
   }
   return runs;
 }
+
+/**
+ * Run folder names a URL must carry whole: a comma (older compare links split on it), a
+ * percent sign and a literal `%2C` (decoded twice by them), `&` and `+` (query syntax).
+ */
+export const AWKWARD_IDS = ['20261203-080000-lr=0.1,bs=8', '20261203-080100-top-5%', '20261203-080200-a%2Cb&c+d'] as const;
+
+/**
+ * Writes one completed run under each of AWKWARD_IDS in `root` (learning rates 0.1, 0.01,
+ * 0.001, so they differ in a setting).
+ * @returns the runs written, in AWKWARD_IDS's order.
+ */
+export function writeAwkwardRuns(root: string, epochs = 4): GeneratedRun[] {
+  return AWKWARD_IDS.map((id, i) => {
+    const run = { name: 'awkward', lr: 10 ** -(i + 1), batchSize: 32, seed: 42, epochs, status: 'completed' as const };
+    const testAccuracy = writeRun(join(root, id), 2000 + i, run);
+    return { ...run, id, testAccuracy };
+  });
+}

@@ -1,6 +1,7 @@
 /**
  * `tfexp ui`'s server without a browser: the runs table's values (compare's), the run
- * and compare payloads, the evaluation views only when a run has them, safety (path
+ * and compare payloads (ids holding `,` or `%`, the parallel coordinates' metric), the
+ * evaluation views (test and train) only when a run has them, safety (path
  * traversal in every spelling, links out of the folder, absolute paths, other Host
  * names, nothing but GET), a corrupt metrics.json, live events from file changes, and
  * the command's bad-input errors (exit 2).
@@ -14,8 +15,9 @@ import { after, before, describe, it } from 'node:test';
 import * as message from '../../src/log/message.js';
 import { formatMetric } from '../../src/plots/format.js';
 import { startUi, type UiServer } from '../../src/ui/index.js';
+import { compareIds } from '../../src/ui/server.js';
 import { runCli, tempDir } from '../helpers.js';
-import { generateRuns, writeRun, type GeneratedRun } from './generate.js';
+import { AWKWARD_IDS, generateRuns, writeAwkwardRuns, writeRun, type GeneratedRun } from './generate.js';
 import { CONFUSION_SPEC } from './specs.test.js';
 
 /** A GET (or another method) with the path sent exactly as written: no client-side normalisation. */
@@ -31,25 +33,31 @@ export function raw(port: number, path: string, options: { method?: string; host
   });
 }
 
-/** Writes the evaluation files another part of tfexp writes at the test evaluation (issue 15). */
-export function writeEvaluation(dir: string): void {
+/**
+ * Writes the evaluation files another part of tfexp writes at the test evaluation (issue 15),
+ * or (`train`) those of `tfexp evaluate --split train`: evaluation_train.json (16 samples,
+ * 15 right: the matrix [[9, 1], [0, 6]]) and plots/*_train.*.
+ */
+export function writeEvaluation(dir: string, split: 'test' | 'train' = 'test'): void {
+  const test = split === 'test';
   const evaluation = {
     format: 1,
-    split: 'test',
-    samples: 15,
+    split,
+    samples: test ? 15 : 16,
     class_names: ['0', '1'],
-    accuracy: 0.8,
-    loss: 0.41,
-    confusion_matrix: [[8, 2], [1, 4]],
+    accuracy: test ? 0.8 : 0.9375,
+    loss: test ? 0.41 : 0.12,
+    confusion_matrix: test ? [[8, 2], [1, 4]] : [[9, 1], [0, 6]],
     per_class: [{ class: '0', precision: 0.8889, recall: 0.8, f1: 0.8421, support: 10 }, { class: '1', precision: 0.6667, recall: 0.8, f1: 0.7273, support: 5 }],
     macro_avg: { precision: 0.7778, recall: 0.8, f1: 0.7847, support: 15 },
     weighted_avg: { precision: 0.8148, recall: 0.8, f1: 0.8038, support: 15 },
-    misclassified: [{ index: 7, true: 0, predicted: 1, confidence: 0.97 }, { index: 3, true: 1, predicted: 0, confidence: 0.81 }],
+    misclassified: test ? [{ index: 7, true: 0, predicted: 1, confidence: 0.97 }, { index: 3, true: 1, predicted: 0, confidence: 0.81 }] : [{ index: 11, true: 0, predicted: 1, confidence: 0.66 }],
   };
-  writeFileSync(join(dir, 'evaluation.json'), JSON.stringify(evaluation, null, 2));
-  writeFileSync(join(dir, 'plots', 'confusion_matrix.vl.json'), JSON.stringify(CONFUSION_SPEC));
+  const suffix = test ? '' : '_train';
+  writeFileSync(join(dir, `evaluation${suffix}.json`), JSON.stringify(evaluation, null, 2));
+  writeFileSync(join(dir, 'plots', `confusion_matrix${suffix}.vl.json`), JSON.stringify(CONFUSION_SPEC));
   // A 2x2 grey PNG stands in for the grid of wrong images.
-  writeFileSync(join(dir, 'plots', 'misclassified.png'), Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAAAAABX3VL4AAAADklEQVR4nGNgYGBgYAAAAAUAAXpeqz8AAAAASUVORK5CYII=', 'base64'));
+  writeFileSync(join(dir, 'plots', `misclassified${suffix}.png`), Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAAAAABX3VL4AAAADklEQVR4nGNgYGBgYAAAAAUAAXpeqz8AAAAASUVORK5CYII=', 'base64'));
 }
 
 /** A port something else listens on, and a function that frees it. */
@@ -74,10 +82,12 @@ describe('tfexp ui: the server', () => {
   before(async () => {
     root = tempDir();
     runs = generateRuns(root, { runs: 60, perSweep: 45, inSweeps: 0.75, epochs: 4 });
+    runs.push(...writeAwkwardRuns(root));
     // A run whose metrics.json was cut off, one with the evaluation views.
     const corrupt = runs.find((r) => !r.id.includes('/') && r.status === 'completed')!;
     writeFileSync(join(root, corrupt.id, 'metrics.json'), '{"history": [{"epoch": 1, "loss": 0.5');
     writeEvaluation(join(root, runs[0]!.id));
+    writeEvaluation(join(root, runs[0]!.id), 'train');
     // A secret outside the folder, and links to it.
     const outside = tempDir();
     writeFileSync(join(outside, 'secret.txt'), 'secret');
@@ -133,12 +143,19 @@ describe('tfexp ui: the server', () => {
     assert.ok(with_.facts.some(([k, v]: [string, string]) => k === 'parameters' && v === '1,194,730'));
     assert.match(JSON.stringify(with_.charts.training), /"type":"log"/);
     assert.match(JSON.stringify(with_.charts.training), /"field":"raw"/);
-    assert.equal(with_.evaluation.accuracy, 0.8);
-    assert.ok(with_.charts.confusion && with_.charts.confusionNormalised);
-    assert.match(with_.misclassified, /^\/files\/.*\/plots\/misclassified\.png$/);
-    assert.equal((await get(with_.misclassified)).status, 200);
+    // The test evaluation, then the training samples' (tfexp evaluate --split train), each drawn from its own file.
+    assert.deepEqual(with_.evaluations.map((e: { split: string }) => e.split), ['test', 'train']);
+    const [test, train] = with_.evaluations;
+    assert.equal(test.evaluation.accuracy, 0.8);
+    assert.ok(test.confusion && test.confusionNormalised);
+    assert.match(test.misclassified, /^\/files\/.*\/plots\/misclassified\.png$/);
+    assert.equal((await get(test.misclassified)).status, 200);
+    assert.deepEqual([train.evaluation.split, train.evaluation.accuracy], ['train', 0.9375]);
+    assert.match(JSON.stringify(train.confusion), /"count":9\b/);
+    assert.doesNotMatch(JSON.stringify(train.confusion), /"count":8\b/);
+    assert.match(train.misclassified, /^\/files\/.*\/plots\/misclassified_train\.png$/);
     const without = await json(`/api/run?id=${encodeURIComponent(runs[2]!.id)}`);
-    assert.deepEqual([without.evaluation, without.charts.confusion, without.misclassified], [null, null, null]);
+    assert.deepEqual(without.evaluations, []);
     assert.deepEqual(without.files.map((f: { path: string }) => f.path), ['experiment.yaml', 'metrics.json', 'report.html', 'run.json', 'summary.txt']);
     const linked = await json(`/api/run?id=${encodeURIComponent(runs[1]!.id)}`);
     const listed = linked.files.map((f: { path: string }) => f.path);
@@ -157,6 +174,45 @@ describe('tfexp ui: the server', () => {
     assert.match(JSON.stringify(c.charts.overlay), /"title":"bs"/, 'coloured by the chosen setting');
     assert.ok(c.diff.lines.some((l: { op: string; text: string }) => l.op === '-' && /learning_rate: 0\.01$/.test(l.text)));
     assert.ok(c.diff.lines.some((l: { op: string; text: string }) => l.op === '+' && /learning_rate: 0\.003$/.test(l.text)));
+    assert.equal(c.metric, 'test_accuracy', 'the headline metric by default');
+    assert.deepEqual(c.metricChoices.map((m: { metric: string }) => m.metric), ['test_accuracy', 'test_loss', 'best_val_accuracy', 'accuracy', 'loss']);
+  });
+
+  it('the parallel coordinates end in the metric asked for; the grouped table is sorted by it (losses ascending); another name is the headline metric', async () => {
+    const ids = runs.filter((r) => r.id.includes('/')).map((r) => r.id);
+    const query = ids.map((id) => `runs=${encodeURIComponent(id)}`).join('&');
+    const column = (table: { columns: string[]; rows: unknown[][] }, name: string) => table.rows.map((row) => row[table.columns.indexOf(name)] as number);
+    const byLoss = await json(`/api/compare?${query}&metric=test_loss`);
+    assert.equal(byLoss.metric, 'test_loss');
+    const axes = byLoss.charts.parallel.layer[0].data.values.map((v: { axis: string }) => v.axis);
+    assert.equal(axes[axes.length - 1], 'test_loss', 'the last axis');
+    assert.equal(byLoss.charts.parallel.layer[1].encoding.color.title, 'test_loss');
+    const losses = column(byLoss.grouped, 'test_loss');
+    assert.deepEqual(losses, [...losses].sort((a, b) => a - b));
+    const byAccuracy = await json(`/api/compare?${query}&metric=best_val_accuracy`);
+    const accuracies = column(byAccuracy.grouped, 'best_val_accuracy');
+    assert.deepEqual(accuracies, [...accuracies].sort((a, b) => b - a));
+    const unknown = await json(`/api/compare?${query}&metric=constructor`);
+    assert.equal(unknown.metric, 'test_accuracy');
+    assert.equal(unknown.charts.parallel.layer[1].encoding.color.title, 'test_accuracy');
+  });
+
+  it('compares runs whose ids hold `,`, `%`, `&` or `+`: one runs parameter per id, decoded once; an older comma-joined link still opens', async () => {
+    const ids = [...AWKWARD_IDS];
+    const query = (name: string, list: readonly string[]) => list.map((id) => `${name}=${encodeURIComponent(id)}`).join('&');
+    const c = await json(`/api/compare?${query('runs', ids)}&${query('diff', [ids[2]!, ids[0]!])}`);
+    assert.deepEqual(c.ids, ids);
+    assert.deepEqual(c.table.rows.map((row: unknown[]) => row[c.table.columns.indexOf('run')]), ids);
+    assert.deepEqual([c.diff.a, c.diff.b], [ids[2], ids[0]], 'the two runs diffed, by their whole ids');
+    assert.ok(c.diff.lines.some((l: { op: string; text: string }) => l.op === '-' && /learning_rate: 0\.001$/.test(l.text)));
+    // Links made before: `runs=a,b` (ids without commas).
+    const plain = runs.filter((r) => !r.id.includes('/') && !r.id.includes(',')).slice(0, 2).map((r) => r.id);
+    assert.deepEqual((await json(`/api/compare?runs=${plain.map(encodeURIComponent).join(',')}`)).ids, plain);
+    assert.equal((await get(`/api/compare?runs=${encodeURIComponent(`${plain[0]},nope`)}`)).status, 404, 'a list with a part that is no run names nothing');
+    // An id that is itself a run wins over its comma-separated parts.
+    const known = new Set(['a', 'b', 'a,b']);
+    assert.deepEqual(compareIds(['a,b', 'b', 'a,b'], (id) => known.has(id)), ['a,b', 'b']);
+    assert.deepEqual(compareIds(['b,a', 'c'], (id) => known.has(id)), ['b', 'a']);
   });
 
   it('serves only files under the runs folder: every traversal spelling, links out and absolute paths are 404', async () => {
@@ -226,6 +282,11 @@ describe('tfexp ui: the server', () => {
     await waitFor(`"changed":["${id}"]`);
     const row = (await json('/api/runs')).rows.find((r: { id: string }) => r.id === id);
     assert.equal(row.cells[(await json('/api/runs')).columns.findIndex((c: { name: string }) => c.name === 'epochs')].v, 3);
+    // tfexp evaluate --split train writes evaluation_train.json: the run page is told.
+    events.length = 0;
+    writeEvaluation(join(root, id), 'train');
+    await waitFor(`"changed":["${id}"]`);
+    assert.deepEqual((await json(`/api/run?id=${id}`)).evaluations.map((e: { split: string }) => e.split), ['train']);
     stream.destroy();
   });
 });

@@ -5,6 +5,7 @@ import { trainingRunOptions, withTrainingOptions, type TrainingArgs } from '../o
 interface EvaluateArgs extends TrainingArgs {
   dir: string;
   split: EvaluationSplit;
+  misclassified?: number;
 }
 
 /** The splits --split offers (evaluation.ts's EVALUATION_SPLITS, written out so --help loads no evaluation code). */
@@ -18,10 +19,13 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
       choices: SPLITS,
       default: 'test' as EvaluationSplit,
       describe: 'Which samples: the test set, or the samples the run trained on (train: writes evaluation_train.json)',
+    }).option('misclassified', {
+      type: 'number',
+      describe: "How many of the most confidently wrong samples to list and draw, 0 (none, no grid) to 1000 (default: the run's evaluation.misclassified, else 64)",
     }) as never,
   handler: async (args) => {
     // Loaded here, not at the top: evaluating loads tfjs, the backends, vega and sharp (issue 13).
     const { evaluateRun } = await import('../../evaluation/evaluate-run.js');
-    await evaluateRun(args.dir, { ...trainingRunOptions(args), split: args.split });
+    await evaluateRun(args.dir, { ...trainingRunOptions(args), split: args.split, ...(args.misclassified !== undefined ? { misclassified: args.misclassified } : {}) });
   },
 };

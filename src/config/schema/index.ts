@@ -9,6 +9,7 @@
  *     train.ts       train: loss, metrics, epochs, batch_size
  *     callbacks.ts   train: early_stopping, reduce_lr_on_plateau, learning_rate_schedule, terminate_on_nan
  *     data.ts        data: dataset
+ *     evaluation.ts  evaluation: the test evaluation's misclassified samples
  *     sweep.ts       sweep (grid of settings) and seeds
  *
  * `schemas/experiment.schema.json` is emitted from `ExperimentSchema` by
@@ -17,6 +18,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Defaulted } from './common.js';
 import { Data } from './data.js';
+import { EvaluationSettings } from './evaluation.js';
 import { Model } from './model.js';
 import { Sweep, Seeds } from './sweep.js';
 import { Train } from './train.js';
@@ -38,6 +40,7 @@ export const ExperimentSchema = Type.Object(
     data: Data,
     model: Model,
     train: Train,
+    evaluation: EvaluationSettings,
     sweep: Sweep,
     seeds: Seeds,
   },
@@ -53,6 +56,7 @@ export type Experiment = Static<typeof ExperimentSchema>;
 
 export * from './common.js';
 export * from './data.js';
+export * from './evaluation.js';
 export * from './layers.js';
 export * from './model.js';
 export * from './optimizers.js';

@@ -2,19 +2,21 @@
  * `GET /api/run?id=...`: one run's page. The header rows are report.html's (runFacts)
  * plus the backend and why (the run header's own lines), the charts are the specs
  * report.html draws (training-spec.ts) with the reader's view options
- * (interactive.ts), and the evaluation views appear when the run folder has them:
- * `evaluation.json` (its confusion matrix drawn by the runs' own confusionMatrixSpec, counts and
- * row shares), else `plots/confusion_matrix.vl.json` as written, and `plots/misclassified.png`.
+ * (interactive.ts), and the evaluation views appear for each split the run folder has them of:
+ * the test set (`evaluation.json`, `plots/misclassified.png`) and, after `tfexp evaluate --split
+ * train`, the training samples (`evaluation_train.json`, `plots/misclassified_train.png`); each
+ * confusion matrix is drawn from its evaluation file by the runs' own confusionMatrixSpec (counts
+ * and row shares), never from a spec file of the run folder.
  */
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { isPlainObject } from '../../config/pointer.js';
 import * as message from '../../log/message.js';
 import { confusionMatrixSpec } from '../../plots/confusion-spec.js';
-import type { Evaluation } from '../../evaluation/index.js';
+import { EVALUATION_SPLITS, evaluationChartNames, evaluationFileName, type Evaluation, type EvaluationSplit } from '../../evaluation/index.js';
 import { interactiveSpec, type ChartView } from '../../plots/interactive.js';
 import { runFacts } from '../../plots/report.js';
 import { runReportFacts } from '../../plots/run-facts.js';
-import { isObject } from '../../compare/load.js';
 import { learningRateSpec, trainingSpec } from '../../plots/training-spec.js';
 import type { RunInfo } from '../../runs/store.js';
 import { encodePath, isInside, realInside, runIdOf } from '../paths.js';
@@ -48,14 +50,27 @@ export interface RunPayload {
   readonly warnings: readonly string[];
   readonly history: readonly Record<string, number>[];
   readonly test: Readonly<Record<string, number>> | null;
-  readonly charts: { readonly training: object | null; readonly learningRate: object | null; readonly confusion: object | null; readonly confusionNormalised: object | null };
-  /** evaluation.json as written, or null (absent or unreadable). */
-  readonly evaluation: unknown;
-  /** plots/misclassified.png's address, or null. */
-  readonly misclassified: string | null;
+  readonly charts: { readonly training: object | null; readonly learningRate: object | null };
+  /** The evaluations the run folder has, test first then train (EvaluationView); empty when none. */
+  readonly evaluations: readonly EvaluationView[];
   readonly summary: string | null;
   readonly experimentYaml: string | null;
   readonly files: readonly RunFile[];
+}
+
+/**
+ * One split's evaluation views: listed when the run folder has the split's evaluation file
+ * (evaluationFileName: evaluation.json, evaluation_train.json) as JSON, or its misclassified grid.
+ */
+export interface EvaluationView {
+  readonly split: EvaluationSplit;
+  /** The evaluation file as written, or null (absent, unreadable, not JSON: the grid alone is there). */
+  readonly evaluation: unknown;
+  /** The confusion matrix as counts and as row shares (Vega-Lite specs), or null when the file lacks what they need. */
+  readonly confusion: object | null;
+  readonly confusionNormalised: object | null;
+  /** The misclassified grid's address (`plots/misclassified.png`, `plots/misclassified_train.png`), or null. */
+  readonly misclassified: string | null;
 }
 
 /** At most this many files are listed (a run folder holds about 20). */
@@ -114,15 +129,15 @@ function readJson(root: string, path: string): unknown {
 
 /** The run header's backend lines, when run.json's backend has the fields they need. */
 function backendLines(backend: unknown): string | null {
-  if (!isObject(backend) || typeof backend.name !== 'string' || typeof backend.package !== 'string' || typeof backend.device !== 'string') return null;
+  if (!isPlainObject(backend) || typeof backend.name !== 'string' || typeof backend.package !== 'string' || typeof backend.device !== 'string') return null;
   return message.backendHeader({
     name: backend.name,
     package: backend.package,
     device: backend.device,
     threads: typeof backend.threads === 'number' ? backend.threads : null,
-    adapter: isObject(backend.adapter) ? (backend.adapter as never) : null,
+    adapter: isPlainObject(backend.adapter) ? (backend.adapter as never) : null,
     reason: typeof backend.reason === 'string' ? backend.reason : 'not recorded',
-    skipped: Array.isArray(backend.skipped) ? backend.skipped.filter(isObject).map((s) => ({ backend: String(s.backend), reason: String(s.reason) })) : [],
+    skipped: Array.isArray(backend.skipped) ? backend.skipped.filter(isPlainObject).map((s) => ({ backend: String(s.backend), reason: String(s.reason) })) : [],
   });
 }
 
@@ -139,13 +154,25 @@ function wholeNumber(value: unknown): number | null {
 
 /** The confusion matrix as counts and as row shares, or null when evaluation.json lacks what it needs. */
 function confusionCharts(evaluation: unknown): { counts: object; shares: object } | null {
-  if (!isObject(evaluation) || !Array.isArray(evaluation.confusion_matrix) || !Array.isArray(evaluation.class_names)) return null;
+  if (!isPlainObject(evaluation) || !Array.isArray(evaluation.confusion_matrix) || !Array.isArray(evaluation.class_names)) return null;
   try {
     const matrix = evaluation as unknown as Evaluation;
     return { counts: confusionMatrixSpec(matrix), shares: confusionMatrixSpec(matrix, { normalize: true }) };
   } catch {
     return null;
   }
+}
+
+/** The evaluation views of each split `files` (the run folder's) has, test first. */
+function evaluationViews(root: string, dir: string, files: readonly RunFile[]): EvaluationView[] {
+  return EVALUATION_SPLITS.flatMap((split) => {
+    const grid = `plots/${evaluationChartNames(split).misclassified}.png`;
+    const misclassified = files.find((f) => f.path === grid)?.url ?? null;
+    const evaluation = readJson(root, join(dir, evaluationFileName(split)));
+    if (evaluation === null && misclassified === null) return [];
+    const confusion = confusionCharts(evaluation);
+    return [{ split, evaluation, confusion: confusion?.counts ?? null, confusionNormalised: confusion?.shares ?? null, misclassified }];
+  });
 }
 
 /**
@@ -163,11 +190,6 @@ export function runPayload(root: string, indexed: IndexedRun, view: ChartView, s
   const metrics = run?.metrics ?? null;
   const training = metrics !== null && metrics.history.length > 0 ? interactiveSpec(trainingSpec(metrics, name, description), view) : null;
   const rate = metrics === null ? undefined : learningRateSpec(metrics, name);
-  // The confusion matrix from evaluation.json through the runs' own spec (its `normalize`
-  // parameter gives the row shares). Only specs the server builds are drawn: a spec file from
-  // the run folder is never handed to the page. A malformed evaluation.json draws nothing.
-  const evaluation = readJson(root, join(dir, 'evaluation.json'));
-  const confusion = confusionCharts(evaluation);
   const files = runFiles(root, dir);
   return {
     id: indexed.id,
@@ -185,11 +207,11 @@ export function runPayload(root: string, indexed: IndexedRun, view: ChartView, s
     charts: {
       training,
       learningRate: rate === undefined ? null : interactiveSpec(rate, { ...view, logY: false }),
-      confusion: confusion?.counts ?? null,
-      confusionNormalised: confusion?.shares ?? null,
     },
-    evaluation,
-    misclassified: files.find((f) => f.path === 'plots/misclassified.png')?.url ?? null,
+    // The confusion matrices from the evaluation files through the runs' own spec (its `normalize`
+    // parameter gives the row shares). Only specs the server builds are drawn: a spec file from
+    // the run folder is never handed to the page. A malformed evaluation file draws nothing.
+    evaluations: evaluationViews(root, dir, files),
     summary: readInside(root, join(dir, 'summary.txt')),
     experimentYaml: readInside(root, join(dir, 'experiment.yaml')),
     files,

@@ -19,7 +19,7 @@ const live = /** @type {HTMLElement} */ (document.getElementById('live'));
 /** @type {Page | null} */
 let current = null;
 
-/** Shows the page the hash names: `#/`, `#/run/<id>`, `#/compare?runs=a,b`. */
+/** Shows the page the hash names: `#/`, `#/run/<id>`, `#/compare?runs=a&runs=b` (one parameter per run id: selection.js compareHref). */
 async function route() {
   const hash = location.hash.replace(/^#/, '') || '/';
   const [pathPart, queryPart = ''] = hash.split('?');

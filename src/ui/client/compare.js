@@ -2,12 +2,13 @@
 /**
  * The compare page for the selected runs: overlay curves coloured by run or by a
  * chosen setting, the seeds of each grid point as mean ± std bands, parallel
- * coordinates of the differing settings against the headline metric, the
+ * coordinates of the differing settings against a metric the reader picks
+ * (test_accuracy by default; the grouped table is sorted by it), the
  * differing-settings table (as tfexp compare builds it) and a YAML diff of two runs.
  * Live: refetched when one of the runs changed.
  */
 import { bindView, draw, redraw, release, viewControls, viewQuery } from './charts.js';
-import { compareHref, selected } from './selection.js';
+import { compareHref, runsQuery, selected } from './selection.js';
 import { esc, getJson, runHref, simpleTable } from './util.js';
 
 /** @returns {import('./app.js').Page} */
@@ -18,6 +19,8 @@ export function comparePage() {
   let ids = [];
   const view = { smoothing: 0, log: false };
   let colour = '';
+  /** The parallel coordinates' metric ('': the server's default, test_accuracy). */
+  let metric = '';
   /** @type {[string, string] | null} */
   let diffPair = null;
   /** @type {any} */
@@ -26,8 +29,8 @@ export function comparePage() {
   let pending;
 
   function query() {
-    const diff = diffPair ? `&diff=${diffPair.map(encodeURIComponent).join(',')}` : '';
-    return `/api/compare?runs=${ids.map(encodeURIComponent).join(',')}&${viewQuery(view)}${colour ? `&colour=${encodeURIComponent(colour)}` : ''}${diff}`;
+    const diff = diffPair ? `&${runsQuery(diffPair, 'diff')}` : '';
+    return `/api/compare?${runsQuery(ids)}&${viewQuery(view)}${colour ? `&colour=${encodeURIComponent(colour)}` : ''}${metric ? `&metric=${encodeURIComponent(metric)}` : ''}${diff}`;
   }
 
   /** Fetches the comparison; redraws everything, or (`full` false) only the charts. */
@@ -74,6 +77,7 @@ export function comparePage() {
   function render() {
     release(root);
     const choices = data.colourChoices.map((/** @type {any} */ c) => `<option value="${esc(c.setting)}"${data.colour === c.setting ? ' selected' : ''}>${esc(c.short)} (${esc(c.setting)})</option>`).join('');
+    const metricOptions = data.metricChoices.map((/** @type {any} */ m) => `<option value="${esc(m.metric)}"${data.metric === m.metric ? ' selected' : ''}>${esc(m.title)}</option>`).join('');
     root.innerHTML = `<h1>Compare ${data.ids.length} runs</h1>
 ${runLinks()}
 <h2>Curves</h2>
@@ -82,7 +86,7 @@ ${viewControls(view)}
 ${data.charts.overlay ? '<div class="chart" id="chart-overlay"></div>' : '<p class="note">None of these runs has finished an epoch.</p>'}
 <h2>Seeds: mean ± std</h2>
 ${data.charts.bands ? '<div class="chart" id="chart-bands"></div>' : '<p class="note">No grid point among these runs has more than one seed.</p>'}
-<h2>Settings against ${esc('test_accuracy')}</h2>
+<h2>Settings against <select name="metric" aria-label="metric of the parallel coordinates">${metricOptions}</select></h2>
 ${data.charts.parallel ? '<div class="chart" id="chart-parallel"></div>' : '<p class="note">These runs do not differ in any setting.</p>'}
 <h2>Differing settings</h2>
 <div class="scroll">${tableHtml(data.table)}</div>
@@ -94,6 +98,12 @@ ${diffHtml()}`;
     select.addEventListener('change', () => {
       colour = select.value;
       void load(false);
+    });
+    const metricSelect = /** @type {HTMLSelectElement} */ (root.querySelector('select[name=metric]'));
+    metricSelect.addEventListener('change', () => {
+      metric = metricSelect.value;
+      // The whole page: the grouped table is sorted by the metric too.
+      void load();
     });
     for (const name of ['diff-a', 'diff-b']) {
       root.querySelector(`select[name=${name}]`)?.addEventListener('change', () => {
@@ -108,7 +118,8 @@ ${diffHtml()}`;
   return {
     async show(main, _path, params) {
       root = main;
-      ids = (params.get('runs') ?? '').split(',').filter((id) => id !== '').map(decodeURIComponent);
+      // Each `runs` parameter is one id, decoded once by URLSearchParams (compareHref).
+      ids = params.getAll('runs').filter((id) => id !== '');
       if (ids.length === 0) ids = selected();
       if (ids.length === 0) {
         main.innerHTML = '<p class="empty">Tick runs in the <a href="#/">runs table</a> to compare them.</p>';
@@ -116,6 +127,8 @@ ${diffHtml()}`;
       }
       if (!params.get('runs')) history.replaceState(null, '', compareHref(ids));
       await load();
+      // The runs the server found (a link's `runs=a,b` is read as two runs there), for live updates.
+      ids = [...data.ids];
     },
     update(event) {
       if (!ids.some((id) => event.changed.includes(id) || event.removed.includes(id))) return;

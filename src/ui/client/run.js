@@ -3,7 +3,8 @@
  * One run: header (status, experiment, backend and why, parameters, FLOPs...), the
  * training curves and learning rate (interactive), the evaluation views when the run
  * folder has them (evaluation.json, the confusion matrix with a row-normalise toggle,
- * the misclassified grid), the model summary, the resolved experiment and the files.
+ * the misclassified grid; a test | train switch when `tfexp evaluate --split train` wrote
+ * evaluation_train.json too), the model summary, the resolved experiment and the files.
  * Live: redrawn when the server says this run changed.
  */
 import { bindView, draw, redraw, release, viewControls, viewQuery } from './charts.js';
@@ -41,6 +42,8 @@ export function runPage() {
   let id = '';
   const view = { smoothing: 0, log: false };
   let normalised = false;
+  /** The evaluation shown: 'test' or 'train' (when the run has that split's evaluation). */
+  let split = 'test';
   /** @type {any} */
   let data = null;
   /** @type {number | undefined} */
@@ -57,9 +60,32 @@ export function runPage() {
     const at = (/** @type {string} */ sel) => /** @type {HTMLElement | null} */ (root.querySelector(sel));
     if (data.charts.training && at('#chart-training')) jobs.push(draw(/** @type {HTMLElement} */ (at('#chart-training')), data.charts.training));
     if (data.charts.learningRate && at('#chart-learning-rate')) jobs.push(draw(/** @type {HTMLElement} */ (at('#chart-learning-rate')), data.charts.learningRate));
-    const confusion = normalised && data.charts.confusionNormalised ? data.charts.confusionNormalised : data.charts.confusion;
+    const shown = evaluationShown();
+    const confusion = normalised && shown?.confusionNormalised ? shown.confusionNormalised : shown?.confusion;
     if (confusion && at('#chart-confusion')) jobs.push(draw(/** @type {HTMLElement} */ (at('#chart-confusion')), confusion));
     await Promise.all(jobs);
+  }
+
+  /** @returns {any} the evaluation view of the chosen split, else the first the run has (test before train), or undefined. */
+  function evaluationShown() {
+    return data.evaluations.find((/** @type {any} */ e) => e.split === split) ?? data.evaluations[0];
+  }
+
+  /** @returns {string} the Evaluation section, as HTML ('' when the run has no evaluation). */
+  function evaluationSection() {
+    const shown = evaluationShown();
+    if (!shown) return '';
+    const splits = data.evaluations.length < 2
+      ? ''
+      : `<div class="controls evaluation-split" role="radiogroup" aria-label="evaluated split">split ${data.evaluations
+          .map((/** @type {any} */ e) => `<label><input type="radio" name="split" value="${esc(e.split)}"${e === shown ? ' checked' : ''}> ${esc(e.split)}</label>`)
+          .join(' ')}</div>`;
+    const confusion = shown.confusion
+      ? `<div class="controls"><label><input type="checkbox" name="normalise"${normalised ? ' checked' : ''}${shown.confusionNormalised ? '' : ' disabled'}> normalise by row (share of each true class)</label></div><div class="chart" id="chart-confusion"></div>`
+      : '';
+    const images = shown.split === 'train' ? 'training' : shown.split;
+    const grid = shown.misclassified ? `<h3>Misclassified ${esc(images)} images</h3><img class="misclassified" alt="misclassified ${esc(images)} images" src="${esc(shown.misclassified)}">` : '';
+    return `<h2>Evaluation</h2>${splits}${confusion}${evaluationHtml(shown.evaluation)}${grid}`;
   }
 
   function render() {
@@ -68,7 +94,6 @@ export function runPage() {
     const planned = d.epochs.planned;
     const progress = planned ? `<div class="progress" title="${d.epochs.completed} of ${planned} epochs"><div style="width:${Math.min(100, (100 * d.epochs.completed) / planned)}%"></div></div>` : '';
     const facts = `<table class="kv"><tbody>${d.facts.map((/** @type {any} */ [k, v]) => `<tr data-fact="${esc(k)}"><th scope="row">${esc(k)}</th><td>${factHtml(v)}</td></tr>`).join('')}</tbody></table>`;
-    const hasEvaluation = d.evaluation || d.charts.confusion || d.misclassified;
     root.innerHTML = `<h1>${esc(d.name)}</h1>
 <p class="sub"><code>${esc(d.id)}</code>${d.description ? ` · ${esc(d.description)}` : ''}</p>
 <p>${statusHtml(d.status, d.statusText)} · epoch <span class="epochs-done">${d.epochs.completed}</span>${planned ? ` of ${planned}` : ''}</p>
@@ -80,7 +105,7 @@ ${d.backend ? `<pre class="backend">${esc(d.backend)}</pre>` : ''}
 <h2>Training</h2>
 ${d.charts.training ? `${viewControls(view)}<div class="charts-row"><div class="chart" id="chart-training"></div>${d.charts.learningRate ? '<div class="chart" id="chart-learning-rate"></div>' : ''}</div>` : '<p class="note">No epoch has finished yet.</p>'}
 ${d.test ? `<h3>Test</h3>${simpleTable(Object.keys(d.test), [Object.values(d.test)], 'data test')}` : ''}
-${hasEvaluation ? `<h2>Evaluation</h2>${d.charts.confusion ? `<div class="controls"><label><input type="checkbox" name="normalise"${normalised ? ' checked' : ''}${d.charts.confusionNormalised ? '' : ' disabled'}> normalise by row (share of each true class)</label></div><div class="chart" id="chart-confusion"></div>` : ''}${evaluationHtml(d.evaluation)}${d.misclassified ? `<h3>Misclassified test images</h3><img class="misclassified" alt="misclassified test images" src="${esc(d.misclassified)}">` : ''}` : ''}
+${evaluationSection()}
 <h2>Model</h2>
 ${d.summary ? `<pre class="summary">${esc(d.summary)}</pre>` : '<p class="note">No summary.txt.</p>'}
 <h2>Experiment (resolved)</h2>
@@ -93,6 +118,12 @@ ${d.experimentYaml ? `<details class="experiment"><summary>experiment.yaml</summ
       normalised = box.checked;
       void drawCharts();
     });
+    for (const radio of /** @type {NodeListOf<HTMLInputElement>} */ (root.querySelectorAll('input[name=split]'))) {
+      radio.addEventListener('change', () => {
+        split = radio.value;
+        void redraw(true, render, drawCharts);
+      });
+    }
   }
 
   return {
