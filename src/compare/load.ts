@@ -195,7 +195,7 @@ export function readSweep(dir: string): SweepSummary | null {
       status: typeof p.status === 'string' ? p.status : 'pending',
       run: typeof p.run === 'string' ? p.run : null,
       reason: typeof p.reason === 'string' ? p.reason : null,
-      live: isObject(p.live) && typeof p.live.state === 'string' && typeof p.live.point === 'string' && typeof p.live.detail === 'string' ? { state: p.live.state, point: p.live.point, detail: p.live.detail } : null,
+      live: isPlainObject(p.live) && typeof p.live.state === 'string' && typeof p.live.point === 'string' && typeof p.live.detail === 'string' ? { state: p.live.state, point: p.live.point, detail: p.live.detail } : null,
     }));
     return { name: value.name, points };
   } catch {
