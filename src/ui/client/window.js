@@ -41,6 +41,9 @@ export function windowed(scroller, tbody, rowHtml, columns) {
   let to = 0;
   let frame = 0;
 
+  /** @param {number} rows @returns {string} a row as tall as `rows` rows, or nothing for none. */
+  const spacer = (rows) => (rows > 0 ? `<tr class="spacer" aria-hidden="true"><td colspan="${columns()}" style="height:${rows * height}px"></td></tr>` : '');
+
   /** The rows in view, [first, last): where the scroller and the window overlap, from the body's top (px). */
   function inView() {
     const box = scroller.getBoundingClientRect();
@@ -55,11 +58,12 @@ export function windowed(scroller, tbody, rowHtml, columns) {
    * @param {boolean} again this is the redraw after a first measure (no third).
    */
   function paint(anew, again = false) {
+    // Nothing drawn yet: first the table at its full height (one spacer), so the box has its final size.
+    if (from === to) tbody.innerHTML = spacer(count);
     const [first, last] = inView();
     if (!anew && from <= first && last <= to) return;
     from = Math.max(first - OVERSCAN, 0);
     to = Math.min(last + OVERSCAN, count);
-    const spacer = (/** @type {number} */ rows) => (rows > 0 ? `<tr class="spacer" aria-hidden="true"><td colspan="${columns()}" style="height:${rows * height}px"></td></tr>` : '');
     const html = [spacer(from)];
     for (let i = from; i < to; i++) html.push(rowHtml(i));
     html.push(spacer(count - to));
