@@ -152,7 +152,7 @@ export function runsPage() {
     haystacks = [];
     renderSweeps();
     renderTable();
-    // What scripts/bench-ui.ts reads: when the table was built, before the browser lays it out.
+    // What scripts/bench-ui.ts reads: when the table was built and its rows in view laid out (window.js measures them).
     performance.mark('runs-rendered');
   }
 
