@@ -3,7 +3,8 @@
  * playwright-core, as test/plots/browser.test.ts does) against the server on a free
  * loopback port with generated run folders. The runs table lists the runs with
  * compare's values and sorts; with 400 runs it draws only a window of rows, yet scrolls to
- * the last, sorts, filters and selects all of them; a run page draws its charts and shows a tooltip on hover,
+ * the last, sorts, filters and selects all of them, and keeps its scroll position through a
+ * live update; a run page draws its charts and shows a tooltip on hover,
  * and its evaluation views; the compare page draws overlay curves, seed bands and
  * parallel coordinates; live: a tiny real training started after the page opened
  * appears and its epoch count rises without a reload (the delay from each epoch's
@@ -12,7 +13,7 @@
  * Skips only when no Chromium exists (CHROMIUM_PATH overrides the path).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
@@ -144,7 +145,7 @@ describe('tfexp ui in headless Chromium', { skip: existsSync(CHROMIUM) ? false :
     await tab.close();
   });
 
-  it('400 runs: only a window of rows is drawn; the scrollbar covers them all; scrolling, sorting, filters and "select all shown" reach every run', async () => {
+  it('400 runs: only a window of rows is drawn; the scrollbar covers them all; scrolling, sorting, filters and "select all shown" reach every run; a live update keeps the scroll position', async () => {
     const big = tempDir();
     const many = generateRuns(big, { runs: 400, epochs: 3 });
     const server = await startUi({ root: big, port: 0, host: '127.0.0.1', warn: () => {} });
@@ -194,6 +195,18 @@ describe('tfexp ui in headless Chromium', { skip: existsSync(CHROMIUM) ? false :
       await box.evaluate((el) => void (el.scrollTop = 0));
       await tab.locator(`${DRAWN}:first-child`).waitFor();
       assert.equal(await tab.locator(`${DRAWN}:not(.selected)`).count(), 0, 'every row drawn at the top is ticked too');
+      // A live update (a run's metrics.json rewritten, as the runner does) refetches the table and keeps the scroll position.
+      await box.evaluate((el) => void (el.scrollTop = 3000));
+      await tab.locator('table.runs tr.spacer').first().waitFor();
+      const drawnBefore = await tab.locator(DRAWN).first().getAttribute('data-id');
+      const renders = () => tab.evaluate(() => performance.getEntriesByName('runs-rendered').length);
+      const before = await renders();
+      const path = join(big, many[5]!.id, 'metrics.json');
+      writeFileSync(`${path}.1-live.tmp`, readFileSync(path));
+      renameSync(`${path}.1-live.tmp`, path);
+      await tab.waitForFunction((n) => performance.getEntriesByName('runs-rendered').length > n, before, { timeout: 10_000 });
+      assert.equal(await box.evaluate((el) => el.scrollTop), 3000);
+      assert.equal(await tab.locator(DRAWN).first().getAttribute('data-id'), drawnBefore, 'the same rows drawn');
     } finally {
       // The tab first: its live connection would log errors once the server is gone.
       await tab.close();
