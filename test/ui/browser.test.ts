@@ -2,17 +2,19 @@
  * `tfexp ui` in a real browser: headless Chromium (Debian's `chromium`, driven by
  * playwright-core, as test/plots/browser.test.ts does) against the server on a free
  * loopback port with generated run folders. The runs table lists the runs with
- * compare's values and sorts; a run page draws its charts and shows a tooltip on hover,
- * and its evaluation views (test, and train behind the split switch); the compare page draws
- * overlay curves, seed bands and parallel coordinates (whose metric the selector changes), and
- * opens runs whose folder names hold `,`, `%`, `&` or `+`; live: a tiny real training started after the page opened
+ * compare's values and sorts; with 400 runs it draws only a window of rows, yet scrolls to
+ * the last, sorts, filters and selects all of them, and keeps its scroll position through a
+ * live update; a run page draws its charts and shows a tooltip on hover, and its evaluation
+ * views (test, and train behind the split switch); the compare page draws overlay curves,
+ * seed bands and parallel coordinates (whose metric the selector changes), and opens runs
+ * whose folder names hold `,`, `%`, `&` or `+`; live: a tiny real training started after the page opened
  * appears and its epoch count rises without a reload (the delay from each epoch's
  * metrics.json to the page is printed). No console errors, no request leaves loopback.
  * A screenshot of each page goes to $TFEXP_SCREENSHOTS, else to a new temporary folder.
  * Skips only when no Chromium exists (CHROMIUM_PATH overrides the path).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
@@ -26,6 +28,8 @@ import { AWKWARD_IDS, generateRuns, writeAwkwardRuns, type GeneratedRun } from '
 import { writeEvaluation } from './server.test.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** The runs table's rows drawn now: runs (with their id), not the spacers standing for the others. */
+const DRAWN = 'table.runs tbody tr[data-id]';
 
 // The page's globals used inside evaluate(), typed here: the project compiles without the DOM library.
 interface Node_ {
@@ -77,8 +81,8 @@ describe('tfexp ui in headless Chromium', { skip: existsSync(CHROMIUM) ? false :
     await ui?.close();
   });
 
-  /** A new tab at `hash` of the dashboard, 1400 px wide; its console errors and requests are collected. */
-  async function open(hash = ''): Promise<Page> {
+  /** A new tab at `hash` of the dashboard (`base`: another server's), 1400 x 1000 px; its console errors and requests are collected. */
+  async function open(hash = '', base = ui.url): Promise<Page> {
     const tab = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     tab.on('console', (msg) => msg.type() === 'error' && errors.push(`${tab.url()}: ${msg.text()}`));
     tab.on('pageerror', (error) => errors.push(`${tab.url()}: ${error.message}`));
@@ -86,7 +90,7 @@ describe('tfexp ui in headless Chromium', { skip: existsSync(CHROMIUM) ? false :
       const host = new URL(request.url()).hostname;
       if (host !== '127.0.0.1' && !request.url().startsWith('data:')) offLoopback.push(request.url());
     });
-    await tab.goto(`${ui.url}${hash}`);
+    await tab.goto(`${base}${hash}`);
     return tab;
   }
 
@@ -97,21 +101,28 @@ describe('tfexp ui in headless Chromium', { skip: existsSync(CHROMIUM) ? false :
     t.diagnostic(`screenshot: ${path}`);
   }
 
-  /** The texts of one column of the runs table, top to bottom. */
+  /** The texts of one column of the runs table's rows drawn now (not its spacers), top to bottom. */
   const column = (tab: Page, name: string) =>
-    tab.evaluate((name) => {
+    tab.evaluate(([name, drawn]) => {
       const heads = [...document.querySelectorAll('table.runs thead th')].map((th) => (th as unknown as { dataset: { col?: string } }).dataset.col);
       const at = heads.indexOf(name);
-      return [...document.querySelectorAll('table.runs tbody tr')].map((tr) => (tr as unknown as { children: Node_[] }).children[at]!.textContent ?? '');
-    }, name);
+      return [...document.querySelectorAll(drawn)].map((tr) => (tr as unknown as { children: Node_[] }).children[at]!.textContent ?? '');
+    }, [name, DRAWN] as const);
+
+  /** The count above the table ("N of M runs"), once it reads `text`. */
+  const countReads = (tab: Page, text: string) => tab.locator('.count', { hasText: new RegExp(`^${text}$`) }).waitFor({ timeout: 10_000 });
 
   it('the runs table lists every run with compare\'s values, sorts by a column and filters', async (t) => {
     const tab = await open();
-    await tab.locator('table.runs tbody tr').nth(runs.length - 1).waitFor();
-    assert.equal(await tab.locator('table.runs tbody tr').count(), runs.length);
+    await countReads(tab, `${runs.length} of ${runs.length} runs`);
+    const drawn = await tab.locator(DRAWN).count();
+    assert.ok(drawn > 20 && drawn <= runs.length, `${drawn} rows drawn`);
     const sample = runs.find((r) => r.status === 'completed' && !r.id.includes('/'))!;
+    await tab.fill('input[type=search]', sample.id);
+    await countReads(tab, `1 of ${runs.length} runs`);
     const row = tab.locator(`tr[data-id="${sample.id}"]`);
     assert.ok((await row.innerText()).includes(formatMetric(sample.testAccuracy)));
+    await tab.fill('input[type=search]', '');
     await tab.locator('th[data-col="test_accuracy"]').click();
     const best = Math.max(...runs.filter((r) => r.status === 'completed').map((r) => r.testAccuracy));
     assert.equal((await column(tab, 'test_accuracy'))[0], formatMetric(best), 'descending on the first click');
@@ -124,13 +135,86 @@ describe('tfexp ui in headless Chromium', { skip: existsSync(CHROMIUM) ? false :
     await tab.selectOption('select[name=status]', 'failed');
     const failed = runs.filter((r) => r.status === 'failed').length;
     assert.ok(failed > 0);
-    assert.equal(await tab.locator('table.runs tbody tr').count(), failed);
+    await countReads(tab, `${failed} of ${runs.length} runs`);
+    assert.equal(await tab.locator(DRAWN).count(), failed);
+    assert.equal(await tab.locator('table.runs tr.spacer').count(), 0, 'no spacer when every row is drawn');
     await tab.selectOption('select[name=status]', '');
     await tab.fill('input[type=search]', 'lr=0.0003');
-    assert.ok((await tab.locator('table.runs tbody tr').count()) < runs.length);
+    await countReads(tab, `(?!${runs.length} )[1-9]\\d* of ${runs.length} runs`);
+    const matching = Number((await tab.locator('.count').innerText()).split(' ')[0]);
+    assert.ok(matching < runs.length && matching === (await tab.locator(DRAWN).count()), `${matching} runs match`);
     await tab.fill('input[type=search]', '');
     await screenshot(t, tab, 'ui-runs.png');
     await tab.close();
+  });
+
+  it('400 runs: only a window of rows is drawn; the scrollbar covers them all; scrolling, sorting, filters and "select all shown" reach every run; a live update keeps the scroll position', async () => {
+    const big = tempDir();
+    const many = generateRuns(big, { runs: 400, epochs: 3 });
+    const server = await startUi({ root: big, port: 0, host: '127.0.0.1', warn: () => {} });
+    const tab = await open('', server.url);
+    try {
+      await countReads(tab, '400 of 400 runs');
+      const box = tab.locator('.table.rows');
+      // (No named functions inside evaluate(): the test's compiler would wrap them in a helper the page lacks.)
+      const size = await box.evaluate((el) => {
+        const rows = [...el.querySelectorAll('tbody tr[data-id]')];
+        return {
+          drawn: rows.length,
+          spacers: el.querySelectorAll('tbody tr.spacer').length,
+          row: (rows[rows.length - 1]!.getBoundingClientRect().bottom - rows[0]!.getBoundingClientRect().top) / rows.length,
+          head: el.querySelector('thead')!.getBoundingClientRect().height,
+          table: el.querySelector('table')!.getBoundingClientRect().height,
+        };
+      });
+      assert.ok(size.drawn >= 20 && size.drawn <= 80, `a window of rows drawn: ${size.drawn}`);
+      assert.equal(size.spacers, 1, 'a spacer below the rows drawn, none above');
+      const expected = size.head + 400 * size.row;
+      assert.ok(Math.abs(size.table - expected) < 0.01 * expected, `the table is as tall as all rows: ${size.table} px for ${expected} px`);
+      // Scrolled to the bottom, the last run in the sorted order (newest first) is drawn: the first written.
+      const toBottom = () => box.evaluate((el) => void (el.scrollTop = el.scrollHeight));
+      const lastDrawn = () => tab.locator(DRAWN).last().getAttribute('data-id');
+      await toBottom();
+      await tab.locator(`tr[data-id="${many[0]!.id}"]`).waitFor({ timeout: 10_000 });
+      assert.equal(await lastDrawn(), many[0]!.id);
+      // Sorting and filters work on every run: the completed ones by test accuracy, ascending; the last is the best.
+      await tab.selectOption('select[name=status]', 'completed');
+      const completed = many.filter((r) => r.status === 'completed');
+      assert.ok(completed.length > 300 && completed.length < 400);
+      await countReads(tab, `${completed.length} of 400 runs`);
+      await tab.locator('th[data-col="test_accuracy"]').click();
+      await tab.locator('th[data-col="test_accuracy"].sorted-desc').waitFor();
+      await tab.locator('th[data-col="test_accuracy"]').click();
+      await tab.locator('th[data-col="test_accuracy"].sorted-asc').waitFor();
+      const best = Math.max(...completed.map((r) => r.testAccuracy));
+      await toBottom();
+      await tab.waitForFunction((text) => [...document.querySelectorAll('tr[data-id]:last-child td')].some((td) => td.textContent === text), formatMetric(best), { timeout: 10_000 });
+      const bestIds = completed.filter((r) => r.testAccuracy === best).map((r) => r.id);
+      assert.ok(bestIds.includes((await lastDrawn())!), `the last row is the best run (${bestIds})`);
+      // "select all shown" ticks every completed run, drawn or not; rows drawn later are ticked too.
+      await tab.locator('input.all').check();
+      await tab.locator('button.compare', { hasText: `Compare selected (${completed.length})` }).waitFor({ timeout: 10_000 });
+      assert.ok(await tab.locator(`${DRAWN}.selected input:checked`).count() > 20);
+      await box.evaluate((el) => void (el.scrollTop = 0));
+      await tab.locator(`${DRAWN}:first-child`).waitFor();
+      assert.equal(await tab.locator(`${DRAWN}:not(.selected)`).count(), 0, 'every row drawn at the top is ticked too');
+      // A live update (a run's metrics.json rewritten, as the runner does) refetches the table and keeps the scroll position.
+      await box.evaluate((el) => void (el.scrollTop = 3000));
+      await tab.locator('table.runs tr.spacer').first().waitFor();
+      const drawnBefore = await tab.locator(DRAWN).first().getAttribute('data-id');
+      const renders = () => tab.evaluate(() => performance.getEntriesByName('runs-rendered').length);
+      const before = await renders();
+      const path = join(big, many[5]!.id, 'metrics.json');
+      writeFileSync(`${path}.1-live.tmp`, readFileSync(path));
+      renameSync(`${path}.1-live.tmp`, path);
+      await tab.waitForFunction((n) => performance.getEntriesByName('runs-rendered').length > n, before, { timeout: 10_000 });
+      assert.equal(await box.evaluate((el) => el.scrollTop), 3000);
+      assert.equal(await tab.locator(DRAWN).first().getAttribute('data-id'), drawnBefore, 'the same rows drawn');
+    } finally {
+      // The tab first: its live connection would log errors once the server is gone.
+      await tab.close();
+      await server.close();
+    }
   });
 
   it('a run page draws its charts, shows a tooltip on hover, and its evaluation views', async (t) => {
@@ -178,7 +262,7 @@ describe('tfexp ui in headless Chromium', { skip: existsSync(CHROMIUM) ? false :
 
   it('the compare page draws overlay curves, seed bands and parallel coordinates for runs ticked in the table', async (t) => {
     const tab = await open();
-    await tab.locator('table.runs tbody tr').first().waitFor();
+    await tab.locator(DRAWN).first().waitFor();
     await tab.locator('.sweeps summary').click();
     await tab.locator('button.sweep').first().click();
     await tab.locator('input.all').check();
@@ -209,9 +293,9 @@ describe('tfexp ui in headless Chromium', { skip: existsSync(CHROMIUM) ? false :
   it('compares runs whose folder names hold `,`, `%`, `&` or `+`: the link carries each id whole, after a reload too', async () => {
     const ids: string[] = [...AWKWARD_IDS];
     const tab = await open();
-    await tab.locator('table.runs tbody tr').first().waitFor();
+    await tab.locator(DRAWN).first().waitFor();
     await tab.fill('input[type=search]', '20261203-08');
-    await tab.waitForFunction((n) => [...document.querySelectorAll('table.runs tbody tr')].length === n, ids.length);
+    await tab.waitForFunction((n) => [...document.querySelectorAll('table.runs tbody tr[data-id]')].length === n, ids.length);
     await tab.locator('input.all').check();
     await tab.locator('button.compare').click();
     const runColumn = () =>
@@ -236,7 +320,7 @@ describe('tfexp ui in headless Chromium', { skip: existsSync(CHROMIUM) ? false :
 
   it('live: a run started after the page opened appears, and its epoch count rises without a reload', async (t) => {
     const tab = await open();
-    await tab.locator('table.runs tbody tr').first().waitFor();
+    await tab.locator(DRAWN).first().waitFor();
     // The page records when each epoch count showed; a reload would lose the marker.
     await tab.evaluate(() => {
       window.marker = 'no reload';
