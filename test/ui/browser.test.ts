@@ -14,20 +14,19 @@
  * Skips only when no Chromium exists (CHROMIUM_PATH overrides the path).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it, type TestContext } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { formatMetric } from '../../src/plots/format.js';
 import { startUi, type UiServer } from '../../src/ui/index.js';
 import { tempDir } from '../helpers.js';
 import { writeRunFixture } from '../train/fixtures.js';
 import { tfexp } from '../train/spawn.js';
 import { AWKWARD_IDS, generateRuns, writeAwkwardRuns, type GeneratedRun } from './generate.js';
+import { chromiumSkip, Harness, launchBrowser, median } from './harness.js';
 import { writeEvaluation } from './server.test.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The runs table's rows drawn now: runs (with their id), not the spacers standing for the others. */
 const DRAWN = 'table.runs tbody tr[data-id]';
 
@@ -42,26 +41,11 @@ declare class MutationObserver {
   observe(target: unknown, options: { childList: boolean; subtree: boolean; characterData: boolean }): void;
 }
 
-/** Where the screenshots go: $TFEXP_SCREENSHOTS (created), else a new temporary folder. */
-function screenshotDir(): string {
-  const wanted = process.env.TFEXP_SCREENSHOTS;
-  if (wanted) {
-    mkdirSync(wanted, { recursive: true });
-    return wanted;
-  }
-  return mkdtempSync(join(tmpdir(), 'tfexp-ui-screenshots-'));
-}
-
-const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
-describe('tfexp ui in headless Chromium', { skip: existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH` }, () => {
-  let browser: Browser;
+describe('tfexp ui in headless Chromium', { skip: chromiumSkip }, () => {
+  let harness: Harness;
   let ui: UiServer;
   let root: string;
   let runs: GeneratedRun[];
-  const shots = screenshotDir();
-  const errors: string[] = [];
-  const offLoopback: string[] = [];
 
   before(async () => {
     root = tempDir();
@@ -70,36 +54,17 @@ describe('tfexp ui in headless Chromium', { skip: existsSync(CHROMIUM) ? false :
     writeEvaluation(join(root, runs[0]!.id));
     writeEvaluation(join(root, runs[0]!.id), 'train');
     ui = await startUi({ root, port: 0, host: '127.0.0.1', warn: () => {} });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    harness = new Harness(await launchBrowser());
   });
 
   after(async () => {
-    await browser?.close();
+    await harness?.browser.close();
     await ui?.close();
   });
 
-  /** A new tab at `hash` of the dashboard (`base`: another server's), 1400 x 1000 px; its console errors and requests are collected. */
-  async function open(hash = '', base = ui.url): Promise<Page> {
-    const tab = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    tab.on('console', (msg) => msg.type() === 'error' && errors.push(`${tab.url()}: ${msg.text()}`));
-    tab.on('pageerror', (error) => errors.push(`${tab.url()}: ${error.message}`));
-    tab.on('request', (request) => {
-      const host = new URL(request.url()).hostname;
-      if (host !== '127.0.0.1' && !request.url().startsWith('data:')) offLoopback.push(request.url());
-    });
-    await tab.goto(`${base}${hash}`);
-    return tab;
-  }
-
-  async function screenshot(t: TestContext, tab: Page, name: string): Promise<void> {
-    const path = join(shots, name);
-    await tab.screenshot({ path, fullPage: true });
-    assert.ok(statSync(path).size > 10_000);
-    t.diagnostic(`screenshot: ${path}`);
-  }
+  /** A new tab at `hash` of the dashboard (`base`: another server's); see Harness.open. */
+  const open = (hash = '', base = ui.url) => harness.open(`${base}${hash}`);
+  const screenshot: Harness['screenshot'] = (t, tab, name) => harness.screenshot(t, tab, name);
 
   /** The texts of one column of the runs table's rows drawn now (not its spacers), top to bottom. */
   const column = (tab: Page, name: string) =>
@@ -377,9 +342,9 @@ describe('tfexp ui in headless Chromium', { skip: existsSync(CHROMIUM) ? false :
   });
 
   it('no console errors and no request left loopback', (t) => {
-    assert.deepEqual(errors, []);
-    assert.deepEqual(offLoopback, []);
-    t.diagnostic(`screenshots in ${shots} (set TFEXP_SCREENSHOTS=<dir> to choose)`);
+    assert.deepEqual(harness.errors, []);
+    assert.deepEqual(harness.offLoopback, []);
+    t.diagnostic(`screenshots in ${harness.shots} (set TFEXP_SCREENSHOTS=<dir> to choose)`);
   });
 });
 
