@@ -218,7 +218,9 @@ describe('tfexp ui in headless Chromium', { skip: chromiumSkip }, () => {
     await tab.locator('input[name=split][value=test]').check();
     await tab.waitForFunction(() => document.querySelector('.evaluation-summary')?.textContent?.startsWith('test split') ?? false);
     // A run without evaluation files shows no evaluation section.
+    // Only the hash changes: wait for the other run's page, not the charts still on screen.
     await tab.goto(`${ui.url}#/run/${runs[3]!.id}`);
+    await tab.waitForFunction((id) => document.querySelector('p.sub code')?.textContent === id, runs[3]!.id);
     await tab.locator('#chart-training svg.marks').waitFor();
     assert.equal(await tab.locator('#chart-confusion').count(), 0);
     assert.equal(await tab.locator('input[name=split]').count(), 0);
