@@ -57,8 +57,13 @@ void sum_leading_axes(const float *x, float *out, int rows, int cols, int col_be
  * (tfjs-core's fused-conv2d gradient, getFusedDyActivation and getFusedBiasGradient: a Step, a
  * Multiply and a Sum kernel, three passes) in one pass over dy and y. step is tfjs's Step kernel
  * with alpha 0; y > 0 exactly where z + bias > 0, so this is also ReLU's own gradient (Relu_grad).
- * db is summed in blocks of BLOCK_ROWS rows as sum_leading_axes sums, so it equals that kernel
- * on dz to the bit. Computes columns [col_begin, col_end) only (threads split the columns).
+ *
+ * Computes rows [row_begin, row_end) only and writes their column sums to `partial` [cols]
+ * (threads split the rows, each streaming contiguous memory, and the caller adds the partial
+ * sums; split by columns, two threads would share each 128-byte pair of cache lines the
+ * prefetcher fetches together). Rows are taken BLOCK_ROWS at a time, all columns of a block
+ * (in passes of 16) before the next, so a block is read from memory once; each pass's block
+ * sum is added to the running total in `partial`, as sum_leading_axes sums.
  */
 static inline v128_t relu_grad(v128_t dy, v128_t y) {
   const v128_t one = wasm_f32x4_splat(1.0f);
@@ -68,12 +73,12 @@ static inline v128_t relu_grad(v128_t dy, v128_t y) {
 }
 
 __attribute__((export_name("relu_bias_grad")))
-void relu_bias_grad(const float *dy, const float *y, float *dz, float *db, int rows, int cols, int col_begin, int col_end) {
-  int c = col_begin;
-  for (; c + 16 <= col_end; c += 16) {
-    v128_t t0 = wasm_f32x4_splat(0.0f), t1 = t0, t2 = t0, t3 = t0;
-    for (int r0 = 0; r0 < rows; r0 += BLOCK_ROWS) {
-      const int r1 = r0 + BLOCK_ROWS < rows ? r0 + BLOCK_ROWS : rows;
+void relu_bias_grad(const float *dy, const float *y, float *dz, float *partial, int cols, int row_begin, int row_end) {
+  for (int c = 0; c < cols; c++) partial[c] = 0.0f;
+  for (int r0 = row_begin; r0 < row_end; r0 += BLOCK_ROWS) {
+    const int r1 = r0 + BLOCK_ROWS < row_end ? r0 + BLOCK_ROWS : row_end;
+    int c = 0;
+    for (; c + 16 <= cols; c += 16) {
       v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0, s2 = s0, s3 = s0;
       const int at = r0 * cols + c;
       const float *d = dy + at, *v = y + at;
@@ -88,16 +93,13 @@ void relu_bias_grad(const float *dy, const float *y, float *dz, float *db, int r
         s0 = wasm_f32x4_add(s0, g0); s1 = wasm_f32x4_add(s1, g1);
         s2 = wasm_f32x4_add(s2, g2); s3 = wasm_f32x4_add(s3, g3);
       }
-      t0 = wasm_f32x4_add(t0, s0); t1 = wasm_f32x4_add(t1, s1);
-      t2 = wasm_f32x4_add(t2, s2); t3 = wasm_f32x4_add(t3, s3);
+      float *t = partial + c;
+      wasm_v128_store(t, wasm_f32x4_add(wasm_v128_load(t), s0));
+      wasm_v128_store(t + 4, wasm_f32x4_add(wasm_v128_load(t + 4), s1));
+      wasm_v128_store(t + 8, wasm_f32x4_add(wasm_v128_load(t + 8), s2));
+      wasm_v128_store(t + 12, wasm_f32x4_add(wasm_v128_load(t + 12), s3));
     }
-    wasm_v128_store(db + c, t0); wasm_v128_store(db + c + 4, t1);
-    wasm_v128_store(db + c + 8, t2); wasm_v128_store(db + c + 12, t3);
-  }
-  for (; c < col_end; c++) {
-    float total = 0.0f;
-    for (int r0 = 0; r0 < rows; r0 += BLOCK_ROWS) {
-      const int r1 = r0 + BLOCK_ROWS < rows ? r0 + BLOCK_ROWS : rows;
+    for (; c < cols; c++) {
       float s = 0.0f;
       for (int r = r0; r < r1; r++) {
         const float v = y[r * cols + c];
@@ -105,8 +107,7 @@ void relu_bias_grad(const float *dy, const float *y, float *dz, float *db, int r
         dz[r * cols + c] = g;
         s += g;
       }
-      total += s;
+      partial[c] += s;
     }
-    db[c] = total;
   }
 }

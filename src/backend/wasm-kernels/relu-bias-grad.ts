@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { InternalError } from '../../errors.js';
 import { RELU_BIAS_GRAD } from '../../model/conv2d-bias-activation.js';
-import { reluBiasGrad as simdReluBiasGrad } from '../simd/reduce.js';
+import { reluBiasGrad as simdReluBiasGrad, reluBiasGradScratch } from '../simd/reduce.js';
 import { address, checkShape, kernel, pool, withOutputs, type MultiKernelFn, type TensorInfo } from './common.js';
 
 /**
@@ -26,7 +26,9 @@ export const reluBiasGrad: MultiKernelFn = ({ inputs, backend }) => {
   const simd = pool(backend);
   if (simd !== undefined) {
     const db = backend.makeOutput([cols], 'float32');
-    return withOutputs(backend, [dz, db], [], () => simdReluBiasGrad(simd, address(backend, dy), address(backend, y), address(backend, dz), address(backend, db), rows, cols));
+    const scratch = backend.makeOutput([reluBiasGradScratch(simd, cols)], 'float32');
+    const at = (info: TensorInfo) => address(backend, info);
+    return withOutputs(backend, [dz, db], [scratch], () => simdReluBiasGrad(simd, at(dy), at(y), at(dz), at(db), at(scratch), rows, cols));
   }
   const [d, v, out] = [dy, y, dz].map((info) => backend.typedArrayFromHeap(info)) as [Float32Array, Float32Array, Float32Array];
   for (let i = 0; i < out.length; i++) out[i] = d[i]! * (v[i]! > 0 ? 1 : Number.isNaN(v[i]) ? Number.NaN : 0);
