@@ -11,7 +11,7 @@ import { readFileSync, mkdtempSync, cpSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { conv2dBackpropFilter, type ConvGeometry } from '../../src/backend/simd/conv2d-backprop-filter.js';
+import { backpropFilterScratch, conv2dBackpropFilter, type ConvGeometry } from '../../src/backend/simd/conv2d-backprop-filter.js';
 import { backpropInputScratch, conv2dBackpropInput } from '../../src/backend/simd/conv2d.js';
 import { maxPoolGrad, type PoolGeometry } from '../../src/backend/simd/max-pool-grad.js';
 import { reluBiasGrad, reluBiasGradScratch, sumLeadingAxes } from '../../src/backend/simd/reduce.js';
@@ -119,6 +119,7 @@ describe(`conv2d_backprop_filter (${variant} SIMD kernels) equals the definition
     ['stride 3, 5x2 filter, 5 -> 24', geometry(2, 11, 7, 5, 5, 2, 24, 3, 'same')],
     ['filter larger than the image, 4 -> 8', geometry(1, 2, 2, 4, 5, 5, 8, 1, 'same')],
     ['1 output channel', geometry(2, 6, 6, 8, 3, 3, 1, 1, 'valid')],
+    ['7 images (uneven shares over threads), 8 -> 16', geometry(7, 6, 6, 8, 3, 3, 16, 1, 'same')],
   ];
   for (const shared of [true, false]) {
     for (const threads of shared ? [1, 2, 3] : [1]) {
@@ -132,7 +133,8 @@ describe(`conv2d_backprop_filter (${variant} SIMD kernels) equals the definition
             const x = heap.floats(g.batchSize * g.inHeight * g.inWidth * g.inChannels, random(1));
             const dy = heap.floats(g.batchSize * g.outHeight * g.outWidth * g.outChannels, random(2));
             const dw = heap.floats(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels);
-            conv2dBackpropFilter(pool, x.address, dy.address, dw.address, g, blockBytes);
+            const scratch = heap.floats(backpropFilterScratch(pool, g)); // NaN-filled: partial sums must overwrite it
+            conv2dBackpropFilter(pool, x.address, dy.address, dw.address, scratch.address, g, blockBytes);
             assertClose(dw.view, reference(x.view, dy.view, g), name);
             heap.assertUntouched();
           });
@@ -144,7 +146,7 @@ describe(`conv2d_backprop_filter (${variant} SIMD kernels) equals the definition
   it('rejects dilation', () => {
     const heap = new Heap(false);
     const g = { ...geometry(1, 5, 5, 1, 3, 3, 1, 1, 'same'), dilationHeight: 2 };
-    assert.throws(() => conv2dBackpropFilter(SimdPool.single(heap.memory, variant), 0, 0, 0, g), /dilation must be 1/);
+    assert.throws(() => conv2dBackpropFilter(SimdPool.single(heap.memory, variant), 0, 0, 0, 0, g), /dilation must be 1/);
   });
 });
 
@@ -380,7 +382,7 @@ describe('kernel builds', () => {
       const x = heap.floats(g.batchSize * g.inHeight * g.inWidth * g.inChannels, random(1));
       const dy = heap.floats(g.batchSize * g.outHeight * g.outWidth * g.outChannels, random(2));
       const dw = heap.floats(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels);
-      conv2dBackpropFilter(pool, x.address, dy.address, dw.address, g, 1 << 20);
+      conv2dBackpropFilter(pool, x.address, dy.address, dw.address, 0, g, 1 << 20);
       assertClose(dw.view, reference(x.view, dy.view, g), variant);
       results.push(Float32Array.from(dw.view));
     }
