@@ -30,8 +30,9 @@
  *
  *   layer                           kept                        grads (+ I for dx when its input
  *                                                                depends on a weight)      transient
- *   Conv2D, Dense                   1 + (1 with a bias, for     act.grads                 act.transient
- *                                   relu/elu) + act.kept
+ *   Conv2D, relu or linear          1                           1 (relu), 0 (linear)      0
+ *   Conv2D (other activations),     1 + (1 with a bias, for     act.grads                 act.transient
+ *   Dense                           relu/elu) + act.kept
  *   DepthwiseConv2D                 1 + 1 (bias) + act.kept     act.grads                 act.transient
  *   SeparableConv2D                 D + 1 + 1 (bias) + act.kept act.grads                 act.transient
  *                                   (D: the depthwise result)
@@ -58,16 +59,22 @@
  *   weight to the loss until the backward tidy ends (it frees none as it walks back).
  * - In training, fused.conv2d / fused.matMul run unfused unless the activation is linear
  *   (shouldFuse, fused_util.ts), and tfjs-layers routes only relu, elu and linear through
- *   them (mapActivationToFusedKernel): Conv2D or Dense with relu and a bias keeps three
- *   tensors (conv, bias add, relu), linear one, softmax and the others two.
+ *   them (mapActivationToFusedKernel): Dense with relu and a bias keeps three tensors
+ *   (matMul, bias add, relu), linear one, softmax and the others two. tfexp's Conv2D with
+ *   relu or linear runs one FusedConv2D kernel in training too (conv2d-bias-activation.ts):
+ *   it keeps its output; relu's gradient adds dz = dy * step(y), which wasm's
+ *   RELU_BIAS_GRAD writes directly (no transient; the tfjs ops other backends run
+ *   instead make a Step, not counted: no limit is checked there).
  * - Dropout (randomUniform, add, floor, div, mul) keeps the random numbers (saved by Add),
  *   the floor (by RealDiv), the mask (by Mul) and the output.
  * - Transients: a gradient's intermediates, e.g. relu's dy * step(x) (Step and Cast).
  * The activation, normalisation, pooling and update figures were then measured on the
  * wasm backend (bytes allocated through tfjs-backend-wasm's _malloc, the peak of a
  * training step, per sample between batch sizes 8 and 24; test/model/memory.test.ts
- * repeats three such measurements). The baseline's estimate is within 0.3% of the
- * measured peak at batch sizes 64, 1600 and 1800.
+ * repeats three such measurements). The baseline's estimate is 0.75% above the
+ * measured peak at batch size 2861, and equals its growth per sample (1.24 MB) between
+ * batch sizes 32 and 96; at 64 it is 7% above, by the update's temporaries, which no
+ * longer coincide with the peak (the backward pass's).
  *
  * Kernel temporaries on the wasm backend, read in the sources; there is no im2col:
  * tfexp's SIMD Conv2D and Conv2DBackpropInput need only a packed filter
@@ -220,6 +227,10 @@ function layerCost(config: LayerConfig, input: Shape, output: Shape, onPath: boo
   };
   switch (config.type) {
     case 'Conv2D':
+      // relu and linear: one FusedConv2D kernel in training too (see the header).
+      if (config.activation === 'relu' || config.activation === 'linear') {
+        return { kept: O, grads: onPath ? (config.activation === 'relu' ? O : 0) + dx : 0, transient: 0 };
+      }
       return withActivation(config.activation, config.use_bias, O);
     case 'DepthwiseConv2D':
       // depthwiseConv2d, then K.biasAdd (its own tensor), then the activation.

@@ -158,7 +158,7 @@ export function formatMemory(memory: MemorySection): string[] {
   return lines;
 }
 
-/** One line for a run's header: `about 151.60 MB per training step at batch size 64 (the wasm backend holds at most 3.60 GB)`. */
+/** One line for a run's header: `about 100.98 MB per training step at batch size 64 (the wasm backend holds at most 3.20 GB)`. */
 export function formatMemoryLine(memory: MemorySection): string {
   const limit = memory.limit === null ? null : { backend: memory.limit.backend, bytes: readableBytes(memory.limit.bytes) };
   return message.memoryEstimateLine(readableBytes(memory.estimate.total), memory.estimate.batchSize, limit);

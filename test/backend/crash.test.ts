@@ -84,18 +84,18 @@ describe('explainBackendCrash', () => {
     const loaded = loadExperiment(BASELINE);
     const plan = planModel(loaded);
     const optimizer = loaded.experiment.train.optimizer;
-    const fits = largestBatchWithin(plan, optimizer, Math.floor(WASM_HEAP_MAX_BYTES * 0.9));
+    const fits = largestBatchWithin(plan, optimizer, Math.floor(WASM_HEAP_MAX_BYTES * 0.8));
     const over = explainBackendCrash(fromWorker('table index is out of bounds'), where, 'wasm', { plan, batchSize: 60000, optimizer });
     assert.equal(
       over,
-      `the WebAssembly backend ran out of memory (table index is out of bounds) at epoch 1, batch 3 (batch size 60000); the estimate for this model is 122.04 GB of at most 3.60 GB: use --set train.batch_size=${fits} or a smaller model`,
+      `the WebAssembly backend ran out of memory (table index is out of bounds) at epoch 1, batch 3 (batch size 60000); the estimate for this model is 70.03 GB of at most 3.20 GB: use --set train.batch_size=${fits} or a smaller model`,
     );
     // Within the limit: the estimate says so; halve the batch, and report it if that crashes too.
     const within = explainBackendCrash(new WebAssembly.RuntimeError('unreachable'), where, 'wasm', { plan, batchSize: 64, optimizer });
-    assert.match(within ?? '', /\(batch size 64\); the estimate for this model is 151\.60 MB, within the 3\.60 GB it can hold: use --set train\.batch_size=32 or a smaller model, and report it if a smaller batch crashes too$/);
+    assert.match(within ?? '', /\(batch size 64\); the estimate for this model is 100\.98 MB, within the 3\.20 GB it can hold: use --set train\.batch_size=32 or a smaller model, and report it if a smaller batch crashes too$/);
     // A backend without a known limit: the estimate only.
     const cpu = explainBackendCrash(new RangeError('Array buffer allocation failed'), where, 'cpu', { plan, batchSize: 64, optimizer });
-    assert.match(cpu ?? '', /the estimate for this model is 151\.60 MB: use --set train\.batch_size=32 or a smaller model/);
+    assert.match(cpu ?? '', /the estimate for this model is 100\.98 MB: use --set train\.batch_size=32 or a smaller model/);
   });
 });
 

@@ -11,10 +11,10 @@ import { readFileSync, mkdtempSync, cpSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { conv2dBackpropFilter, type ConvGeometry } from '../../src/backend/simd/conv2d-backprop-filter.js';
+import { backpropFilterScratch, conv2dBackpropFilter, type ConvGeometry } from '../../src/backend/simd/conv2d-backprop-filter.js';
 import { backpropInputScratch, conv2dBackpropInput } from '../../src/backend/simd/conv2d.js';
 import { maxPoolGrad, type PoolGeometry } from '../../src/backend/simd/max-pool-grad.js';
-import { sumLeadingAxes } from '../../src/backend/simd/reduce.js';
+import { reluBiasGrad, reluBiasGradScratch, sumLeadingAxes } from '../../src/backend/simd/reduce.js';
 import { kernelVariant, relaxedSimdSupported, SimdPool, simdPool, split, startSimdPool, type KernelVariant } from '../../src/backend/simd/pool.js';
 
 const PAGES = 256; // 16 MiB
@@ -119,6 +119,7 @@ describe(`conv2d_backprop_filter (${variant} SIMD kernels) equals the definition
     ['stride 3, 5x2 filter, 5 -> 24', geometry(2, 11, 7, 5, 5, 2, 24, 3, 'same')],
     ['filter larger than the image, 4 -> 8', geometry(1, 2, 2, 4, 5, 5, 8, 1, 'same')],
     ['1 output channel', geometry(2, 6, 6, 8, 3, 3, 1, 1, 'valid')],
+    ['7 images (uneven shares over threads), 8 -> 16', geometry(7, 6, 6, 8, 3, 3, 16, 1, 'same')],
   ];
   for (const shared of [true, false]) {
     for (const threads of shared ? [1, 2, 3] : [1]) {
@@ -132,7 +133,8 @@ describe(`conv2d_backprop_filter (${variant} SIMD kernels) equals the definition
             const x = heap.floats(g.batchSize * g.inHeight * g.inWidth * g.inChannels, random(1));
             const dy = heap.floats(g.batchSize * g.outHeight * g.outWidth * g.outChannels, random(2));
             const dw = heap.floats(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels);
-            conv2dBackpropFilter(pool, x.address, dy.address, dw.address, g, blockBytes);
+            const scratch = heap.floats(backpropFilterScratch(pool, g)); // NaN-filled: partial sums must overwrite it
+            conv2dBackpropFilter(pool, x.address, dy.address, dw.address, scratch.address, g, blockBytes);
             assertClose(dw.view, reference(x.view, dy.view, g), name);
             heap.assertUntouched();
           });
@@ -144,7 +146,7 @@ describe(`conv2d_backprop_filter (${variant} SIMD kernels) equals the definition
   it('rejects dilation', () => {
     const heap = new Heap(false);
     const g = { ...geometry(1, 5, 5, 1, 3, 3, 1, 1, 'same'), dilationHeight: 2 };
-    assert.throws(() => conv2dBackpropFilter(SimdPool.single(heap.memory, variant), 0, 0, 0, g), /dilation must be 1/);
+    assert.throws(() => conv2dBackpropFilter(SimdPool.single(heap.memory, variant), 0, 0, 0, 0, g), /dilation must be 1/);
   });
 });
 
@@ -211,6 +213,40 @@ describe('sum_leading_axes (SIMD kernel) equals the definition', () => {
         const expected = new Float64Array(cols);
         for (let i = 0; i < rows * cols; i++) expected[i % cols]! += x.view[i]!;
         assertClose(out.view, expected, 'sum');
+        heap.assertUntouched();
+      });
+    }
+  }
+});
+
+describe('relu_bias_grad (SIMD kernel) equals the definition', () => {
+  // y as a ReLU's output: zeros, positives, and a NaN (step(NaN) is NaN, as tfjs's Step); dy with zeros of both signs and infinities.
+  const yValue = (i: number) => [0, 0.5, 0, 2, random(8)(i) + 1, Number.NaN, 0, 3][i % 8]!;
+  const dyValue = (i: number) => (i % 11 === 0 ? -0 : i % 13 === 0 ? Infinity : random(9)(i));
+  for (const [rows, cols] of [[1, 1], [1000, 5], [700, 16], [300, 37], [12544, 32], [9, 256]] as const) {
+    for (const threads of [1, 2, 3]) {
+      it(`[${rows}, ${cols}], ${threads} thread(s)`, async () => {
+        const heap = new Heap(true);
+        const pool = await SimdPool.start(heap.memory, threads);
+        pools.push(pool);
+        const dy = heap.floats(rows * cols, dyValue);
+        const y = heap.floats(rows * cols, yValue);
+        const dz = heap.floats(rows * cols);
+        const db = heap.floats(cols);
+        const scratch = heap.floats(reluBiasGradScratch(pool, cols));
+        reluBiasGrad(pool, dy.address, y.address, dz.address, db.address, scratch.address, rows, cols);
+        // dz is exact: dy * 1, dy * 0 (infinity * 0 is NaN, -0 * 1 is -0) or NaN.
+        for (let i = 0; i < rows * cols; i++) {
+          const v = y.view[i]!;
+          const expected = Math.fround(dy.view[i]! * (v > 0 ? 1 : Number.isNaN(v) ? Number.NaN : 0));
+          assert.ok(Object.is(dz.view[i], expected), `dz[${i}] = ${dz.view[i]}, expected ${expected}`);
+        }
+        const expected = new Float64Array(cols);
+        for (let i = 0; i < rows * cols; i++) expected[i % cols]! += dz.view[i]!;
+        // Columns with a NaN or infinite dz sum to exactly that; the others within the tolerance.
+        const finite = [...expected.keys()].filter((c) => Number.isFinite(expected[c]));
+        for (const c of expected.keys()) if (!finite.includes(c)) assert.ok(Object.is(db.view[c], expected[c]), `db[${c}] = ${db.view[c]}, expected ${expected[c]}`);
+        assertClose(Float32Array.from(finite, (c) => db.view[c]!), Float64Array.from(finite, (c) => expected[c]!), 'db');
         heap.assertUntouched();
       });
     }
@@ -346,7 +382,7 @@ describe('kernel builds', () => {
       const x = heap.floats(g.batchSize * g.inHeight * g.inWidth * g.inChannels, random(1));
       const dy = heap.floats(g.batchSize * g.outHeight * g.outWidth * g.outChannels, random(2));
       const dw = heap.floats(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels);
-      conv2dBackpropFilter(pool, x.address, dy.address, dw.address, g, 1 << 20);
+      conv2dBackpropFilter(pool, x.address, dy.address, dw.address, 0, g, 1 << 20);
       assertClose(dw.view, reference(x.view, dy.view, g), variant);
       results.push(Float32Array.from(dw.view));
     }

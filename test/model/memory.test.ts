@@ -93,8 +93,8 @@ describe('the estimate', () => {
     const fits = largestBatchWithin(plan, opt, WASM_MEMORY_LIMIT.bytes);
     assert.ok(estimateTrainingMemory(plan, fits, opt).total <= WASM_MEMORY_LIMIT.bytes);
     assert.ok(estimateTrainingMemory(plan, fits + 1, opt).total > WASM_MEMORY_LIMIT.bytes);
-    // Measured: the baseline trained at batch size 1800 on wasm and hung at 1900 (see checks/memory.ts).
-    assert.ok(fits > 1600 && fits < 1800, String(fits));
+    // Measured: the baseline trained at batch size 2861 on wasm and ran out of heap at 3069 (see checks/memory.ts).
+    assert.ok(fits > 2600 && fits < 2861, String(fits));
     assert.equal(largestBatchWithin(plan, opt, 1000), 0);
     assert.equal(largestBatchWithin(plan, opt, 1e15, 5000), 5000);
   });
@@ -179,7 +179,7 @@ describe('the capacity check', () => {
     assert.ok(performance.now() - started < 1000);
     assert.equal(tf.memory().numTensors, tensors);
     const text = error.problems[0]!.message;
-    assert.match(text, /more than the wasm backend can hold \(3\.60 GB: a 4 GiB WebAssembly heap less a 10% reserve\)/);
+    assert.match(text, /more than the wasm backend can hold \(3\.20 GB: a 4 GiB WebAssembly heap less a 20% reserve\)/);
     assert.match(text, /Not even batch size 1 fits/);
   });
 
@@ -225,7 +225,7 @@ describe('the capacity check', () => {
     assert.deepEqual(memoryLimitFor('webgpu', 8e9), { backend: 'webgpu', bytes: 8e9, why: 'the memory the device reports' });
     assert.equal(memoryLimitFor('tensorflow'), null);
     assert.equal(memoryLimitFor('wasm'), WASM_MEMORY_LIMIT);
-    assert.equal(WASM_MEMORY_LIMIT.bytes, Math.floor(WASM_HEAP_MAX_BYTES * 0.9));
+    assert.equal(WASM_MEMORY_LIMIT.bytes, Math.floor(WASM_HEAP_MAX_BYTES * 0.8));
   });
 
   it('uses the wasm limit unless TFEXP_BACKEND or the run says otherwise', () => {
@@ -259,7 +259,7 @@ describe('tfexp summary and validate', () => {
     assert.match(stdout, new RegExp(`Activations: +${readableBytes(e.activations)} `));
     assert.match(stdout, new RegExp(`Largest temporary: +${readableBytes(e.largestTemporary)}\\n`));
     assert.match(stdout, new RegExp(`Total: +${readableBytes(e.total)}\\n`));
-    assert.match(stdout, /Fits the wasm backend \(at most 3\.60 GB\)/);
+    assert.match(stdout, /Fits the wasm backend \(at most 3\.20 GB\)/);
   });
 
   it('summary --json gives the bytes', async () => {
@@ -285,7 +285,7 @@ describe('tfexp summary and validate', () => {
   it('summary shows a model over the limit, with the batch size that fits; validate refuses it (exit 2)', async () => {
     const summary = await runCli(['summary', BASELINE, '--set', 'train.batch_size=5000']);
     assert.equal(summary.code, 0);
-    assert.match(summary.stdout, /Over the wasm backend's 3\.60 GB: the largest batch size that fits is \d+/);
+    assert.match(summary.stdout, /Over the wasm backend's 3\.20 GB: the largest batch size that fits is \d+/);
     const json = JSON.parse((await runCli(['summary', BASELINE, '--set', 'train.batch_size=5000', '--json'])).stdout);
     assert.equal(json.training_memory.fits, false);
     const validate = await runCli(['validate', BASELINE, '--set', 'train.batch_size=5000']);

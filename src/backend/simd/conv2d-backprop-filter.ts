@@ -33,30 +33,59 @@ const BLOCK_BYTES = 128 * 1024;
 const TILE_CO = 8;
 
 /**
+ * Floats of scratch conv2dBackpropFilter needs: a partial filter gradient for each thread but
+ * the first when the images are split over threads (none on one thread or for fewer images
+ * than threads).
+ */
+export function backpropFilterScratch(pool: SimdPool, info: ConvGeometry): number {
+  return splitsImages(pool, info) ? (pool.threads - 1) * filterSize(info) : 0;
+}
+
+/**
  * dw [filterHeight, filterWidth, inChannels, outChannels] = the gradient of a
  * convolution's loss with respect to its filter, from x [batch, inHeight, inWidth,
  * inChannels] and dy [batch, outHeight, outWidth, outChannels], all float32 at the
- * given heap byte offsets. dw is overwritten. Work is split over the pool's threads
- * by output channels (whole 8-channel tiles), or by filter taps when there are fewer
- * tiles than threads. `blockBytes` (tests) overrides the cache block size.
+ * given heap byte offsets. dw is overwritten; `scratch` holds backpropFilterScratch(pool,
+ * info) floats (any content). With at least as many images as threads, each thread takes
+ * a share of the images (contiguous memory, read once) into its own partial gradient
+ * (the first thread's in dw, the others' in scratch), which are then added in thread
+ * order; else threads split the output channels (whole 8-channel tiles), or the filter
+ * taps when there are fewer tiles than threads. `blockBytes` (tests) overrides the cache
+ * block size.
  * @throws Error if dilation is not 1 (tfjs has no dilated conv gradients either).
  */
-export function conv2dBackpropFilter(pool: SimdPool, x: number, dy: number, dw: number, info: ConvGeometry, blockBytes = BLOCK_BYTES): void {
+export function conv2dBackpropFilter(pool: SimdPool, x: number, dy: number, dw: number, scratch: number, info: ConvGeometry, blockBytes = BLOCK_BYTES): void {
   if (info.dilationHeight !== 1 || info.dilationWidth !== 1) throw new Error('conv2d_backprop_filter: dilation must be 1');
   const taps = info.filterHeight * info.filterWidth;
-  const bytesPerImage = 4 * (info.inHeight * info.inWidth * info.inChannels + info.outHeight * info.outWidth * info.outChannels);
-  const imagesPerBlock = Math.max(1, Math.floor(blockBytes / bytesPerImage));
-  const part = (tapBegin: number, tapEnd: number, coBegin: number, coEnd: number) => [
-    x, dy, dw, info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.outChannels,
+  const xImage = info.inHeight * info.inWidth * info.inChannels;
+  const dyImage = info.outHeight * info.outWidth * info.outChannels;
+  const imagesPerBlock = Math.max(1, Math.floor(blockBytes / (4 * (xImage + dyImage))));
+  const part = (b0: number, b1: number, out: number, tapBegin: number, tapEnd: number, coBegin: number, coEnd: number) => [
+    x + 4 * b0 * xImage, dy + 4 * b0 * dyImage, out, b1 - b0, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.outChannels,
     info.filterWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left,
     tapBegin, tapEnd, coBegin, coEnd, imagesPerBlock,
   ];
-  const tiles = Math.ceil(info.outChannels / TILE_CO);
-  const parts: number[][] = [];
-  if (tiles >= pool.threads) {
-    for (const [begin, end] of split(tiles, pool.threads)) parts.push(part(0, taps, begin * TILE_CO, Math.min(end * TILE_CO, info.outChannels)));
-  } else {
-    for (const [begin, end] of split(taps, pool.threads)) parts.push(part(begin, end, 0, info.outChannels));
+  const batch = info.batchSize;
+  const co = info.outChannels;
+  if (splitsImages(pool, info)) {
+    const size = filterSize(info);
+    pool.run('conv2d_backprop_filter', split(batch, pool.threads).map(([b0, b1], i) => part(b0, b1, i === 0 ? dw : scratch + 4 * (i - 1) * size, 0, taps, 0, co)));
+    const chunks = split(Math.ceil(size / 4), pool.threads);
+    pool.run('add_partials', chunks.map(([begin, end]) => [dw, scratch, pool.threads - 1, size, 4 * begin, Math.min(4 * end, size)]));
+    return;
   }
+  const tiles = Math.ceil(co / TILE_CO);
+  const parts = tiles >= pool.threads
+    ? split(tiles, pool.threads).map(([begin, end]) => part(0, batch, dw, 0, taps, begin * TILE_CO, Math.min(end * TILE_CO, co)))
+    : split(taps, pool.threads).map(([begin, end]) => part(0, batch, dw, begin, end, 0, co));
   pool.run('conv2d_backprop_filter', parts);
+}
+
+/** Whether conv2dBackpropFilter splits the images over threads. */
+function splitsImages(pool: SimdPool, info: ConvGeometry): boolean {
+  return pool.threads > 1 && info.batchSize >= pool.threads;
+}
+
+function filterSize(info: ConvGeometry): number {
+  return info.filterHeight * info.filterWidth * info.inChannels * info.outChannels;
 }

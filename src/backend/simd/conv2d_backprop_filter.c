@@ -153,3 +153,23 @@ void conv2d_backprop_filter(const float *x, const float *dy, float *dw,
     }
   }
 }
+
+/*
+ * out[i] += parts[0 * stride + i] + ... + parts[(count - 1) * stride + i] for i in
+ * [begin, end): adds the partial filter gradients of threads that each took a share of
+ * the images (conv2d-backprop-filter.ts), in thread order.
+ */
+__attribute__((export_name("add_partials")))
+void add_partials(float *out, const float *parts, int count, int stride, int begin, int end) {
+  int i = begin;
+  for (; i + 4 <= end; i += 4) {
+    v128_t sum = wasm_v128_load(out + i);
+    for (int p = 0; p < count; p++) sum = wasm_f32x4_add(sum, wasm_v128_load(parts + p * stride + i));
+    wasm_v128_store(out + i, sum);
+  }
+  for (; i < end; i++) {
+    float sum = out[i];
+    for (int p = 0; p < count; p++) sum += parts[p * stride + i];
+    out[i] = sum;
+  }
+}

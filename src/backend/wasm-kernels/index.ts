@@ -9,6 +9,7 @@
  * - depthwise.ts    DepthwiseConv2dNativeBackpropInput/Filter
  * - pooling.ts      MaxPoolGrad
  * - sum.ts          Sum over leading axes (bias gradients)
+ * - relu-bias-grad.ts  ReLU's gradient with the bias gradient (src/model/conv2d-bias-activation.ts)
  * - identity.ts     Identity without a copy
  * - rmsprop.ts      the fused RMSprop update of src/model/rmsprop.ts
  * The heavy ones run tfexp's C kernels (../simd/) in place on the tfjs heap, on
@@ -20,12 +21,14 @@
 import * as tf from '@tensorflow/tfjs';
 // The package registers its kernels for `wasm`; the ones below replace or add to them.
 import '@tensorflow/tfjs-backend-wasm';
+import { RELU_BIAS_GRAD } from '../../model/conv2d-bias-activation.js';
 import { RMSPROP_UPDATE } from '../../model/rmsprop.js';
 import { pool, simdKernelState, type KernelFn, type MultiKernelFn, type WasmBackend } from './common.js';
 import { conv2DBackpropFilter, conv2DBackpropInput, convolution, setPackageConv2D } from './convolution.js';
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise.js';
 import { identity } from './identity.js';
 import { maxPoolGrad } from './pooling.js';
+import { reluBiasGrad } from './relu-bias-grad.js';
 import { rmspropUpdate } from './rmsprop.js';
 import { sum } from './sum.js';
 import type { KernelVariant } from '../simd/pool.js';
@@ -65,4 +68,5 @@ export function registerWasmTrainingKernels(): void {
   replace('Sum', sum(packageKernel('Sum')));
   replace('Identity', identity(packageKernel('Identity')));
   replace(RMSPROP_UPDATE, rmspropUpdate);
+  replace(RELU_BIAS_GRAD, reluBiasGrad);
 }

@@ -10,6 +10,7 @@ import { tf } from './tfjs.js';
 import type { LayerConfig } from '../../config/index.js';
 import * as message from '../../log/message.js';
 import { activation, initializer, regularizer } from './args.js';
+import { conv2dLayer } from './fused-conv2d.js';
 import { baseArgs, LayerProblem, pair, type BuildContext, type LayerKind, type LayerPlan, type Shape } from './kind.js';
 
 type ConvConfig = Extract<LayerConfig, { type: 'Conv2D' | 'DepthwiseConv2D' | 'SeparableConv2D' }>;
@@ -89,7 +90,7 @@ export const conv2d: LayerKind<Extract<ConvConfig, { type: 'Conv2D' }>> = {
     };
   },
   build(config, context) {
-    return tf.layers.conv2d({
+    return conv2dLayer({
       ...common(config, context),
       filters: config.filters,
       kernelInitializer: initializer(config.kernel_initializer, context.seed),
