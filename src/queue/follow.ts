@@ -85,7 +85,10 @@ export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepF
   for (const event of ['active', 'progress', 'completed', 'failed', 'waiting', 'stalled', 'removed'] as const) {
     events.on(event, (args: { jobId: string }) => {
       if (typeof args?.jobId !== 'string' || !args.jobId.startsWith(prefix)) return;
-      named.add(Number(args.jobId.slice(prefix.length)));
+      const index = Number(args.jobId.slice(prefix.length));
+      // A point that has ended is not read again (its job may still send an event or two).
+      if (!sweep.points.some((p) => p.index === index && !FINAL.has(p.status))) return;
+      named.add(index);
       wake();
     });
   }
@@ -122,7 +125,9 @@ export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepF
       if (open.length === 0) break;
       const look = everything ? open : open.filter((p) => named.has(p.index));
       everything = false;
-      for (const point of look) named.delete(point.index);
+      // Events during the reads below name their points again.
+      named.clear();
+      let failed = false;
       const polled = (async () => {
         for (const point of look) if (!detached) await poll(point);
       })();
@@ -135,13 +140,16 @@ export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepF
         if (text !== lastError) display.line(`queue: ${text}`);
         lastError = text;
         everything = true;
+        failed = true;
       }
       polled.catch(() => {});
       show();
-      if (noteLive()) save();
+      if (!failed && noteLive()) writeLive(dir, sweep.points);
       if (detached) break;
       await new Promise<void>((done) => {
-        if (everything || named.size > 0) return done();
+        // Points to read already: go on, but through the event loop (signals, timers, Redis replies get their turn).
+        if (!failed && (everything || named.size > 0)) return void setImmediate(done);
+        // After an error, every point is read again, but not before EVENT_WAIT_MS: no busy loop on a lasting error.
         const timer = setTimeout(done, EVENT_WAIT_MS);
         wake = () => {
           clearTimeout(timer);
@@ -150,10 +158,11 @@ export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepF
       });
     }
   } finally {
-    // Nobody follows the points any more: what sweep.json says of them live would go stale.
+    // Nobody follows the points any more: what sweep.json says of them live would go stale. Only
+    // `live` goes, from the file as it is now (tfexp sweep cancel may have marked points meanwhile).
     if (sweep.points.some((p) => p.live !== undefined)) {
       for (const point of sweep.points) delete point.live;
-      save();
+      writeLive(dir, sweep.points);
     }
     process.off('SIGINT', detach);
     process.off('SIGTERM', detach);
@@ -220,6 +229,26 @@ export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepF
     point.reason = reason;
     save();
     rows.set(point.index, finalRow(dir, point)!);
+  }
+}
+
+/**
+ * Writes the points' `live` (or its absence) into `dir/sweep.json` as the file is now, changing
+ * nothing else: `tfexp sweep cancel` may have marked points meanwhile. A file that cannot be read
+ * is left alone.
+ */
+function writeLive(dir: string, points: readonly QueuedPoint[]): void {
+  const file = join(dir, 'sweep.json');
+  try {
+    const now = JSON.parse(readFileSync(file, 'utf8')) as QueuedSweepFile;
+    for (const point of now.points) {
+      const live = points.find((p) => p.index === point.index)?.live;
+      if (live === undefined) delete point.live;
+      else point.live = live;
+    }
+    writeJsonAtomic(file, now);
+  } catch {
+    // Unreadable or gone: the next full save writes it whole.
   }
 }
 

@@ -5,7 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { connectRedis } from '../../src/queue/connect.js';
+import { QUEUE_NAME, QUEUE_PREFIX } from '../../src/queue/job.js';
 import { parseQueueUrl } from '../../src/queue/url.js';
 import { tempDir } from '../helpers.js';
 import { writeRunFixture } from '../train/fixtures.js';
@@ -32,7 +35,8 @@ describe('following an idle queued sweep', { skip: redisServerPath() === null ? 
     const points = 40;
     const sizes = Array.from({ length: points }, (_, i) => i + 1).join(',');
     let log = '';
-    const submit = tfexp(['run', writeRunFixture(), '--sweep', `train.batch_size=${sizes}`, '--set', 'train.epochs=1', '--queue', redis.url, '--runs-dir', tempDir()], (text) => void (log += text));
+    const runsDir = tempDir();
+    const submit = tfexp(['run', writeRunFixture(), '--sweep', `train.batch_size=${sizes}`, '--set', 'train.epochs=1', '--queue', redis.url, '--runs-dir', runsDir], (text) => void (log += text));
     const client = await connectRedis(parseQueueUrl(redis.url));
     try {
       for (const started = Date.now(); !log.includes(`[${points}/${points}] train.batch_size=${points}: queued`); await sleep(100)) {
@@ -46,6 +50,12 @@ describe('following an idle queued sweep', { skip: redisServerPath() === null ? 
       t.diagnostic(`Redis commands in 6 s of following ${points} idle points: ${total} (${[...calls].map(([k, v]) => `${k} ${v}`).join(', ')})`);
       // Reading every point every 2 s (as before) would be ~3 commands x 40 points x 3 looks = 360.
       assert.ok(total < points, `${total} commands: ${JSON.stringify([...calls])}`);
+      // Events naming a point the sweep does not have, or repeating one, never keep the follower
+      // busy: it still answers Ctrl-C (below) and keeps following.
+      const [name] = readdirSync(runsDir);
+      const id = (JSON.parse(readFileSync(join(runsDir, name!, 'sweep.json'), 'utf8')) as { id: string }).id;
+      for (const job of [`${id}.99`, `${id}.1`, `${id}.x`]) await client.xadd(`${QUEUE_PREFIX}:${QUEUE_NAME}:events`, '*', 'event', 'progress', 'jobId', job, 'data', '{}');
+      await sleep(1_000);
     } finally {
       submit.child.kill('SIGINT');
       assert.equal(await submit.done, 130, log);
