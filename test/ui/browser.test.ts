@@ -113,6 +113,28 @@ describe('tfexp ui in headless Chromium', { skip: chromiumSkip }, () => {
     await tab.close();
   });
 
+  it('a page left while it still fetched draws nothing over the next one (a run page opened and Back pressed quickly)', async () => {
+    const tab = await harness.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    tab.on('pageerror', (error) => harness.errors.push(`${tab.url()}: ${error.message}`));
+    // The runs list answers slowly, so the first runs page is left before its answer comes.
+    let slow = true;
+    await tab.route('**/api/runs', async (route) => {
+      if (slow) await new Promise((r) => setTimeout(r, 800));
+      await route.continue();
+    });
+    await tab.goto(ui.url);
+    await tab.evaluate((id) => void ((globalThis as unknown as { location: { hash: string } }).location.hash = `#/run/${id}`), runs[1]!.id);
+    await tab.locator('#chart-training svg.marks').waitFor();
+    slow = false;
+    await tab.goBack();
+    await countReads(tab, `${runs.length} of ${runs.length} runs`);
+    await new Promise((r) => setTimeout(r, 1200));
+    assert.equal(await tab.locator('p.warn').count(), 0, 'no error written over the page');
+    assert.equal(await tab.locator('table.runs').count(), 1, 'one table');
+    assert.ok((await tab.locator(DRAWN).count()) > 0);
+    await tab.close();
+  });
+
   it('400 runs: only a window of rows is drawn; the scrollbar covers them all; scrolling, sorting, filters and "select all shown" reach every run; a live update keeps the scroll position', async () => {
     const big = tempDir();
     const many = generateRuns(big, { runs: 400, epochs: 3 });

@@ -26,12 +26,18 @@ async function route() {
   const path = (pathPart ?? '/').split('/').filter((s) => s !== '').map(decodeURIComponent);
   const query = new URLSearchParams(queryPart);
   current?.leave();
-  current = path[0] === 'run' ? runPage() : path[0] === 'compare' ? comparePage() : runsPage();
+  const page = path[0] === 'run' ? runPage() : path[0] === 'compare' ? comparePage() : runsPage();
+  current = page;
+  // Each page draws into its own element: a page left while it still fetched (Back pressed
+  // quickly) draws its late answer into a detached element, never over the page now shown.
+  const box = document.createElement('div');
+  main.replaceChildren(box);
   try {
-    await current.show(main, path.slice(1), query);
+    await page.show(box, path.slice(1), query);
   } catch (error) {
-    main.innerHTML = `<p class="warn"></p>`;
-    /** @type {HTMLElement} */ (main.firstElementChild).textContent = String(error instanceof Error ? error.message : error);
+    if (current !== page) return;
+    box.innerHTML = `<p class="warn"></p>`;
+    /** @type {HTMLElement} */ (box.firstElementChild).textContent = String(error instanceof Error ? error.message : error);
   }
 }
 
