@@ -187,7 +187,8 @@ describe('tfexp ui in headless Chromium', { skip: chromiumSkip }, () => {
       assert.equal(await tab.locator(`${DRAWN}:not(.selected)`).count(), 0, 'every row drawn at the top is ticked too');
       // A live update (a run's metrics.json rewritten, as the runner does) refetches the table and keeps the scroll position.
       await box.evaluate((el) => void (el.scrollTop = 3000));
-      await tab.locator('table.runs tr.spacer').first().waitFor();
+      // Drawn for the new position once the top spacer stands for the rows scrolled past.
+      await tab.locator('table.runs tbody tr.spacer:first-child').waitFor();
       const drawnBefore = await tab.locator(DRAWN).first().getAttribute('data-id');
       const renders = () => tab.evaluate(() => performance.getEntriesByName('runs-rendered').length);
       const before = await renders();
@@ -269,7 +270,8 @@ describe('tfexp ui in headless Chromium', { skip: chromiumSkip }, () => {
     await tab.waitForFunction(() => [...document.querySelectorAll('#chart-overlay svg.marks text')].some((n) => n.textContent === 'bs'));
     // The parallel coordinates' metric: test_accuracy's axis, then test_loss's after switching.
     const parallelTexts = () => tab.evaluate(() => [...document.querySelectorAll('#chart-parallel svg.marks text')].map((n) => n.textContent));
-    assert.ok((await parallelTexts()).includes('test_accuracy'));
+    // The colour change redraws every chart: wait for the parallel coordinates' axis, not a one-shot read.
+    await tab.waitForFunction(() => [...document.querySelectorAll('#chart-parallel svg.marks text')].some((n) => n.textContent === 'test_accuracy'));
     await tab.selectOption('select[name=metric]', 'test_loss');
     await tab.waitForFunction(() => [...document.querySelectorAll('#chart-parallel svg.marks text')].some((n) => n.textContent === 'test_loss'));
     assert.ok(!(await parallelTexts()).includes('test_accuracy'), 'the axis title changed');

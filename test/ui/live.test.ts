@@ -115,7 +115,7 @@ describe('tfexp ui follows trainings live', { skip: chromiumSkip, timeout: 300_0
           }
         }).observe(document, { childList: true, subtree: true, characterData: true });
       });
-      submit = tfexp(['run', file, '--sweep', 'train.batch_size=4,8', '--set', 'train.epochs=8', '--queue', redis.url, '--runs-dir', root, '--quiet'], (text) => void (submitLog += text));
+      submit = tfexp(['run', file, '--sweep', 'train.batch_size=4,8', '--set', 'train.epochs=12', '--queue', redis.url, '--runs-dir', root, '--quiet'], (text) => void (submitLog += text));
       await tab.locator('button.sweep').waitFor({ timeout: 60_000 });
       await tab.locator('.remote li[data-state="running"]').first().waitFor({ timeout: 120_000 });
       await harness.screenshot(t, tab, 'ui-live-queued-sweep.png');
@@ -129,7 +129,7 @@ describe('tfexp ui follows trainings live', { skip: chromiumSkip, timeout: 300_0
       const ofPoint = (n: number) => lines.filter((l) => l.split('|')[1]!.endsWith(`#${n}`));
       assert.ok(ofPoint(2).some((l) => l.startsWith('queued|')), `point 2 waited while the one worker ran point 1: ${JSON.stringify(lines)}`);
       for (const n of [1, 2]) {
-        const epochs = ofPoint(n).flatMap((l) => (l.startsWith('running|') ? [Number(/running on w1, epoch (\d+) of 8/.exec(l)?.[1])] : []));
+        const epochs = ofPoint(n).flatMap((l) => (l.startsWith('running|') ? [Number(/running on w1, epoch (\d+) of 12/.exec(l)?.[1])] : []));
         assert.ok(new Set(epochs.filter(Number.isFinite)).size >= 2, `point ${n}'s epoch rose on the page: ${JSON.stringify(lines)}`);
         assert.ok(ofPoint(n).some((l) => l.includes(`[${n}/2] train.batch_size=${n === 1 ? 4 : 8}`)), 'the line names the point and its settings');
       }
