@@ -399,7 +399,8 @@ describe('kernel builds', () => {
       const x = heap.floats(g.batchSize * g.inHeight * g.inWidth * g.inChannels, random(1));
       const dy = heap.floats(g.batchSize * g.outHeight * g.outWidth * g.outChannels, random(2));
       const dw = heap.floats(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels);
-      conv2dBackpropFilter(pool, x.address, dy.address, dw.address, 0, g, 1 << 20);
+      const scratch = heap.floats(backpropFilterScratch(pool, g));
+      conv2dBackpropFilter(pool, x.address, dy.address, dw.address, scratch.address, g, 1 << 20);
       assertClose(dw.view, reference(x.view, dy.view, g), variant);
       results.push(Float32Array.from(dw.view));
     }
