@@ -17,6 +17,7 @@ import { useSimdKernels } from '../../src/backend/wasm-kernels/index.js';
 import { loadExperiment } from '../../src/config/index.js';
 import { conv2dBiasActivation, type FusedActivation } from '../../src/model/conv2d-bias-activation.js';
 import { compileExperiment } from '../../src/model/index.js';
+import { conv2dLayer } from '../../src/model/layers/fused-conv2d.js';
 import { loadModel, saveModel } from '../../src/runs/model-io.js';
 import { experimentYaml, tempDir, writeFiles } from '../helpers.js';
 
@@ -130,6 +131,32 @@ describe('conv2dBiasActivation in training', () => {
     assert.equal(count('Conv2DBackpropInput'), 1, 'only the second layer\'s');
     model.dispose();
     tf.dispose([x, y]);
+  });
+});
+
+describe('the fused Conv2D layer against tfjs-layers\' own Conv2D', () => {
+  it('an int32 input runs tfjs-layers\' code (its own behaviour), not the fused kernel', async () => {
+    await selectBackend({ request: 'wasm', threads: 2 });
+    const x = tf.ones([1, 5, 5, 2], 'int32');
+    const outcome = (layer: ReturnType<typeof conv2dLayer>) => {
+      try {
+        const y = layer.apply(x) as tf.Tensor;
+        const values = Array.from(y.dataSync());
+        y.dispose();
+        return { values };
+      } catch (error) {
+        return { error: (error as Error).constructor.name, message: (error as Error).message };
+      }
+    };
+    const args = { filters: 3, kernelSize: 3, activation: 'relu' as const, kernelInitializer: 'ones' as const };
+    const ours = conv2dLayer(args);
+    const theirs = tf.layers.conv2d(args);
+    const [a, b] = [outcome(ours), outcome(theirs)];
+    assert.notEqual(a.error, 'InternalError');
+    assert.deepEqual(a, b);
+    ours.dispose();
+    theirs.dispose();
+    x.dispose();
   });
 });
 
