@@ -1,7 +1,8 @@
 /**
  * tfjs-layers' Conv2D, with its convolution, bias add and ReLU (or linear activation) run as one
  * kernel in training as well as in `predict` (src/model/conv2d-bias-activation.ts). tfjs-layers
- * asks tfjs-core's `fused.conv2d` for that, which fuses only outside a gradient tape.
+ * asks tfjs-core's `fused.conv2d` for that, which on a gradient tape fuses only a linear
+ * activation (through a customGrad) and runs relu as separate kernels.
  *
  * It is the same layer, not a new one: its class name is tfjs-layers' 'Conv2D' (inherited), and
  * its config and weights (`kernel`, `bias`) are the parent's, so a saved model loads with
