@@ -15,10 +15,12 @@
  *                                 made even at momentum 0), centered 3; adam 2; adamax 2; adagrad 1;
  *                                 adadelta 2
  *   activations       = 4 B (input + labels and loss + sum over layers of kept(l) + grads(l))
- *   largest temporary = max(4 B max_l transient(l), 4 u W_max) + 4 X
+ *   largest temporary = max(4 B max_l transient(l), 4 u W_max, 4 F) + 4 X
  *                       u W_max: the update's temporaries, u = updateTemporaries() tensors of the
- *                       largest weight tensor; X: XNNPACK's packed copies of Dense, depthwise and
- *                       < 4-channel Conv2D weights (below)
+ *                       largest weight tensor; F: Conv2DBackpropFilter's partial filter gradients,
+ *                       max over trainable Conv2D filters f of (G - 1) f with G = imageGroups(T, B, f)
+ *                       (T: the SIMD pool's threads; 0 when B < T); X: XNNPACK's packed copies of
+ *                       Dense, depthwise and < 4-channel Conv2D weights (below)
  *
  * The backward pass and the update never overlap (the activations are freed when
  * engine.gradients' tidy ends), so adding the update's temporaries to the activations
@@ -78,8 +80,10 @@
  *
  * Kernel temporaries on the wasm backend, read in the sources; there is no im2col:
  * tfexp's SIMD Conv2D and Conv2DBackpropInput need only a packed filter
- * (src/backend/simd/conv2d.ts forwardScratch, backpropInputScratch) and its
- * Conv2DBackpropFilter none; XNNPACK's convolution keeps an indirection buffer of
+ * (src/backend/simd/conv2d.ts forwardScratch, backpropInputScratch); its
+ * Conv2DBackpropFilter, with at least as many images as threads, a partial filter gradient
+ * per image group but the first (conv2d-backprop-filter.ts backpropFilterScratch: at most
+ * T - 1 filters, and at most 64 MiB with dw), which is F above; XNNPACK's convolution keeps an indirection buffer of
  * kh * kw * round_up(oh * ow, mr) pointers for one image (convolution-nhwc.c,
  * indirection_buffer_size), not [B * oh * ow, kh * kw * cin] floats. That im2col buffer
  * is what tfjs-backend-webgl's conv2dWithIm2Row allocates, so it is not counted here.
@@ -98,6 +102,8 @@
 import type { ActivationName, LayerConfig, OptimizerConfig } from '../config/index.js';
 import { sizeOf, type Shape } from './layers/index.js';
 import { BYTES_PER_WEIGHT, type ModelPlan } from './plan.js';
+import { imageGroups } from '../backend/simd/conv2d-backprop-filter.js';
+import { simdThreadsInUse } from '../backend/simd/pool.js';
 
 /** Bytes per activation value: tfjs trains in float32. */
 export const BYTES_PER_VALUE = 4;
@@ -297,11 +303,15 @@ interface Terms {
   readonly temporaryPerSample: number;
   /** Bytes of the optimizer update's temporaries (independent of the batch). */
   readonly updateTemporary: number;
+  /** Bytes of Conv2DBackpropFilter's partial filter gradients, at batch sizes of at least `threads`. */
+  readonly filterScratch: number;
+  readonly threads: number;
   readonly packed: number;
 }
 
-function terms(plan: ModelPlan, optimizer: OptimizerConfig): Terms {
+function terms(plan: ModelPlan, optimizer: OptimizerConfig, threads: number): Terms {
   let onPath = false;
+  let filterScratch = 0;
   let kept = 0;
   let grads = 0;
   let transient = 0;
@@ -316,6 +326,9 @@ function terms(plan: ModelPlan, optimizer: OptimizerConfig): Terms {
     transient = Math.max(transient, cost.transient);
     packed += packedWeights(l.layer.config, l.input, l.trainable);
     largestVariable = Math.max(largestVariable, largestWeight(l.layer.config, l.input, l.output, l.trainable));
+    const filter = convFilter(l.layer.config, l.input, l.trainable);
+    // imageGroups at batch = threads: the groups at every batch of at least `threads` (fewer split no images).
+    filterScratch = Math.max(filterScratch, (imageGroups(threads, threads, filter) - 1) * filter);
   }
   const classes = plan.output[plan.output.length - 1] ?? 1;
   // Loss and metrics: about twenty tensors of [batch, classes] (clip, log, one-hot, softmax gradient...), and the labels.
@@ -328,8 +341,23 @@ function terms(plan: ModelPlan, optimizer: OptimizerConfig): Terms {
     activationsPerSample: (sizeOf(plan.input) + loss + kept + grads) * BYTES_PER_VALUE,
     temporaryPerSample: transient * BYTES_PER_VALUE,
     updateTemporary: updateTemporaries(optimizer) * largestVariable * BYTES_PER_WEIGHT,
+    filterScratch: filterScratch * BYTES_PER_WEIGHT,
+    threads,
     packed: packed * BYTES_PER_WEIGHT,
   };
+}
+
+/** Floats of a trainable layer's filter whose gradient is a Conv2DBackpropFilter (Conv2D, SeparableConv2D's pointwise step); 0 for others. */
+function convFilter(config: LayerConfig, input: Shape, trainable: number): number {
+  if (trainable === 0) return 0;
+  switch (config.type) {
+    case 'Conv2D':
+      return trainable - (config.use_bias ? config.filters : 0);
+    case 'SeparableConv2D':
+      return input[2]! * config.depth_multiplier * config.filters;
+    default:
+      return 0;
+  }
 }
 
 /** The largest single weight tensor of a layer (its kernel; biases are smaller). */
@@ -348,7 +376,8 @@ function largestWeight(config: LayerConfig, input: Shape, output: Shape, trainab
 
 function estimateFrom(t: Terms, batchSize: number): MemoryEstimate {
   const activations = t.activationsPerSample * batchSize;
-  const largestTemporary = Math.max(t.temporaryPerSample * batchSize, t.updateTemporary) + t.packed;
+  const filterScratch = t.threads > 1 && batchSize >= t.threads ? t.filterScratch : 0;
+  const largestTemporary = Math.max(t.temporaryPerSample * batchSize, t.updateTemporary, filterScratch) + t.packed;
   return {
     batchSize,
     weights: t.weights,
@@ -363,17 +392,18 @@ function estimateFrom(t: Terms, batchSize: number): MemoryEstimate {
 /**
  * Bytes one training step takes at `batchSize` (see the formula above).
  * @param batchSize samples per step: the configured batch size, or the training set's size when smaller.
+ * @param threads the SIMD kernel pool's threads (their partial filter gradients); by default the running pool's, 1 without one.
  */
-export function estimateTrainingMemory(plan: ModelPlan, batchSize: number, optimizer: OptimizerConfig): MemoryEstimate {
-  return estimateFrom(terms(plan, optimizer), batchSize);
+export function estimateTrainingMemory(plan: ModelPlan, batchSize: number, optimizer: OptimizerConfig, threads = simdThreadsInUse()): MemoryEstimate {
+  return estimateFrom(terms(plan, optimizer, threads), batchSize);
 }
 
 /**
  * The largest batch size whose estimate is at most `limitBytes`, up to `atMost`; 0 when
  * not even one sample fits (the weights, gradients and slots alone are too big).
  */
-export function largestBatchWithin(plan: ModelPlan, optimizer: OptimizerConfig, limitBytes: number, atMost = 2 ** 31): number {
-  const t = terms(plan, optimizer);
+export function largestBatchWithin(plan: ModelPlan, optimizer: OptimizerConfig, limitBytes: number, atMost = 2 ** 31, threads = simdThreadsInUse()): number {
+  const t = terms(plan, optimizer, threads);
   const fits = (batch: number) => estimateFrom(t, batch).total <= limitBytes;
   if (!fits(1)) return 0;
   let low = 1;

@@ -11,7 +11,7 @@ import { readFileSync, mkdtempSync, cpSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { backpropFilterScratch, conv2dBackpropFilter, type ConvGeometry } from '../../src/backend/simd/conv2d-backprop-filter.js';
+import { backpropFilterScratch, conv2dBackpropFilter, imageGroups, SCRATCH_BUDGET_BYTES, type ConvGeometry } from '../../src/backend/simd/conv2d-backprop-filter.js';
 import { backpropInputScratch, conv2dBackpropInput } from '../../src/backend/simd/conv2d.js';
 import { maxPoolGrad, type PoolGeometry } from '../../src/backend/simd/max-pool-grad.js';
 import { reluBiasGrad, reluBiasGradScratch, sumLeadingAxes } from '../../src/backend/simd/reduce.js';
@@ -142,6 +142,23 @@ describe(`conv2d_backprop_filter (${variant} SIMD kernels) equals the definition
       }
     }
   }
+
+  it('with the scratch budget capping the image groups (4 threads, room for 2 filters): 2 groups of 2 threads each', async () => {
+    const g = geometry(7, 6, 6, 8, 3, 3, 24, 1, 'same');
+    const filterBytes = 4 * 3 * 3 * 8 * 24;
+    const heap = new Heap(true);
+    const pool = await SimdPool.start(heap.memory, 4, variant);
+    pools.push(pool);
+    assert.equal(imageGroups(4, 7, filterBytes / 4, 2 * filterBytes), 2);
+    const x = heap.floats(g.batchSize * g.inHeight * g.inWidth * g.inChannels, random(1));
+    const dy = heap.floats(g.batchSize * g.outHeight * g.outWidth * g.outChannels, random(2));
+    const dw = heap.floats(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels);
+    const scratch = heap.floats(backpropFilterScratch(pool, g, 2 * filterBytes));
+    assert.equal(scratch.view.length, filterBytes / 4);
+    conv2dBackpropFilter(pool, x.address, dy.address, dw.address, scratch.address, g, 1 << 20, 2 * filterBytes);
+    assertClose(dw.view, reference(x.view, dy.view, g), 'capped groups');
+    heap.assertUntouched();
+  });
 
   it('rejects dilation', () => {
     const heap = new Heap(false);
@@ -382,12 +399,32 @@ describe('kernel builds', () => {
       const x = heap.floats(g.batchSize * g.inHeight * g.inWidth * g.inChannels, random(1));
       const dy = heap.floats(g.batchSize * g.outHeight * g.outWidth * g.outChannels, random(2));
       const dw = heap.floats(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels);
-      conv2dBackpropFilter(pool, x.address, dy.address, dw.address, 0, g, 1 << 20);
+      const scratch = heap.floats(backpropFilterScratch(pool, g));
+      conv2dBackpropFilter(pool, x.address, dy.address, dw.address, scratch.address, g, 1 << 20);
       assertClose(dw.view, reference(x.view, dy.view, g), variant);
       results.push(Float32Array.from(dw.view));
     }
     const differing = results[0]!.filter((v, i) => v !== results[1]![i]).length;
     assert.ok(differing > 0, 'one rounding instead of two changes some results');
+  });
+});
+
+describe('imageGroups (how many partial filter gradients conv2d_backprop_filter makes)', () => {
+  it('one per thread for small filters, none on one thread or with fewer images than threads', () => {
+    assert.equal(imageGroups(4, 64, 3 * 3 * 32 * 64), 4);
+    assert.equal(imageGroups(1, 64, 3 * 3 * 32 * 64), 1);
+    assert.equal(imageGroups(4, 3, 3 * 3 * 32 * 64), 1);
+    assert.equal(imageGroups(4, 4, 3 * 3 * 32 * 64), 4);
+  });
+
+  it('capped by the 64 MiB budget for a big filter and many threads, whatever the thread count', () => {
+    const filter = 3 * 3 * 512 * 512; // 9 MiB
+    assert.equal(SCRATCH_BUDGET_BYTES, 64 * 1024 * 1024);
+    assert.equal(imageGroups(64, 256, filter), 7); // floor(64 / 9)
+    assert.equal(imageGroups(1024, 4096, filter), 7);
+    assert.ok((imageGroups(64, 256, filter) - 1) * filter * 4 <= SCRATCH_BUDGET_BYTES);
+    assert.equal(imageGroups(64, 256, 32 * 1024 * 1024), 1); // one filter over the budget: no image split
+    assert.equal(imageGroups(8, 256, filter, 2 * 4 * filter), 2); // a budget of two filters (tests)
   });
 });
 

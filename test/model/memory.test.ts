@@ -49,6 +49,23 @@ describe('the estimate', () => {
     assert.equal(e.total, e.weights + e.gradients + e.optimizerSlots + e.activations + e.largestTemporary);
   });
 
+  it("counts Conv2DBackpropFilter's partial filter gradients: (groups - 1) x the largest filter, capped at 64 MiB", () => {
+    // Conv2D 3x3x1x8 on 28x28, pooled to 3x3x8, Conv2D 3x3x8x2048 (147,456 floats = 576 KiB) to 1x1x2048, then a small head:
+    // sgd's update (2 filters) and the per-sample transients (GlobalAveragePooling2D: 2 x 2048 floats) stay below the partials.
+    const loaded = load('[{type: Conv2D, filters: 8, kernel_size: 3, activation: relu}, {type: MaxPooling2D, pool_size: 8}, {type: Conv2D, filters: 2048, kernel_size: 3, activation: relu}, {type: GlobalAveragePooling2D}, {type: Dense, units: 10, activation: softmax}]', '  optimizer: sgd');
+    const plan = planModel(loaded);
+    const opt = loaded.experiment.train.optimizer;
+    const filter = 3 * 3 * 8 * 2048 * 4;
+    const packed = (3 * 3 * 1 * 8 + 8 + 2048 * 10 + 10) * 4; // XNNPACK's copies: the 1-channel Conv2D and the Dense
+    const temporary = (batch: number, threads: number) => estimateTrainingMemory(plan, batch, opt, threads).largestTemporary;
+    assert.ok(temporary(8, 1) < packed + 2 * filter + 1);
+    assert.equal(temporary(8, 8), 7 * filter + packed); // 8 groups: 7 partials
+    assert.equal(temporary(7, 8), temporary(7, 1)); // fewer images than threads: no image split, no partials
+    // 256 threads: the 64 MiB budget allows floor(64 MiB / 576 KiB) = 113 groups, so 112 partials, not 255.
+    assert.equal(temporary(256, 256), 112 * filter + packed);
+    assert.equal(largestBatchWithin(plan, opt, estimateTrainingMemory(plan, 8, opt, 8).total, 2 ** 31, 8), 8);
+  });
+
   it('grows with the batch size, affinely once activations dominate', () => {
     const loaded = loadExperiment(BASELINE);
     const plan = planModel(loaded);

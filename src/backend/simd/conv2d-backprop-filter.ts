@@ -33,12 +33,33 @@ const BLOCK_BYTES = 128 * 1024;
 const TILE_CO = 8;
 
 /**
- * Floats of scratch conv2dBackpropFilter needs: a partial filter gradient for each thread but
- * the first when the images are split over threads (none on one thread or for fewer images
- * than threads).
+ * Most bytes of partial filter gradients (dw itself included) a call splitting the images
+ * may use: (groups - 1) of them are scratch, which otherwise grows with the thread count
+ * times the filter size. 64 MiB is a fixed cap, well under the wasm heap's 2-4 GiB and
+ * above every baseline layer's (groups x filter) on the threads tfexp uses (the largest
+ * filter, 3x3x256x256 floats = 2.25 MiB, still gets 28 groups); bigger filters get fewer
+ * groups, and the threads of a group share its output channels.
  */
-export function backpropFilterScratch(pool: SimdPool, info: ConvGeometry): number {
-  return splitsImages(pool, info) ? (pool.threads - 1) * filterSize(info) : 0;
+export const SCRATCH_BUDGET_BYTES = 64 * 1024 * 1024;
+
+/**
+ * How many groups of images conv2dBackpropFilter splits a batch into, each with its own
+ * partial dw: min(threads, batch, max(1, floor(budgetBytes / filter bytes))), and 1 (no
+ * image split, no scratch) on one thread or with fewer images than threads (as before the
+ * cap). Pure, for tests.
+ */
+export function imageGroups(threads: number, batch: number, filterFloats: number, budgetBytes = SCRATCH_BUDGET_BYTES): number {
+  if (threads <= 1 || batch < threads) return 1;
+  return Math.min(threads, batch, Math.max(1, Math.floor(budgetBytes / (4 * Math.max(1, filterFloats)))));
+}
+
+/**
+ * Floats of scratch conv2dBackpropFilter needs: a partial filter gradient for each image
+ * group but the first (imageGroups; none on one thread or for fewer images than threads),
+ * at most SCRATCH_BUDGET_BYTES (or `budgetBytes`, tests) in all with dw.
+ */
+export function backpropFilterScratch(pool: SimdPool, info: ConvGeometry, budgetBytes = SCRATCH_BUDGET_BYTES): number {
+  return (groupsOf(pool, info, budgetBytes) - 1) * filterSize(info);
 }
 
 /**
@@ -46,15 +67,16 @@ export function backpropFilterScratch(pool: SimdPool, info: ConvGeometry): numbe
  * convolution's loss with respect to its filter, from x [batch, inHeight, inWidth,
  * inChannels] and dy [batch, outHeight, outWidth, outChannels], all float32 at the
  * given heap byte offsets. dw is overwritten; `scratch` holds backpropFilterScratch(pool,
- * info) floats (any content). With at least as many images as threads, each thread takes
- * a share of the images (contiguous memory, read once) into its own partial gradient
- * (the first thread's in dw, the others' in scratch), which are then added in thread
- * order; else threads split the output channels (whole 8-channel tiles), or the filter
- * taps when there are fewer tiles than threads. `blockBytes` (tests) overrides the cache
- * block size.
+ * info, budgetBytes) floats (any content). With at least as many images as threads, the
+ * images are split into imageGroups groups (contiguous memory, read once), each into its
+ * own partial gradient (the first group's in dw, the others' in scratch), which are then
+ * added in group order; a group's threads (threads / groups, when the scratch budget caps
+ * the groups) split its output channels. Else threads split the output channels (whole
+ * 8-channel tiles), or the filter taps when there are fewer tiles than threads.
+ * `blockBytes` and `budgetBytes` (tests) override the cache block size and scratch budget.
  * @throws Error if dilation is not 1 (tfjs has no dilated conv gradients either).
  */
-export function conv2dBackpropFilter(pool: SimdPool, x: number, dy: number, dw: number, scratch: number, info: ConvGeometry, blockBytes = BLOCK_BYTES): void {
+export function conv2dBackpropFilter(pool: SimdPool, x: number, dy: number, dw: number, scratch: number, info: ConvGeometry, blockBytes = BLOCK_BYTES, budgetBytes = SCRATCH_BUDGET_BYTES): void {
   if (info.dilationHeight !== 1 || info.dilationWidth !== 1) throw new Error('conv2d_backprop_filter: dilation must be 1');
   const taps = info.filterHeight * info.filterWidth;
   const xImage = info.inHeight * info.inWidth * info.inChannels;
@@ -67,23 +89,25 @@ export function conv2dBackpropFilter(pool: SimdPool, x: number, dy: number, dw: 
   ];
   const batch = info.batchSize;
   const co = info.outChannels;
-  if (splitsImages(pool, info)) {
+  const tiles = Math.ceil(co / TILE_CO);
+  const groups = groupsOf(pool, info, budgetBytes);
+  if (groups > 1) {
     const size = filterSize(info);
-    pool.run('conv2d_backprop_filter', split(batch, pool.threads).map(([b0, b1], i) => part(b0, b1, i === 0 ? dw : scratch + 4 * (i - 1) * size, 0, taps, 0, co)));
+    const tileShares = split(tiles, Math.floor(pool.threads / groups));
+    pool.run('conv2d_backprop_filter', split(batch, groups).flatMap(([b0, b1], i) => tileShares.map(([begin, end]) =>
+      part(b0, b1, i === 0 ? dw : scratch + 4 * (i - 1) * size, 0, taps, begin * TILE_CO, Math.min(end * TILE_CO, co)))));
     const chunks = split(Math.ceil(size / 4), pool.threads);
-    pool.run('add_partials', chunks.map(([begin, end]) => [dw, scratch, pool.threads - 1, size, 4 * begin, Math.min(4 * end, size)]));
+    pool.run('add_partials', chunks.map(([begin, end]) => [dw, scratch, groups - 1, size, 4 * begin, Math.min(4 * end, size)]));
     return;
   }
-  const tiles = Math.ceil(co / TILE_CO);
   const parts = tiles >= pool.threads
     ? split(tiles, pool.threads).map(([begin, end]) => part(0, batch, dw, 0, taps, begin * TILE_CO, Math.min(end * TILE_CO, co)))
     : split(taps, pool.threads).map(([begin, end]) => part(0, batch, dw, begin, end, 0, co));
   pool.run('conv2d_backprop_filter', parts);
 }
 
-/** Whether conv2dBackpropFilter splits the images over threads. */
-function splitsImages(pool: SimdPool, info: ConvGeometry): boolean {
-  return pool.threads > 1 && info.batchSize >= pool.threads;
+function groupsOf(pool: SimdPool, info: ConvGeometry, budgetBytes: number): number {
+  return imageGroups(pool.threads, info.batchSize, filterSize(info), budgetBytes);
 }
 
 function filterSize(info: ConvGeometry): number {

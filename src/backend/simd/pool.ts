@@ -271,6 +271,11 @@ export function simdPool(emscripten: EmscriptenHeap): SimdPool {
   return current;
 }
 
+/** Threads of the started SIMD kernel pool (startSimdPool), 1 when none is running (the memory estimate's default). */
+export function simdThreadsInUse(): number {
+  return current !== undefined && current.usable ? current.threads : 1;
+}
+
 /** The wasm backend's heap: exported by the single-threaded build, created in JS by the threaded one. */
 interface EmscriptenHeap {
   wasmMemory?: WebAssembly.Memory;

@@ -48,7 +48,7 @@ export function convolution(fallback: KernelFn, fused: boolean): KernelFn {
     if (simd === undefined) return fallback(args);
     const info = convInfo(x!.shape, filter!.shape, attrs);
     const out = backend.makeOutput(info.outShape, 'float32');
-    const scratch = backend.makeOutput([forwardScratch(info)], 'float32');
+    const scratch = makeScratch(backend, out, forwardScratch(info));
     const biasAt = bias == null ? 0 : address(backend, bias);
     return withOutputs(backend, out, [scratch], () =>
       simdConv2d(simd, address(backend, x!), address(backend, filter!), biasAt, activation as Activation, address(backend, out), address(backend, scratch), info),
@@ -65,7 +65,7 @@ export const conv2DBackpropFilter: KernelFn = (args) => {
   const simd = pool(backend);
   if (simd === undefined) return conv2DBackpropFilterByConv(backend, x, dy, info);
   const out = backend.makeOutput(attrs.filterShape as number[], 'float32');
-  const scratch = backend.makeOutput([Math.max(1, backpropFilterScratch(simd, info))], 'float32');
+  const scratch = makeScratch(backend, out, Math.max(1, backpropFilterScratch(simd, info)));
   return withOutputs(backend, out, [scratch], () =>
     simdBackpropFilter(simd, address(backend, x), address(backend, dy), address(backend, out), address(backend, scratch), info),
   );
@@ -104,7 +104,7 @@ export function conv2DBackpropInput(fallback: KernelFn): KernelFn {
       return fits ? conv2DBackpropInputByConv(backend, dy, filter, info) : fallback(args);
     }
     const out = backend.makeOutput(attrs.inputShape as number[], 'float32');
-    const scratch = backend.makeOutput([backpropInputScratch(info)], 'float32');
+    const scratch = makeScratch(backend, out, backpropInputScratch(info));
     return withOutputs(backend, out, [scratch], () =>
       simdBackpropInput(simd, address(backend, dy), address(backend, filter), address(backend, out), address(backend, scratch), info),
     );
@@ -161,4 +161,14 @@ let packageConv2D: KernelFn = (args) => kernel('Conv2D')(args);
 
 export function setPackageConv2D(fn: KernelFn): void {
   packageConv2D = fn;
+}
+
+/** A float32 scratch tensor of `floats`; if its allocation fails, frees `out` (made just before) and rethrows. */
+function makeScratch(backend: WasmBackend, out: TensorInfo, floats: number): TensorInfo {
+  try {
+    return backend.makeOutput([floats], 'float32');
+  } catch (error) {
+    dispose(backend, out);
+    throw error;
+  }
 }

@@ -1,12 +1,13 @@
 /**
  * tfjs-layers' Conv2D, with its convolution, bias add and ReLU (or linear activation) run as one
  * kernel in training as well as in `predict` (src/model/conv2d-bias-activation.ts). tfjs-layers
- * asks tfjs-core's `fused.conv2d` for that, which fuses only outside a gradient tape.
+ * asks tfjs-core's `fused.conv2d` for that, which on a gradient tape fuses only a linear
+ * activation (through a customGrad) and runs relu as separate kernels.
  *
  * It is the same layer, not a new one: its class name is tfjs-layers' 'Conv2D' (inherited), and
  * its config and weights (`kernel`, `bias`) are the parent's, so a saved model loads with
  * `tf.loadLayersModel` (as tfjs-layers' own Conv2D) and in Keras. Other activations, dilation
- * and channels-first data run the parent's code.
+ * channels-first data and inputs other than float32 run the parent's code.
  */
 import { InternalError } from '../../errors.js';
 import { conv2dBiasActivation, FUSED_ACTIVATIONS, type FusedActivation } from '../conv2d-bias-activation.js';
@@ -53,7 +54,7 @@ function defineLayerClass(): new (args: Conv2DArgs) => Layer {
       const activation = fields.activation.getClassName();
       const x = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0]! : null) : inputs;
       const fusable =
-        x !== null && x.rank === 4 && fields.rank === 2 && fields.dataFormat === 'channelsLast' && tf.backend_util.tupleValuesAreOne(fields.dilationRate) &&
+        x !== null && x.rank === 4 && x.dtype === 'float32' && fields.rank === 2 && fields.dataFormat === 'channelsLast' && tf.backend_util.tupleValuesAreOne(fields.dilationRate) &&
         (fields.padding === 'same' || fields.padding === 'valid') && (FUSED_ACTIVATIONS as readonly string[]).includes(activation);
       if (!fusable) return super.call(inputs, kwargs);
       return tf.tidy(() =>
