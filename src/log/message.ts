@@ -556,7 +556,7 @@ export const INSTALL_NODE_GPU =
   'npm install @tensorflow/tfjs-node-gpu (Linux x86-64 with an NVIDIA driver >= 450.x, CUDA 11.2 and cuDNN 8.1; its install downloads libtensorflow, so it needs internet)';
 /** The GPU package on a machine with no NVIDIA driver: no CUDA set-up can make it use a GPU. */
 export const NODE_GPU_WITHOUT_NVIDIA =
-  'it needs an NVIDIA GPU and its driver (then CUDA 11.2 and cuDNN 8.1), and this machine has none: nothing to install for it here. Another GPU: --backend webgpu; the CPU: wasm (what auto picks here) or @tensorflow/tfjs-node';
+  'it needs an NVIDIA GPU and its driver (then CUDA 11.2 and cuDNN 8.1), and this machine has none: nothing to install for it here. Another GPU: --backend webgpu; the CPU: @tensorflow/tfjs-node or wasm';
 export const INSTALL_NODE_CPU = 'npm install @tensorflow/tfjs-node (its install downloads libtensorflow, so it needs internet)';
 
 export function backendUnavailable(requested: string, reasons: readonly string[], fix: string) {

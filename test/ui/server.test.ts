@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
-import { mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as message from '../../src/log/message.js';
@@ -157,6 +157,10 @@ describe('tfexp ui: the server', () => {
     const without = await json(`/api/run?id=${encodeURIComponent(runs[2]!.id)}`);
     assert.deepEqual(without.evaluations, []);
     assert.deepEqual(without.files.map((f: { path: string }) => f.path), ['experiment.yaml', 'metrics.json', 'report.html', 'run.json', 'summary.txt']);
+    // An evaluation file that parses but is no evaluation offers no split.
+    writeFileSync(join(root, runs[2]!.id, 'evaluation.json'), '[]');
+    assert.deepEqual((await json(`/api/run?id=${encodeURIComponent(runs[2]!.id)}`)).evaluations, []);
+    rmSync(join(root, runs[2]!.id, 'evaluation.json'));
     const linked = await json(`/api/run?id=${encodeURIComponent(runs[1]!.id)}`);
     const listed = linked.files.map((f: { path: string }) => f.path);
     assert.ok(listed.includes('summary-link.txt') && !listed.includes('secret.txt'), `links inside listed, links out not: ${listed}`);

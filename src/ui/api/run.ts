@@ -168,7 +168,9 @@ function evaluationViews(root: string, dir: string, files: readonly RunFile[]): 
   return EVALUATION_SPLITS.flatMap((split) => {
     const grid = `plots/${evaluationChartNames(split).misclassified}.png`;
     const misclassified = files.find((f) => f.path === grid)?.url ?? null;
-    const evaluation = readJson(root, join(dir, evaluationFileName(split)));
+    const read = readJson(root, join(dir, evaluationFileName(split)));
+    // A file that parses but is no evaluation (`[]`, `42`) offers nothing to show.
+    const evaluation = isPlainObject(read) ? read : null;
     if (evaluation === null && misclassified === null) return [];
     const confusion = confusionCharts(evaluation);
     return [{ split, evaluation, confusion: confusion?.counts ?? null, confusionNormalised: confusion?.shares ?? null, misclassified }];
