@@ -20,18 +20,9 @@ import { compileExperiment } from '../../src/model/index.js';
 import { conv2dLayer } from '../../src/model/layers/fused-conv2d.js';
 import { loadModel, saveModel } from '../../src/runs/model-io.js';
 import { experimentYaml, tempDir, writeFiles } from '../helpers.js';
+import { assertClose, on } from './close.js';
 
-const TOLERANCE = 1e-4;
 const VARIANTS: KernelVariant[] = relaxedSimdSupported() ? ['plain', 'relaxed'] : ['plain'];
-
-function assertClose(actual: Float32Array, expected: Float32Array, what: string): void {
-  assert.equal(actual.length, expected.length, what);
-  let scale = 1;
-  for (const v of expected) scale = Math.max(scale, Math.abs(v));
-  let worst = 0;
-  for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
-  assert.ok(worst <= TOLERANCE * scale, `${what}: max abs difference ${worst} > ${TOLERANCE * scale}`);
-}
 
 interface Case {
   x: [number, number, number, number];
@@ -66,14 +57,6 @@ function outputAndGrads(c: Case, activation: FusedActivation, withBias: boolean,
   const dy = tf.randomUniform(y.shape, -1, 1, 'float32', 4);
   const loss = (...args: tf.Tensor[]) => tf.sum(tf.mul(conv(args[0]!, args[1]!, args[2] ?? null), dy));
   return [y, ...tf.grads(loss)(withBias ? [x, f, b] : [x, f])];
-}
-
-async function on(backend: 'cpu' | 'wasm', fn: () => tf.Tensor[]): Promise<Float32Array[]> {
-  await tf.setBackend(backend);
-  const outs = tf.tidy(fn);
-  const values = await Promise.all(outs.map((t) => t.data() as Promise<Float32Array>));
-  tf.dispose(outs);
-  return values;
 }
 
 const runs: { name: string; start: () => Promise<unknown>; simd: boolean }[] = [

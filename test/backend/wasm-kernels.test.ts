@@ -11,26 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/backend/select.js';
 import { kernelVariant } from '../../src/backend/simd/pool.js';
 import { simdKernelsOnActiveBackend, simdKernelState, useSimdKernels } from '../../src/backend/wasm-kernels/index.js';
-
-const TOLERANCE = 1e-4;
-
-/** Runs `fn` on `backend` and returns its outputs as plain arrays. */
-async function on(backend: 'cpu' | 'wasm', fn: () => tf.Tensor[]): Promise<Float32Array[]> {
-  await tf.setBackend(backend);
-  const outs = tf.tidy(fn);
-  const values = await Promise.all(outs.map((t) => t.data() as Promise<Float32Array>));
-  tf.dispose(outs);
-  return values;
-}
-
-function assertClose(actual: Float32Array, expected: Float32Array, what: string): void {
-  assert.equal(actual.length, expected.length, what);
-  let scale = 1;
-  for (const v of expected) scale = Math.max(scale, Math.abs(v));
-  let worst = 0;
-  for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
-  assert.ok(worst <= TOLERANCE * scale, `${what}: max abs difference ${worst} > ${TOLERANCE * scale}`);
-}
+import { assertClose, on } from './close.js';
 
 /** Deterministic random values in [-1, 1). */
 function values(shape: number[], seed: number): tf.Tensor {
