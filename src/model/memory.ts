@@ -100,10 +100,9 @@
  * The capacity check keeps a reserve for them (checks/memory.ts).
  */
 import type { ActivationName, LayerConfig, OptimizerConfig } from '../config/index.js';
+import { imageGroups, simdThreadsInUse } from './filter-scratch.js';
 import { sizeOf, type Shape } from './layers/index.js';
 import { BYTES_PER_WEIGHT, type ModelPlan } from './plan.js';
-import { imageGroups } from '../backend/simd/conv2d-backprop-filter.js';
-import { simdThreadsInUse } from '../backend/simd/pool.js';
 
 /** Bytes per activation value: tfjs trains in float32. */
 export const BYTES_PER_VALUE = 4;

@@ -2,7 +2,10 @@
  * Conv2D filter gradient on tfexp's SIMD kernel (conv2d_backprop_filter.c): how a
  * call is split over threads and blocked for cache.
  */
+import { imageGroups, SCRATCH_BUDGET_BYTES } from '../../model/filter-scratch.js';
 import { split, type SimdPool } from './pool.js';
+
+export { imageGroups, SCRATCH_BUDGET_BYTES };
 
 /** Geometry of a 2-D convolution, NHWC (tfjs's Conv2DInfo has these fields). */
 export interface ConvGeometry {
@@ -31,27 +34,6 @@ const BLOCK_BYTES = 128 * 1024;
 
 /** Output channels per register tile in the kernel. */
 const TILE_CO = 8;
-
-/**
- * Most bytes of partial filter gradients (dw itself included) a call splitting the images
- * may use: (groups - 1) of them are scratch, which otherwise grows with the thread count
- * times the filter size. 64 MiB is a fixed cap, well under the wasm heap's 2-4 GiB and
- * above every baseline layer's (groups x filter) on the threads tfexp uses (the largest
- * filter, 3x3x256x256 floats = 2.25 MiB, still gets 28 groups); bigger filters get fewer
- * groups, and the threads of a group share its output channels.
- */
-export const SCRATCH_BUDGET_BYTES = 64 * 1024 * 1024;
-
-/**
- * How many groups of images conv2dBackpropFilter splits a batch into, each with its own
- * partial dw: min(threads, batch, max(1, floor(budgetBytes / filter bytes))), and 1 (no
- * image split, no scratch) on one thread or with fewer images than threads (as before the
- * cap). Pure, for tests.
- */
-export function imageGroups(threads: number, batch: number, filterFloats: number, budgetBytes = SCRATCH_BUDGET_BYTES): number {
-  if (threads <= 1 || batch < threads) return 1;
-  return Math.min(threads, batch, Math.max(1, Math.floor(budgetBytes / (4 * Math.max(1, filterFloats)))));
-}
 
 /**
  * Floats of scratch conv2dBackpropFilter needs: a partial filter gradient for each image

@@ -14,6 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { BackendError, InternalError } from '../../errors.js';
+import { reportSimdThreads } from '../../model/filter-scratch.js';
 import * as message from '../../log/message.js';
 
 /** Exported functions of kernels.wasm; each takes only int32 arguments. */
@@ -275,6 +276,7 @@ export function simdPool(emscripten: EmscriptenHeap): SimdPool {
 export function simdThreadsInUse(): number {
   return current !== undefined && current.usable ? current.threads : 1;
 }
+reportSimdThreads(simdThreadsInUse);
 
 /** The wasm backend's heap: exported by the single-threaded build, created in JS by the threaded one. */
 interface EmscriptenHeap {
