@@ -21,5 +21,5 @@ PATH="$cache/bin:$PATH"
 export PATH
 echo "test:other-node: Node $(node --version) from $cache"
 exec node --import tsx --test --test-reporter=spec \
-  test/backend/simd.test.ts test/backend/wasm-kernels.test.ts test/backend/wasm-single.test.ts test/backend/training.test.ts \
+  test/backend/simd.test.ts test/backend/wasm-kernels.test.ts test/backend/fused-conv2d.test.ts test/backend/wasm-single.test.ts test/backend/training.test.ts \
   test/data/npz.test.ts test/train/run.test.ts
