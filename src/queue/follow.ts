@@ -241,8 +241,9 @@ function writeLive(dir: string, points: readonly QueuedPoint[]): void {
   const file = join(dir, 'sweep.json');
   try {
     const now = JSON.parse(readFileSync(file, 'utf8')) as QueuedSweepFile;
+    const seen = new Map(points.map((p) => [p.index, p.live]));
     for (const point of now.points) {
-      const live = points.find((p) => p.index === point.index)?.live;
+      const live = seen.get(point.index);
       if (live === undefined) delete point.live;
       else point.live = live;
     }
