@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { backpropFilterScratch, conv2dBackpropFilter, imageGroups, SCRATCH_BUDGET_BYTES, type ConvGeometry } from '../../src/backend/simd/conv2d-backprop-filter.js';
-import { backpropInputScratch, conv2dBackpropInput } from '../../src/backend/simd/conv2d.js';
+import { backpropInputScratch, conv2dBackpropInput, conv2dForward, forwardScratch } from '../../src/backend/simd/conv2d.js';
 import { maxPoolGrad, type PoolGeometry } from '../../src/backend/simd/max-pool-grad.js';
 import { reluBiasGrad, reluBiasGradScratch, sumLeadingAxes } from '../../src/backend/simd/reduce.js';
 import { kernelVariant, relaxedSimdSupported, SimdPool, simdPool, split, startSimdPool, type KernelVariant } from '../../src/backend/simd/pool.js';
@@ -165,6 +165,56 @@ describe(`conv2d_backprop_filter (${variant} SIMD kernels) equals the definition
     const g = { ...geometry(1, 5, 5, 1, 3, 3, 1, 1, 'same'), dilationHeight: 2 };
     assert.throws(() => conv2dBackpropFilter(SimdPool.single(heap.memory, variant), 0, 0, 0, 0, g), /dilation must be 1/);
   });
+});
+
+describe(`conv2d_packed as the forward convolution (${variant} SIMD kernels) equals the definition`, () => {
+  /** relu(bias + x * w) by the definition, in float64: only taps inside the image. */
+  function forwardReference(x: Float32Array, w: Float32Array, bias: Float32Array, g: ConvGeometry): Float64Array {
+    const y = new Float64Array(g.batchSize * g.outHeight * g.outWidth * g.outChannels);
+    for (let b = 0; b < g.batchSize; b++)
+      for (let oh = 0; oh < g.outHeight; oh++)
+        for (let ow = 0; ow < g.outWidth; ow++)
+          for (let co = 0; co < g.outChannels; co++) {
+            let sum = bias[co]!;
+            for (let kh = 0; kh < g.filterHeight; kh++)
+              for (let kw = 0; kw < g.filterWidth; kw++) {
+                const ih = oh * g.strideHeight - g.padInfo.top + kh;
+                const iw = ow * g.strideWidth - g.padInfo.left + kw;
+                if (ih < 0 || ih >= g.inHeight || iw < 0 || iw >= g.inWidth) continue;
+                for (let ci = 0; ci < g.inChannels; ci++)
+                  sum += x[((b * g.inHeight + ih) * g.inWidth + iw) * g.inChannels + ci]! * w[((kh * g.filterWidth + kw) * g.inChannels + ci) * g.outChannels + co]!;
+              }
+            y[((b * g.outHeight + oh) * g.outWidth + ow) * g.outChannels + co] = Math.max(0, sum);
+          }
+    return y;
+  }
+  // The kernel skips taps outside the image by grouping pixels with the same valid taps
+  // (border rows and columns, the inside); these cases give classes of every size mod 4.
+  const cases: [string, ConvGeometry][] = [
+    ['3x3 same on 3x3 images (border classes only but one), 8 -> 16', geometry(5, 3, 3, 8, 3, 3, 16, 1, 'same')],
+    ['5x5 filter larger than the 3x3 image, 4 -> 9', geometry(3, 3, 3, 4, 5, 5, 9, 1, 'same')],
+    ['1x1 images, 3x3 filter (only the centre tap), 6 -> 8', geometry(7, 1, 1, 6, 3, 3, 8, 1, 'same')],
+    ['stride 2, same (padding only below and right), 6 -> 13', geometry(3, 9, 7, 6, 3, 3, 13, 2, 'same')],
+    ['stride 3, 5x2 filter, 5 -> 24', geometry(2, 11, 7, 5, 5, 2, 24, 3, 'same')],
+    ['valid (one class), 8 -> 7', geometry(3, 6, 6, 8, 3, 3, 7, 1, 'valid')],
+  ];
+  for (const [name, g] of cases) {
+    for (const [shared, threads] of [[true, 1], [true, 2], [true, 3], [false, 1]] as const) {
+      it(`${name}, bias + relu, ${shared ? `${threads} thread(s)` : 'unshared memory'}`, async () => {
+        const heap = new Heap(shared);
+        const pool = await SimdPool.start(heap.memory, threads, variant);
+        pools.push(pool);
+        const x = heap.floats(g.batchSize * g.inHeight * g.inWidth * g.inChannels, random(8));
+        const w = heap.floats(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels, random(9));
+        const bias = heap.floats(g.outChannels, random(10));
+        const y = heap.floats(g.batchSize * g.outHeight * g.outWidth * g.outChannels); // NaN: every pixel must be written
+        const scratch = heap.floats(forwardScratch(g));
+        conv2dForward(pool, x.address, w.address, bias.address, 'relu', y.address, scratch.address, g);
+        assertClose(y.view, forwardReference(x.view, w.view, bias.view, g), name);
+        heap.assertUntouched();
+      });
+    }
+  }
 });
 
 describe(`conv2d_packed as the input gradient (${variant} SIMD kernels) equals the definition`, () => {

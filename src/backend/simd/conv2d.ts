@@ -12,9 +12,9 @@ const TILE = 8;
 export const ACTIVATIONS = { linear: 0, relu: 1, relu6: 2 } as const;
 export type Activation = keyof typeof ACTIVATIONS;
 
-/** Floats of scratch conv2dForward needs: the packed filter [ceil(co / 8), kh * kw, ci, 8], then ci zeros. */
+/** Floats of scratch conv2dForward needs: the packed filter [ceil(co / 8), kh * kw, ci, 8]. */
 export function forwardScratch(info: ConvGeometry): number {
-  return Math.ceil(info.outChannels / TILE) * TILE * info.filterHeight * info.filterWidth * info.inChannels + info.inChannels;
+  return Math.ceil(info.outChannels / TILE) * TILE * info.filterHeight * info.filterWidth * info.inChannels;
 }
 
 /**
@@ -31,18 +31,17 @@ export function conv2dForward(
 ): void {
   if (info.dilationHeight !== 1 || info.dilationWidth !== 1) throw new Error('conv2d_packed: dilation must be 1');
   const taps = info.filterHeight * info.filterWidth;
-  const zeros = scratch + 4 * (forwardScratch(info) - info.inChannels);
-  pool.run('pack_filter', [[w, scratch, taps, info.inChannels, info.outChannels, zeros]]);
-  run(pool, x, scratch, y, zeros, info.batchSize, [info.inHeight, info.inWidth, info.inChannels], [info.outHeight, info.outWidth, info.outChannels],
+  pool.run('pack_filter', [[w, scratch, taps, info.inChannels, info.outChannels]]);
+  run(pool, x, scratch, y, info.batchSize, [info.inHeight, info.inWidth, info.inChannels], [info.outHeight, info.outWidth, info.outChannels],
     [info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left], bias, ACTIVATIONS[activation]);
 }
 
 /**
  * Floats of scratch conv2dBackpropInput needs: the packed flipped filter
- * [ceil(inChannels / 8), filterHeight * filterWidth, outChannels, 8], then outChannels zeros.
+ * [ceil(inChannels / 8), filterHeight * filterWidth, outChannels, 8].
  */
 export function backpropInputScratch(info: ConvGeometry): number {
-  return Math.ceil(info.inChannels / TILE) * TILE * info.filterHeight * info.filterWidth * info.outChannels + info.outChannels;
+  return Math.ceil(info.inChannels / TILE) * TILE * info.filterHeight * info.filterWidth * info.outChannels;
 }
 
 /**
@@ -59,20 +58,23 @@ export function conv2dBackpropInput(pool: SimdPool, dy: number, w: number, dx: n
   if (info.strideHeight !== 1 || info.strideWidth !== 1 || info.dilationHeight !== 1 || info.dilationWidth !== 1) {
     throw new Error('conv2d_backprop_input: strides and dilations must be 1');
   }
-  const zeros = scratch + 4 * (backpropInputScratch(info) - info.outChannels);
-  pool.run('pack_flipped_filter', [[w, scratch, kh, kw, info.inChannels, info.outChannels, zeros]]);
-  run(pool, dy, scratch, dx, zeros, info.batchSize, [info.outHeight, info.outWidth, info.outChannels], [info.inHeight, info.inWidth, info.inChannels],
+  pool.run('pack_flipped_filter', [[w, scratch, kh, kw, info.inChannels, info.outChannels]]);
+  run(pool, dy, scratch, dx, info.batchSize, [info.outHeight, info.outWidth, info.outChannels], [info.inHeight, info.inWidth, info.inChannels],
     [kh, kw, 1, 1, kh - 1 - padInfo.top, kw - 1 - padInfo.left], 0, ACTIVATIONS.linear);
 }
 
-/** conv2d_packed over all output pixels, split over the pool's threads in whole 4-pixel tiles. */
+/**
+ * conv2d_packed over all output pixels, its 4-pixel tiles (conv2d_tiles) split over the pool's threads.
+ * window: [filterHeight, filterWidth, strideHeight, strideWidth, padTop, padLeft].
+ */
 function run(
-  pool: SimdPool, input: number, packed: number, output: number, zeros: number, batch: number,
+  pool: SimdPool, input: number, packed: number, output: number, batch: number,
   inShape: [number, number, number], outShape: [number, number, number], window: number[], bias: number, activation: number,
 ): void {
-  const pixels = batch * outShape[0] * outShape[1];
-  const parts = split(Math.ceil(pixels / 4), pool.threads).map(([begin, end]) => [
-    input, packed, output, zeros, ...inShape, ...outShape, ...window, begin * 4, Math.min(end * 4, pixels), bias, activation,
+  const [filterHeight, filterWidth, ...strideAndPad] = window;
+  const tiles = pool.call('conv2d_tiles', [batch, inShape[0], inShape[1], outShape[0], outShape[1], filterHeight!, filterWidth!, ...strideAndPad]);
+  const parts = split(tiles, pool.threads).map(([begin, end]) => [
+    input, packed, output, batch, ...inShape, ...outShape, ...window, begin, end, bias, activation,
   ]);
   pool.run('conv2d_packed', parts);
 }

@@ -1,7 +1,9 @@
 /**
  * Conv2D kernels for wasm: the forward pass and both gradients.
  * - Conv2D / FusedConv2D (bias, linear/relu/relu6): tfexp's SIMD direct convolution
- *   on a packed filter, about 20% faster than XNNPACK on the baseline's layers; XNNPACK
+ *   on a packed filter, which skips the taps outside the image (XNNPACK multiplies them
+ *   by zeros): the baseline's seven such layers, batch 64, 2 threads, take 44 ms where
+ *   the same kernel with zero taps took 51 ms and XNNPACK 68 ms (2026-12-02); XNNPACK
  *   (the package's kernel) for fewer than 4 input channels, dilation, NCHW or other
  *   activations.
  * - Conv2DBackpropFilter (the package has none): tfexp's SIMD kernel,
