@@ -202,3 +202,58 @@ describe('Conv2D and FusedConv2D forward on wasm equal cpu', () => {
     }
   }
 });
+
+describe('BatchMatMul on wasm equals cpu', () => {
+  // One operand transposed runs as a 1 x 1 convolution (matmul.ts); the others are the package's.
+  const cases = [
+    { a: [64, 40], b: [64, 10], transposeA: true, transposeB: false },
+    { a: [1, 64, 40], b: [1, 64, 10], transposeA: true, transposeB: false },
+    { a: [3, 2], b: [3, 5], transposeA: true, transposeB: false }, // K < 4: XNNPACK's Conv2D
+    { a: [6, 10], b: [40, 10], transposeA: false, transposeB: true },
+    { a: [1, 6, 10], b: [1, 40, 10], transposeA: false, transposeB: true },
+    { a: [5, 3], b: [9, 3], transposeA: false, transposeB: true },
+    { a: [2, 4, 3], b: [2, 5, 3], transposeA: false, transposeB: true }, // a batch: the package's
+    { a: [4, 6], b: [6, 5], transposeA: false, transposeB: false },
+    { a: [6, 4], b: [5, 6], transposeA: true, transposeB: true },
+  ] as const;
+  for (const c of cases) {
+    it(`a [${c.a}]${c.transposeA ? '^T' : ''} b [${c.b}]${c.transposeB ? '^T' : ''}`, async () => {
+      const run = () => [tf.matMul(values([...c.a], 41), values([...c.b], 42), c.transposeA, c.transposeB)];
+      const [wasm] = await on('wasm', run);
+      const [cpu] = await on('cpu', run);
+      assertClose(wasm!, cpu!, 'product');
+    });
+  }
+
+  it('runs a^T b as Transpose + Conv2D and a b^T as Conv2DBackpropInput (the SIMD kernels), a b as the package\'s', async () => {
+    await tf.setBackend('wasm');
+    const calls: string[] = [];
+    const spied = ['Transpose', 'Conv2D', 'Conv2DBackpropInput'].map((kernelName) => {
+      const config = tf.getKernel(kernelName, 'wasm')!;
+      tf.unregisterKernel(kernelName, 'wasm');
+      tf.registerKernel({ ...config, kernelFunc: (args) => (calls.push(kernelName), config.kernelFunc(args)) });
+      return config;
+    });
+    try {
+      const a = values([64, 40], 43);
+      const b = values([64, 10], 44);
+      tf.dispose(tf.matMul(a, b, true, false));
+      assert.deepEqual(calls.splice(0), ['Transpose', 'Conv2D']);
+      tf.dispose(tf.matMul(values([5, 40], 46), a, false, true));
+      assert.deepEqual(calls.splice(0), ['Conv2DBackpropInput']);
+      tf.dispose(tf.matMul(b, values([10, 3], 45)));
+      assert.deepEqual(calls, []);
+      tf.dispose([a, b]);
+    } finally {
+      for (const config of spied) {
+        tf.unregisterKernel(config.kernelName, 'wasm');
+        tf.registerKernel(config);
+      }
+    }
+  });
+
+  it('an int32 product gets the package\'s own error', async () => {
+    await tf.setBackend('wasm');
+    assert.throws(() => tf.matMul(tf.tensor2d([[1, 2], [3, 4], [5, 6]], [3, 2], 'int32'), tf.tensor2d([[1, 0], [2, 1], [0, 3]], [3, 2], 'int32'), true, false), /non-float32/);
+  });
+});

@@ -8,6 +8,7 @@
  * - convolution.ts  Conv2D, FusedConv2D, Conv2DBackpropFilter, Conv2DBackpropInput
  * - depthwise.ts    DepthwiseConv2dNativeBackpropInput/Filter
  * - pooling.ts      MaxPoolGrad
+ * - matmul.ts       BatchMatMul with one operand transposed (a Dense layer's gradients)
  * - sum.ts          Sum over leading axes (bias gradients)
  * - relu-bias-grad.ts  ReLU's gradient with the bias gradient (src/model/conv2d-bias-activation.ts)
  * - identity.ts     Identity without a copy
@@ -27,6 +28,7 @@ import { pool, simdKernelState, type KernelFn, type MultiKernelFn, type WasmBack
 import { conv2DBackpropFilter, conv2DBackpropInput, convolution, setPackageConv2D } from './convolution.js';
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise.js';
 import { identity } from './identity.js';
+import { batchMatMul } from './matmul.js';
 import { maxPoolGrad } from './pooling.js';
 import { reluBiasGrad } from './relu-bias-grad.js';
 import { rmspropUpdate } from './rmsprop.js';
@@ -65,6 +67,7 @@ export function registerWasmTrainingKernels(): void {
   replace('DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter);
   replace('DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput);
   replace('MaxPoolGrad', maxPoolGrad(packageKernel('MaxPoolGrad')));
+  replace('BatchMatMul', batchMatMul(packageKernel('BatchMatMul')));
   replace('Sum', sum(packageKernel('Sum')));
   replace('Identity', identity(packageKernel('Identity')));
   replace(RMSPROP_UPDATE, rmspropUpdate);
