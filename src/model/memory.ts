@@ -34,7 +34,7 @@
  *                                                                depends on a weight)      transient
  *   Conv2D, relu or linear          1                           1 (relu), 0 (linear)      0
  *   Conv2D (other activations),     1 + (1 with a bias, for     act.grads                 act.transient
- *   Dense                           relu/elu) + act.kept
+ *   Dense                           relu/elu) + act.kept                                  (Dense: max with I)
  *   DepthwiseConv2D                 1 + 1 (bias) + act.kept     act.grads                 act.transient
  *   SeparableConv2D                 D + 1 + 1 (bias) + act.kept act.grads                 act.transient
  *                                   (D: the depthwise result)
@@ -245,8 +245,12 @@ function layerCost(config: LayerConfig, input: Shape, output: Shape, onPath: boo
       const depthwise = (O / output[2]!) * input[2]! * config.depth_multiplier;
       return withActivation(config.activation, false, depthwise + O + (config.use_bias ? O : 0));
     }
-    case 'Dense':
-      return withActivation(config.activation, config.use_bias, O);
+    case 'Dense': {
+      // On wasm the kernel's gradient x^T dy transposes x first (src/backend/wasm-kernels/matmul.ts):
+      // I more, freed before the next kernel, so it counts as this layer's transient.
+      const cost = withActivation(config.activation, config.use_bias, O);
+      return { ...cost, transient: onPath ? Math.max(cost.transient, I) : 0 };
+    }
     case 'Activation': {
       const a = activationCost(config.activation);
       return { kept: a.kept * O, grads: onPath ? a.grads * O - (a.grads > 0 ? O : 0) + dx : 0, transient: onPath ? a.transient * O : 0 };
