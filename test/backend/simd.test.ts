@@ -113,6 +113,8 @@ for (const variant of VARIANTS) {
 describe(`conv2d_backprop_filter (${variant} SIMD kernels) equals the definition`, () => {
   const cases: [string, ConvGeometry][] = [
     ['28x28, 1 -> 8 (first layer)', geometry(3, 28, 28, 1, 3, 3, 8, 1, 'same')],
+    ['1 -> 40 (a 1 x 32 tile, then a 1 x 8 one)', geometry(2, 9, 9, 1, 3, 3, 40, 1, 'same')],
+    ['input-channel tails with 1 x 32 tiles: 5 -> 72', geometry(2, 6, 6, 5, 3, 3, 72, 1, 'same')],
     ['tiles and tails: 6 -> 17', geometry(2, 9, 9, 6, 3, 3, 17, 1, 'same')],
     ['stride 2, valid, 9 -> 16', geometry(2, 9, 9, 9, 3, 3, 16, 2, 'valid')],
     ['stride 2, same (uneven padding), 4 -> 8', geometry(2, 8, 8, 4, 3, 3, 8, 2, 'same')],

@@ -85,7 +85,22 @@ static void tile_4x8(const conv_t *c, const window_t *w, float *dw, int ci, int 
   wasm_v128_store(dw + 3 * ldw, a30); wasm_v128_store(dw + 3 * ldw + 4, a31);
 }
 
-/* One input channel x 8 output channels (input-channel tail, e.g. a first layer on grayscale). */
+/*
+ * One input channel x 32 output channels (input-channel tail, e.g. a first layer on
+ * grayscale): eight accumulators, enough to keep the multiply-adds in flight, where
+ * tile_1x8's two wait on each other.
+ */
+static void tile_1x32(const conv_t *c, const window_t *w, float *dw, int ci, int co, int accumulate) {
+  v128_t a[8];
+  for (int i = 0; i < 8; i++) a[i] = accumulate ? wasm_v128_load(dw + 4 * i) : wasm_f32x4_splat(0.0f);
+  FOR_EACH_PIXEL(c, w, ci, co, xp, dp) {
+    const v128_t xv = wasm_v128_load32_splat(xp);
+    for (int i = 0; i < 8; i++) a[i] = MADD(a[i], xv, wasm_v128_load(dp + 4 * i));
+  }
+  for (int i = 0; i < 8; i++) wasm_v128_store(dw + 4 * i, a[i]);
+}
+
+/* One input channel x 8 output channels (input-channel tail). */
 static void tile_1x8(const conv_t *c, const window_t *w, float *dw, int ci, int co, int accumulate) {
   v128_t a0 = accumulate ? wasm_v128_load(dw) : wasm_f32x4_splat(0.0f);
   v128_t a1 = accumulate ? wasm_v128_load(dw + 4) : wasm_f32x4_splat(0.0f);
@@ -120,8 +135,11 @@ static void tap_block(const conv_t *c, const window_t *w, float *tap, int co_beg
   }
   for (int ci = 0; ci < ci_vec_end; ci += 4)
     for (int co = co_begin; co < co_vec_end; co += 8) tile_4x8(c, w, tap + ci * out_c + co, ci, co, accumulate);
-  for (int ci = ci_vec_end; ci < in_c; ci++)
-    for (int co = co_begin; co < co_vec_end; co += 8) tile_1x8(c, w, tap + ci * out_c + co, ci, co, accumulate);
+  for (int ci = ci_vec_end; ci < in_c; ci++) {
+    int co = co_begin;
+    for (; co + 32 <= co_vec_end; co += 32) tile_1x32(c, w, tap + ci * out_c + co, ci, co, accumulate);
+    for (; co < co_vec_end; co += 8) tile_1x8(c, w, tap + ci * out_c + co, ci, co, accumulate);
+  }
   for (int ci = 0; ci < in_c; ci++)
     for (int co = co_vec_end; co < co_end; co++) tile_1x1(c, w, tap + ci * out_c + co, ci, co, accumulate);
 }
