@@ -6,9 +6,11 @@
  *
  * over the taps inside the image (zero padding), plus bias[co] and an activation if asked.
  * The sum starts from the bias and runs over taps, then input channels, the order of
- * XNNPACK's convolution; a tap outside the image only adds zeros there, so results equal
- * tfjs-backend-wasm's to the bit. tfexp uses it for forward convolutions (Conv2D,
- * FusedConv2D; filter packed by pack_filter) and for Conv2DBackpropInput at stride 1, a
+ * XNNPACK's convolution; a tap outside the image only adds zeros there (0 * w), so with
+ * finite weights results equal tfjs-backend-wasm's to the bit (an infinite or NaN weight
+ * makes XNNPACK's border pixels NaN, not this kernel's). tfexp uses it for forward
+ * convolutions (Conv2D, FusedConv2D; filter packed by pack_filter) and for
+ * Conv2DBackpropInput at stride 1, a
  * convolution of dy with the filter flipped in space and with its channels swapped
  * (pack_flipped_filter).
  *
@@ -21,8 +23,8 @@
  * columns likewise a column run, and a class (row run x column run) holds the pixels of
  * every image in those rows and columns, taken in order (image, row, column). Tiles are
  * numbered class by class, each class's last tile short if its pixel count is not a
- * multiple of 4; conv2d_tiles counts them, and a call computes the tiles [tile_begin,
- * tile_end) (threads split them).
+ * multiple of 4; a call computes the tiles [tile_begin, tile_end), and conv2d_split
+ * splits them over threads by cost (a border tile has fewer taps).
  *
  * Packed filter: wp[co_tile][tap][ci][8] with co = co_tile * 8 + lane, lanes past
  * out_c zero, so every tile loads whole vectors.
@@ -158,7 +160,7 @@ static void class_tiles(const conv_t *c, const class_t *k, int pixels, int t0, i
 
 /*
  * Runs `body` once per class, in order, with `k` (class_t) and `pixels` (its pixel count) set.
- * Both conv2d_tiles and conv2d_packed number tiles by this walk.
+ * Both conv2d_split and conv2d_packed number tiles by this walk.
  */
 #define FOR_EACH_CLASS(batch, in_h, in_w, out_h, out_w, filter_h, filter_w, stride_h, stride_w, pad_top, pad_left, k, pixels, body) \
   for (int oh0_ = 0, oh1_; oh0_ < (out_h); oh0_ = oh1_) {                                                                            \
@@ -173,21 +175,34 @@ static void class_tiles(const conv_t *c, const class_t *k, int pixels, int t0, i
     }                                                                                                                                 \
   }
 
-/* How many tiles conv2d_packed numbers for this convolution (the range threads split). */
-__attribute__((export_name("conv2d_tiles")))
-int conv2d_tiles(int batch, int in_h, int in_w, int out_h, int out_w, int filter_h, int filter_w,
-                 int stride_h, int stride_w, int pad_top, int pad_left) {
-  int tiles = 0;
+/*
+ * The first tile of part `part` (0..parts) when conv2d_packed's tiles are split into `parts`
+ * runs of near-equal cost, a tile costing its valid taps plus one (its stores and
+ * addressing); part == parts gives the number of tiles. Threads take parts 0..parts-1.
+ */
+__attribute__((export_name("conv2d_split")))
+int conv2d_split(int batch, int in_h, int in_w, int out_h, int out_w, int filter_h, int filter_w,
+                 int stride_h, int stride_w, int pad_top, int pad_left, int part, int parts) {
+  long long total = 0;
   FOR_EACH_CLASS(batch, in_h, in_w, out_h, out_w, filter_h, filter_w, stride_h, stride_w, pad_top, pad_left, k, pixels, {
-    (void)k;
-    tiles += (pixels + 3) / 4;
+    total += (long long)((pixels + 3) / 4) * ((k.kh1 - k.kh0) * (k.kw1 - k.kw0) + 1);
   })
-  return tiles;
+  const long long target = total * part / parts;
+  long long cost = 0;
+  int first = 0;
+  FOR_EACH_CLASS(batch, in_h, in_w, out_h, out_w, filter_h, filter_w, stride_h, stride_w, pad_top, pad_left, k, pixels, {
+    const int tiles = (pixels + 3) / 4;
+    const int each = (k.kh1 - k.kh0) * (k.kw1 - k.kw0) + 1;
+    if (cost + (long long)tiles * each >= target && part < parts) return first + (int)((target - cost + each - 1) / each);
+    cost += (long long)tiles * each;
+    first += tiles;
+  })
+  return first;
 }
 
 /*
  * x [batch, in_h, in_w, in_c], wp packed (see the header), y [batch, out_h, out_w, out_c],
- * bias [out_c] or 0; computes the tiles [tile_begin, tile_end) of conv2d_tiles' numbering.
+ * bias [out_c] or 0; computes the tiles [tile_begin, tile_end) (numbered as in the header).
  */
 __attribute__((export_name("conv2d_packed")))
 void conv2d_packed(const float *x, const float *wp, float *y, int batch,

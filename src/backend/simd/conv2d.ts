@@ -3,7 +3,7 @@
  * FusedConv2D with bias and relu/relu6) and the input gradient at stride 1.
  */
 import type { ConvGeometry } from './conv2d-backprop-filter.js';
-import { split, type SimdPool } from './pool.js';
+import type { SimdPool } from './pool.js';
 
 /** Output channels per register tile in the kernel (and per packed filter block). */
 const TILE = 8;
@@ -64,7 +64,8 @@ export function conv2dBackpropInput(pool: SimdPool, dy: number, w: number, dx: n
 }
 
 /**
- * conv2d_packed over all output pixels, its 4-pixel tiles (conv2d_tiles) split over the pool's threads.
+ * conv2d_packed over all output pixels, its 4-pixel tiles split over the pool's threads by
+ * cost (conv2d_split: border tiles have fewer taps).
  * window: [filterHeight, filterWidth, strideHeight, strideWidth, padTop, padLeft].
  */
 function run(
@@ -72,9 +73,13 @@ function run(
   inShape: [number, number, number], outShape: [number, number, number], window: number[], bias: number, activation: number,
 ): void {
   const [filterHeight, filterWidth, ...strideAndPad] = window;
-  const tiles = pool.call('conv2d_tiles', [batch, inShape[0], inShape[1], outShape[0], outShape[1], filterHeight!, filterWidth!, ...strideAndPad]);
-  const parts = split(tiles, pool.threads).map(([begin, end]) => [
-    input, packed, output, batch, ...inShape, ...outShape, ...window, begin, end, bias, activation,
-  ]);
+  const geometry = [batch, inShape[0], inShape[1], outShape[0], outShape[1], filterHeight!, filterWidth!, ...strideAndPad];
+  const threads = pool.threads;
+  const bounds = Array.from({ length: threads + 1 }, (_, part) => pool.call('conv2d_split', [...geometry, part, threads]));
+  const parts = bounds
+    .slice(0, -1)
+    .map((begin, i) => [begin, bounds[i + 1]!] as const)
+    .filter(([begin, end]) => begin < end)
+    .map(([begin, end]) => [input, packed, output, batch, ...inShape, ...outShape, ...window, begin, end, bias, activation]);
   pool.run('conv2d_packed', parts);
 }

@@ -18,7 +18,7 @@ import { reportSimdThreads } from '../../model/filter-scratch.js';
 import * as message from '../../log/message.js';
 
 /** Exported functions of kernels.wasm; each takes only int32 arguments. */
-export const KERNEL_NAMES = ['conv2d_backprop_filter', 'conv2d_packed', 'conv2d_tiles', 'pack_filter', 'pack_flipped_filter', 'sum_leading_axes', 'relu_bias_grad', 'add_partials', 'max_pool_grad', 'rmsprop_update'] as const;
+export const KERNEL_NAMES = ['conv2d_backprop_filter', 'conv2d_packed', 'conv2d_split', 'pack_filter', 'pack_flipped_filter', 'sum_leading_axes', 'relu_bias_grad', 'add_partials', 'max_pool_grad', 'rmsprop_update'] as const;
 export type KernelName = (typeof KERNEL_NAMES)[number];
 
 /** Most int32 arguments one kernel call takes. */
@@ -158,7 +158,7 @@ export class SimdPool {
 
   /**
    * Calls `kernel` once on the calling thread with `args` (int32) and returns its int32
-   * result: for kernels that only compute a number, such as conv2d_tiles.
+   * result: for kernels that only compute a number, such as conv2d_split.
    * @throws InternalError if the pool is closed or the kernel returns nothing.
    */
   call(kernel: KernelName, args: readonly number[]): number {
