@@ -8,9 +8,11 @@
  * 10 steps after 3 warm-up steps, the experiment's batch size.) After the warm-up, every kernel
  * registered for `wasm` is wrapped in a timer and the steps run as `tfexp run` runs them
  * (src/train/step.ts, synthetic data as `tfexp bench`). wasm kernels are synchronous, so a
- * kernel's wall time is its cost; a kernel that calls others (a fallback calling Transpose) is
- * charged only its own time (self time). "outside kernels" is the rest of the step's wall time:
- * tfjs's tape, tidy and JavaScript between kernels. The timers themselves add a little.
+ * kernel's wall time is its cost; a kernel that calls others (a fallback calling Transpose,
+ * BatchMatMul calling Conv2D) is charged only its own time (self time), and the ones it calls
+ * are listed as "outer > inner", in the outer kernel's group. "outside kernels" is the rest
+ * of the step's wall time: tfjs's tape, tidy and JavaScript between kernels. The timers
+ * themselves add a little.
  * Prints ms per step for each kernel (with --shapes, for each kernel and input shapes: each
  * layer's call apart) and the groups the README reports: forward convolutions, filter
  * gradients, input gradients, the rest.
@@ -68,8 +70,10 @@ const step = async () => {
 for (let i = 0; i < warmup; i++) await step();
 
 // Self time per kernel: a stack of running kernels, each charged its time minus its callees'.
-const self = new Map<string, { name: string; ms: number; calls: number }>();
-const stack: { start: number; inner: number }[] = [];
+// A kernel another calls (BatchMatMul running Conv2D) is listed as "outer > inner" and
+// grouped with the outermost one, so a Dense layer's products stay out of the convolutions.
+const self = new Map<string, { group: string; ms: number; calls: number }>();
+const stack: { start: number; inner: number; name: string }[] = [];
 const originals = tf.getKernelsForBackend('wasm');
 for (const config of originals) {
   const run = config.kernelFunc;
@@ -77,7 +81,8 @@ for (const config of originals) {
   tf.registerKernel({
     ...config,
     kernelFunc: (args) => {
-      const frame = { start: performance.now(), inner: 0 };
+      const outer = stack[0]?.name;
+      const frame = { start: performance.now(), inner: 0, name: config.kernelName };
       stack.push(frame);
       try {
         return run(args);
@@ -85,8 +90,9 @@ for (const config of originals) {
         stack.pop();
         const total = performance.now() - frame.start;
         if (stack.length > 0) stack[stack.length - 1]!.inner += total;
-        const key = values.shapes ? `${config.kernelName} ${Object.values(args.inputs).map((t) => `[${t?.shape ?? ''}]`).join(' ')}` : config.kernelName;
-        const entry = self.get(key) ?? { name: config.kernelName, ms: 0, calls: 0 };
+        const name = outer === undefined ? config.kernelName : `${outer} > ${config.kernelName}`;
+        const key = values.shapes ? `${name} ${Object.values(args.inputs).map((t) => `[${t?.shape ?? ''}]`).join(' ')}` : name;
+        const entry = self.get(key) ?? { group: GROUPS[outer ?? config.kernelName] ?? 'the rest', ms: 0, calls: 0 };
         entry.ms += total - frame.inner;
         entry.calls++;
         self.set(key, entry);
@@ -102,13 +108,10 @@ for (const config of originals) {
   tf.registerKernel(config);
 }
 
-const kernels = [...self.entries()].map(([key, { name, ms, calls }]) => ({ key, name, ms: ms / steps, calls: calls / steps })).sort((a, b) => b.ms - a.ms);
+const kernels = [...self.entries()].map(([key, { group, ms, calls }]) => ({ key, group, ms: ms / steps, calls: calls / steps })).sort((a, b) => b.ms - a.ms);
 const inKernels = kernels.reduce((sum, k) => sum + k.ms, 0);
 const groups = new Map<string, number>();
-for (const k of kernels) {
-  const group = GROUPS[k.name] ?? 'the rest';
-  groups.set(group, (groups.get(group) ?? 0) + k.ms);
-}
+for (const k of kernels) groups.set(k.group, (groups.get(k.group) ?? 0) + k.ms);
 groups.set('outside kernels', stepMs - inKernels);
 const width = Math.max(36, ...kernels.map((k) => k.key.length + 2));
 const pct = (ms: number) => `${((100 * ms) / stepMs).toFixed(1)}%`;

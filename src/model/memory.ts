@@ -34,7 +34,8 @@
  *                                                                depends on a weight)      transient
  *   Conv2D, relu or linear          1                           1 (relu), 0 (linear)      0
  *   Conv2D (other activations),     1 + (1 with a bias, for     act.grads                 act.transient
- *   Dense                           relu/elu) + act.kept                                  (Dense: max with I)
+ *   Dense                           relu/elu) + act.kept                                  (Dense: max with
+ *                                                                                         I + O rounded up to 8)
  *   DepthwiseConv2D                 1 + 1 (bias) + act.kept     act.grads                 act.transient
  *   SeparableConv2D                 D + 1 + 1 (bias) + act.kept act.grads                 act.transient
  *                                   (D: the depthwise result)
@@ -80,7 +81,9 @@
  *
  * Kernel temporaries on the wasm backend, read in the sources; there is no im2col:
  * tfexp's SIMD Conv2D and Conv2DBackpropInput need only a packed filter
- * (src/backend/simd/conv2d.ts forwardScratch, backpropInputScratch); its
+ * (src/backend/simd/conv2d.ts forwardScratch, backpropInputScratch; for a Dense layer's
+ * kernel gradient, run as a 1x1 convolution, that filter is dy, so it grows with the
+ * batch: counted with the transposed input as the Dense transient above); its
  * Conv2DBackpropFilter, with at least as many images as threads, a partial filter gradient
  * per image group but the first (conv2d-backprop-filter.ts backpropFilterScratch: at most
  * T - 1 filters, and at most 64 MiB with dw), which is F above; XNNPACK's convolution keeps an indirection buffer of
@@ -246,10 +249,12 @@ function layerCost(config: LayerConfig, input: Shape, output: Shape, onPath: boo
       return withActivation(config.activation, false, depthwise + O + (config.use_bias ? O : 0));
     }
     case 'Dense': {
-      // On wasm the kernel's gradient x^T dy transposes x first (src/backend/wasm-kernels/matmul.ts):
-      // I more, freed before the next kernel, so it counts as this layer's transient.
+      // On wasm the kernel's gradient x^T dy is a 1x1 convolution of x transposed (I) with dy as
+      // its filter, packed to whole 8-channel tiles (src/backend/wasm-kernels/matmul.ts): both
+      // freed before the next kernel, so they count as this layer's transient. (Its input
+      // gradient dy W^T packs W: weight-sized, below the update's temporaries.)
       const cost = withActivation(config.activation, config.use_bias, O);
-      return { ...cost, transient: onPath ? Math.max(cost.transient, I) : 0 };
+      return { ...cost, transient: onPath ? Math.max(cost.transient, I + Math.ceil(O / 8) * 8) : 0 };
     }
     case 'Activation': {
       const a = activationCost(config.activation);

@@ -15,7 +15,7 @@ export async function on(backend: 'cpu' | 'wasm', fn: () => tf.Tensor[]): Promis
  * Asserts that `actual` equals `expected` within `tolerance` times the larger of 1 and the
  * largest |expected| (a NaN anywhere fails).
  */
-export function assertClose(actual: Float32Array, expected: Float32Array, what: string, tolerance = 1e-4): void {
+export function assertClose(actual: Float32Array, expected: Float32Array | Float64Array, what: string, tolerance = 1e-4): void {
   assert.equal(actual.length, expected.length, what);
   let scale = 1;
   for (const v of expected) scale = Math.max(scale, Math.abs(v));

@@ -16,6 +16,7 @@ import { backpropInputScratch, conv2dBackpropInput, conv2dForward, forwardScratc
 import { maxPoolGrad, type PoolGeometry } from '../../src/backend/simd/max-pool-grad.js';
 import { reluBiasGrad, reluBiasGradScratch, sumLeadingAxes } from '../../src/backend/simd/reduce.js';
 import { kernelVariant, relaxedSimdSupported, SimdPool, simdPool, split, startSimdPool, type KernelVariant } from '../../src/backend/simd/pool.js';
+import { assertClose as assertWithin } from './close.js';
 
 const PAGES = 256; // 16 MiB
 
@@ -77,9 +78,11 @@ function geometry(batch: number, h: number, w: number, ci: number, kh: number, k
   };
 }
 
-/** dw by the definition, in float64. */
-function reference(x: Float32Array, dy: Float32Array, g: ConvGeometry): Float64Array {
-  const dw = new Float64Array(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels);
+/**
+ * Calls `visit` for every (output pixel, filter tap) pair of the convolution whose tap lands
+ * inside the image (zero padding): b, oh, ow, kh, kw, and the input pixel ih, iw.
+ */
+function forEachTap(g: ConvGeometry, visit: (b: number, oh: number, ow: number, kh: number, kw: number, ih: number, iw: number) => void): void {
   for (let b = 0; b < g.batchSize; b++)
     for (let oh = 0; oh < g.outHeight; oh++)
       for (let ow = 0; ow < g.outWidth; ow++)
@@ -87,27 +90,44 @@ function reference(x: Float32Array, dy: Float32Array, g: ConvGeometry): Float64A
           for (let kw = 0; kw < g.filterWidth; kw++) {
             const ih = oh * g.strideHeight - g.padInfo.top + kh;
             const iw = ow * g.strideWidth - g.padInfo.left + kw;
-            if (ih < 0 || ih >= g.inHeight || iw < 0 || iw >= g.inWidth) continue;
-            for (let ci = 0; ci < g.inChannels; ci++)
-              for (let co = 0; co < g.outChannels; co++)
-                dw[((kh * g.filterWidth + kw) * g.inChannels + ci) * g.outChannels + co]! +=
-                  x[((b * g.inHeight + ih) * g.inWidth + iw) * g.inChannels + ci]! * dy[((b * g.outHeight + oh) * g.outWidth + ow) * g.outChannels + co]!;
+            if (ih >= 0 && ih < g.inHeight && iw >= 0 && iw < g.inWidth) visit(b, oh, ow, kh, kw, ih, iw);
           }
+}
+
+/** Flat offsets of x [b, ih, iw, 0], dy/y [b, oh, ow, 0] and w [kh, kw, 0, 0]. */
+const xAt = (g: ConvGeometry, b: number, ih: number, iw: number) => ((b * g.inHeight + ih) * g.inWidth + iw) * g.inChannels;
+const yAt = (g: ConvGeometry, b: number, oh: number, ow: number) => ((b * g.outHeight + oh) * g.outWidth + ow) * g.outChannels;
+const wAt = (g: ConvGeometry, kh: number, kw: number) => (kh * g.filterWidth + kw) * g.inChannels * g.outChannels;
+
+/** dw by the definition, in float64. */
+function reference(x: Float32Array, dy: Float32Array, g: ConvGeometry): Float64Array {
+  const dw = new Float64Array(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels);
+  forEachTap(g, (b, oh, ow, kh, kw, ih, iw) => {
+    for (let ci = 0; ci < g.inChannels; ci++)
+      for (let co = 0; co < g.outChannels; co++)
+        dw[wAt(g, kh, kw) + ci * g.outChannels + co]! += x[xAt(g, b, ih, iw) + ci]! * dy[yAt(g, b, oh, ow) + co]!;
+  });
   return dw;
 }
 
-function assertClose(actual: Float32Array, expected: Float64Array | Float32Array, what: string): void {
-  let scale = 1;
-  for (const v of expected) scale = Math.max(scale, Math.abs(v));
-  let worst = 0;
-  for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!)); // NaN fails below
-  assert.ok(worst <= 1e-5 * scale, `${what}: max abs difference ${worst} > ${1e-5 * scale}`);
-}
+/** Kernel output against the definition: within 1e-5 of the largest |expected| (at least 1); a NaN fails. */
+const assertClose = (actual: Float32Array, expected: Float32Array | Float64Array, what: string) => assertWithin(actual, expected, what, 1e-5);
+
+/** Memory settings a kernel test runs in: shared with 1-3 threads, and unshared (the single-threaded tfjs build). */
+const SETTINGS = [[true, 1], [true, 2], [true, 3], [false, 1]] as const;
 
 const pools: SimdPool[] = [];
 /** Both kernel builds where this Node runs relaxed SIMD (22 and later), else the plain one. */
 const VARIANTS: KernelVariant[] = relaxedSimdSupported() ? ['plain', 'relaxed'] : ['plain'];
 after(() => pools.forEach((p) => p.close()));
+
+/** A test heap and a pool of `threads` threads on it (closed after this file). */
+async function setUp(shared: boolean, threads: number, variant: KernelVariant): Promise<{ heap: Heap; pool: SimdPool }> {
+  const heap = new Heap(shared);
+  const pool = await SimdPool.start(heap.memory, threads, variant);
+  pools.push(pool);
+  return { heap, pool };
+}
 
 for (const variant of VARIANTS) {
 describe(`conv2d_backprop_filter (${variant} SIMD kernels) equals the definition`, () => {
@@ -128,9 +148,7 @@ describe(`conv2d_backprop_filter (${variant} SIMD kernels) equals the definition
       for (const [name, g] of cases) {
         for (const blockBytes of [1, 1 << 20]) {
           it(`${name}, ${shared ? `${threads} thread(s)` : 'unshared memory'}, ${blockBytes === 1 ? 'one image per block' : 'one block'}`, async () => {
-            const heap = new Heap(shared);
-            const pool = await SimdPool.start(heap.memory, threads, variant);
-            pools.push(pool);
+            const { heap, pool } = await setUp(shared, threads, variant);
             assert.equal(pool.threads, shared ? threads : 1);
             const x = heap.floats(g.batchSize * g.inHeight * g.inWidth * g.inChannels, random(1));
             const dy = heap.floats(g.batchSize * g.outHeight * g.outWidth * g.outChannels, random(2));
@@ -173,22 +191,13 @@ describe(`conv2d_packed as the forward convolution (${variant} SIMD kernels) equ
   /** relu(bias + x * w) by the definition, in float64: only taps inside the image. */
   function forwardReference(x: Float32Array, w: Float32Array, bias: Float32Array, g: ConvGeometry): Float64Array {
     const y = new Float64Array(g.batchSize * g.outHeight * g.outWidth * g.outChannels);
-    for (let b = 0; b < g.batchSize; b++)
-      for (let oh = 0; oh < g.outHeight; oh++)
-        for (let ow = 0; ow < g.outWidth; ow++)
-          for (let co = 0; co < g.outChannels; co++) {
-            let sum = bias[co]!;
-            for (let kh = 0; kh < g.filterHeight; kh++)
-              for (let kw = 0; kw < g.filterWidth; kw++) {
-                const ih = oh * g.strideHeight - g.padInfo.top + kh;
-                const iw = ow * g.strideWidth - g.padInfo.left + kw;
-                if (ih < 0 || ih >= g.inHeight || iw < 0 || iw >= g.inWidth) continue;
-                for (let ci = 0; ci < g.inChannels; ci++)
-                  sum += x[((b * g.inHeight + ih) * g.inWidth + iw) * g.inChannels + ci]! * w[((kh * g.filterWidth + kw) * g.inChannels + ci) * g.outChannels + co]!;
-              }
-            y[((b * g.outHeight + oh) * g.outWidth + ow) * g.outChannels + co] = Math.max(0, sum);
-          }
-    return y;
+    for (let i = 0; i < y.length; i++) y[i] = bias[i % g.outChannels]!;
+    forEachTap(g, (b, oh, ow, kh, kw, ih, iw) => {
+      for (let ci = 0; ci < g.inChannels; ci++)
+        for (let co = 0; co < g.outChannels; co++)
+          y[yAt(g, b, oh, ow) + co]! += x[xAt(g, b, ih, iw) + ci]! * w[wAt(g, kh, kw) + ci * g.outChannels + co]!;
+    });
+    return y.map((v) => Math.max(0, v));
   }
   // The kernel skips taps outside the image by grouping pixels with the same valid taps
   // (border rows and columns, the inside); these cases give classes of every size mod 4.
@@ -196,16 +205,15 @@ describe(`conv2d_packed as the forward convolution (${variant} SIMD kernels) equ
     ['3x3 same on 3x3 images (border classes only but one), 8 -> 16', geometry(5, 3, 3, 8, 3, 3, 16, 1, 'same')],
     ['5x5 filter larger than the 3x3 image, 4 -> 9', geometry(3, 3, 3, 4, 5, 5, 9, 1, 'same')],
     ['1x1 images, 3x3 filter (only the centre tap), 6 -> 8', geometry(7, 1, 1, 6, 3, 3, 8, 1, 'same')],
-    ['stride 2, same (padding only below and right), 6 -> 13', geometry(3, 9, 7, 6, 3, 3, 13, 2, 'same')],
+    ['stride 2, same (padding only below and right), 6 -> 13', geometry(3, 8, 6, 6, 3, 3, 13, 2, 'same')],
+    ['stride 2, same (padding on every side), 6 -> 13', geometry(3, 9, 7, 6, 3, 3, 13, 2, 'same')],
     ['stride 3, 5x2 filter, 5 -> 24', geometry(2, 11, 7, 5, 5, 2, 24, 3, 'same')],
     ['valid (one class), 8 -> 7', geometry(3, 6, 6, 8, 3, 3, 7, 1, 'valid')],
   ];
   for (const [name, g] of cases) {
-    for (const [shared, threads] of [[true, 1], [true, 2], [true, 3], [false, 1]] as const) {
+    for (const [shared, threads] of SETTINGS) {
       it(`${name}, bias + relu, ${shared ? `${threads} thread(s)` : 'unshared memory'}`, async () => {
-        const heap = new Heap(shared);
-        const pool = await SimdPool.start(heap.memory, threads, variant);
-        pools.push(pool);
+        const { heap, pool } = await setUp(shared, threads, variant);
         const x = heap.floats(g.batchSize * g.inHeight * g.inWidth * g.inChannels, random(8));
         const w = heap.floats(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels, random(9));
         const bias = heap.floats(g.outChannels, random(10));
@@ -223,19 +231,11 @@ describe(`conv2d_packed as the input gradient (${variant} SIMD kernels) equals t
   /** dx by the definition, in float64. */
   function inputReference(dy: Float32Array, w: Float32Array, g: ConvGeometry): Float64Array {
     const dx = new Float64Array(g.batchSize * g.inHeight * g.inWidth * g.inChannels);
-    for (let b = 0; b < g.batchSize; b++)
-      for (let oh = 0; oh < g.outHeight; oh++)
-        for (let ow = 0; ow < g.outWidth; ow++)
-          for (let kh = 0; kh < g.filterHeight; kh++)
-            for (let kw = 0; kw < g.filterWidth; kw++) {
-              const ih = oh - g.padInfo.top + kh;
-              const iw = ow - g.padInfo.left + kw;
-              if (ih < 0 || ih >= g.inHeight || iw < 0 || iw >= g.inWidth) continue;
-              for (let ci = 0; ci < g.inChannels; ci++)
-                for (let co = 0; co < g.outChannels; co++)
-                  dx[((b * g.inHeight + ih) * g.inWidth + iw) * g.inChannels + ci]! +=
-                    dy[((b * g.outHeight + oh) * g.outWidth + ow) * g.outChannels + co]! * w[((kh * g.filterWidth + kw) * g.inChannels + ci) * g.outChannels + co]!;
-            }
+    forEachTap(g, (b, oh, ow, kh, kw, ih, iw) => {
+      for (let ci = 0; ci < g.inChannels; ci++)
+        for (let co = 0; co < g.outChannels; co++)
+          dx[xAt(g, b, ih, iw) + ci]! += dy[yAt(g, b, oh, ow) + co]! * w[wAt(g, kh, kw) + ci * g.outChannels + co]!;
+    });
     return dx;
   }
   const cases: [string, ConvGeometry][] = [
@@ -246,15 +246,13 @@ describe(`conv2d_packed as the input gradient (${variant} SIMD kernels) equals t
     ['5x3 same, 7 -> 9, 1x3 image', geometry(3, 1, 3, 7, 5, 3, 9, 1, 'same')],
   ];
   for (const [name, g] of cases) {
-    for (const [shared, threads] of [[true, 1], [true, 2], [true, 3], [false, 1]] as const) {
+    for (const [shared, threads] of SETTINGS) {
       it(`${name}, ${shared ? `${threads} thread(s)` : 'unshared memory'}`, async () => {
-        const heap = new Heap(shared);
-        const pool = await SimdPool.start(heap.memory, threads, variant);
-        pools.push(pool);
+        const { heap, pool } = await setUp(shared, threads, variant);
         const dy = heap.floats(g.batchSize * g.outHeight * g.outWidth * g.outChannels, random(6));
         const w = heap.floats(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels, random(7));
         const dx = heap.floats(g.batchSize * g.inHeight * g.inWidth * g.inChannels);
-        const scratch = heap.floats(backpropInputScratch(g)); // NaN-filled: the kernel must clear what it reads
+        const scratch = heap.floats(backpropInputScratch(g)); // NaN-filled: the packed filter must overwrite what it reads
         conv2dBackpropInput(pool, dy.address, w.address, dx.address, scratch.address, g);
         assertClose(dx.view, inputReference(dy.view, w.view, g), name);
         heap.assertUntouched();

@@ -218,9 +218,13 @@ describe('BatchMatMul on wasm equals cpu', () => {
   ] as const;
   for (const c of cases) {
     it(`a [${c.a}]${c.transposeA ? '^T' : ''} b [${c.b}]${c.transposeB ? '^T' : ''}`, async () => {
-      const run = () => [tf.matMul(values([...c.a], 41), values([...c.b], 42), c.transposeA, c.transposeB)];
-      const [wasm] = await on('wasm', run);
-      const [cpu] = await on('cpu', run);
+      const run = () => {
+        const out = tf.matMul(values([...c.a], 41), values([...c.b], 42), c.transposeA, c.transposeB);
+        return [out, tf.tensor1d(out.shape)];
+      };
+      const [wasm, wasmShape] = await on('wasm', run);
+      const [cpu, cpuShape] = await on('cpu', run);
+      assert.deepEqual(wasmShape, cpuShape);
       assertClose(wasm!, cpu!, 'product');
     });
   }
@@ -237,8 +241,10 @@ describe('BatchMatMul on wasm equals cpu', () => {
     try {
       const a = values([64, 40], 43);
       const b = values([64, 10], 44);
+      const held = (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
       tf.dispose(tf.matMul(a, b, true, false));
       assert.deepEqual(calls.splice(0), ['Transpose', 'Conv2D']);
+      assert.equal((tf.backend() as unknown as { numDataIds(): number }).numDataIds(), held, 'the transposed copy is freed');
       tf.dispose(tf.matMul(values([5, 40], 46), a, false, true));
       assert.deepEqual(calls.splice(0), ['Conv2DBackpropInput']);
       tf.dispose(tf.matMul(b, values([10, 3], 45)));

@@ -2,20 +2,21 @@
  * Conv2D kernels for wasm: the forward pass and both gradients.
  * - Conv2D / FusedConv2D (bias, linear/relu/relu6): tfexp's SIMD direct convolution
  *   on a packed filter, which skips the taps outside the image (XNNPACK multiplies them
- *   by zeros): the baseline's seven such layers, batch 64, 2 threads, take 44 ms where
- *   the same kernel with zero taps took 51 ms and XNNPACK 68 ms (2026-12-02); XNNPACK
+ *   by zeros): the baseline's seven such layers, batch 64, 2 threads, take 44-48 ms where
+ *   the same kernel with zero taps took 51 ms and XNNPACK 68-71 ms (2026-12-02); XNNPACK
  *   (the package's kernel) for fewer than 4 input channels, dilation, NCHW or other
  *   activations.
  * - Conv2DBackpropFilter (the package has none): tfexp's SIMD kernel,
  *   dW[kh, kw, ci, co] = sum over b, oh, ow of x[b, oh*s - pad_top + kh, ow*s - pad_left + kw, ci] * dy[b, oh, ow, co],
  *   a 4 x 8 register tile of dW per pass over a cache-sized block of images, threads
- *   each taking a share of the images (2.3x faster than the fallback on the
- *   baseline's layers, 2 threads, before that split). Fallback: a forward
+ *   each taking a share of the images (the baseline's seven 3x3 layers, batch 64, 2
+ *   threads: 48-50 ms against the fallback's 128-130, 2026-12-02). Fallback: a forward
  *   XNNPACK convolution with the batch as channels,
  *   conv(x^T [ci, H, W, B], dy^T [oh, ow, B, co], dilation = s), sliced to [kh, kw] and transposed.
  * - Conv2DBackpropInput at stride 1: a forward convolution of dy with the filter
  *   flipped in space and with its channels swapped ("full" padding), on the SIMD
- *   kernel (about 1.4x faster than XNNPACK here) or, as fallback, one XNNPACK
+ *   kernel (the same seven layers: 46-49 ms against 80 ms as one XNNPACK convolution)
+ *   or, as fallback, one XNNPACK
  *   convolution (the package's own kernel is more than 10x slower); other strides
  *   keep the package's kernel.
  */

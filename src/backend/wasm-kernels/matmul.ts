@@ -17,7 +17,7 @@
 import { dispose, kernel, pool, type KernelFn, type TensorInfo } from './common.js';
 
 /** The same tensor data read as another shape with as many elements (as tfjs-backend-wasm's Reshape does). */
-const view = (info: TensorInfo, shape: number[]): TensorInfo => ({ ...info, shape });
+const view = (info: TensorInfo, shape: number[]): TensorInfo => ({ dataId: info.dataId, shape, dtype: info.dtype });
 
 const ONE_BY_ONE = { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined };
 
