@@ -209,6 +209,7 @@ describe(`conv2d_packed as the forward convolution (${variant} SIMD kernels) equ
     ['stride 2, same (padding on every side), 6 -> 13', geometry(3, 9, 7, 6, 3, 3, 13, 2, 'same')],
     ['stride 3, 5x2 filter, 5 -> 24', geometry(2, 11, 7, 5, 5, 2, 24, 3, 'same')],
     ['valid (one class), 8 -> 7', geometry(3, 6, 6, 8, 3, 3, 7, 1, 'valid')],
+    ['an empty batch (no tiles: nothing to run)', geometry(0, 5, 5, 4, 3, 3, 8, 1, 'same')],
   ];
   for (const [name, g] of cases) {
     for (const [shared, threads] of SETTINGS) {

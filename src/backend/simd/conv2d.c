@@ -7,9 +7,9 @@
  * over the taps inside the image (zero padding), plus bias[co] and an activation if asked.
  * The sum starts from the bias and runs over taps, then input channels, the order of
  * XNNPACK's convolution; a tap outside the image only adds zeros there (0 * w), so with
- * finite weights results equal tfjs-backend-wasm's to the bit (an infinite or NaN weight
- * makes XNNPACK's border pixels NaN, not this kernel's). tfexp uses it for forward
- * convolutions (Conv2D, FusedConv2D; filter packed by pack_filter) and for
+ * finite weights results equal tfjs-backend-wasm's to the bit, up to the sign of a zero (an
+ * infinite or NaN weight makes XNNPACK's border pixels NaN, not this kernel's). tfexp uses
+ * it for forward convolutions (Conv2D, FusedConv2D; filter packed by pack_filter) and for
  * Conv2DBackpropInput at stride 1, a
  * convolution of dy with the filter flipped in space and with its channels swapped
  * (pack_flipped_filter).

@@ -178,6 +178,7 @@ export class SimdPool {
    */
   run(kernel: KernelName, parts: readonly (readonly number[])[]): void {
     if (this.closed) throw new InternalError('SIMD kernel pool used after close()');
+    if (parts.length === 0) return; // nothing to compute (e.g. an empty batch)
     if (parts.length > this.threads || parts.some((part) => part.length > ARG_WIDTH)) {
       throw new InternalError(`SIMD kernel ${kernel}: ${parts.length} parts for ${this.threads} threads, or more than ${ARG_WIDTH} arguments`);
     }
