@@ -1,5 +1,5 @@
 #!/bin/sh
-# tfexp's CPU training speed against PyTorch's on this machine, in one run (issue 16's target):
+# tfexp's CPU training speed against PyTorch's on this machine, in one sitting (issue 16's target):
 # the baseline (experiments/baseline.yaml, batch 64, RMSprop, synthetic data) with `tfexp bench
 # --backend wasm` (both kernel builds where Node runs relaxed SIMD) and scripts/gpu-check-torch.py
 # on the CPU (channels_last), both at THREADS threads (default 2), alternating for ROUNDS rounds
@@ -30,7 +30,7 @@ done
 node -e '
 const fs = require("fs");
 const [dir, threads, rounds] = process.argv.slice(1);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const fixed = (x, d = 1) => x.toFixed(d);
 const rows = [];
 for (let r = 1; r <= Number(rounds); r++) {
