@@ -40,7 +40,8 @@ for (let r = 1; r <= Number(rounds); r++) {
   const peer = torch && (torch.bench ?? []).find((p) => p.batch === 64 && !p.error);
   rows.push({ round: r, torch, peer, tfexp: t.results });
 }
-console.log(`\nbaseline, batch 64, ${threads} thread(s), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, ${rounds} rounds (tfexp then PyTorch, alternating)`);
+const alternating = rows.some((r) => r.peer) ? "tfexp then PyTorch, alternating" : "tfexp only";
+console.log(`\nbaseline, batch 64, ${threads} thread(s), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, ${rounds} rounds (${alternating})`);
 for (const { round, torch, peer, tfexp } of rows) {
   const parts = tfexp.map((r) => `${r.backend.kernels ?? "plain"} ${fixed(r.samples_per_second)} samples/s (step/forward ${fixed(r.step_over_forward, 2)}${peer ? `, ${fixed(r.samples_per_second / peer.samples_per_second, 3)}x` : ""})`);
   console.log(`round ${round}: ${peer ? `PyTorch ${torch.torch} ${fixed(peer.samples_per_second)} samples/s (step/forward ${fixed(peer.train_step_ms / peer.forward_ms, 2)}); ` : ""}tfexp ${parts.join(", ")}`);
