@@ -10,6 +10,7 @@ import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/backend/select.js';
 import { kernelVariant } from '../../src/backend/simd/pool.js';
+import { makeOutputs } from '../../src/backend/wasm-kernels/common.js';
 import { simdKernelsOnActiveBackend, simdKernelState, useSimdKernels } from '../../src/backend/wasm-kernels/index.js';
 import { assertClose, on } from './close.js';
 
@@ -261,5 +262,23 @@ describe('BatchMatMul on wasm equals cpu', () => {
   it('an int32 product gets the package\'s own error', async () => {
     await tf.setBackend('wasm');
     assert.throws(() => tf.matMul(tf.tensor2d([[1, 2], [3, 4], [5, 6]], [3, 2], 'int32'), tf.tensor2d([[1, 0], [2, 1], [0, 3]], [3, 2], 'int32'), true, false), /non-float32/);
+  });
+});
+
+describe('makeOutputs (the kernels\' outputs and scratch)', () => {
+  it('frees the outputs it made when a later one cannot be allocated, then rethrows', () => {
+    const disposed: object[] = [];
+    let made = 0;
+    const backend = {
+      makeOutput: (shape: number[]) => {
+        if (++made === 3) throw new Error('out of heap');
+        return { dataId: { made }, shape, dtype: 'float32' as const };
+      },
+      disposeData: (dataId: object) => (disposed.push(dataId), true),
+    } as unknown as Parameters<typeof makeOutputs>[0];
+    assert.throws(() => makeOutputs(backend, [[2], [3], [4]]), /out of heap/);
+    assert.deepEqual(disposed, [{ made: 1 }, { made: 2 }]);
+    made = 10;
+    assert.deepEqual(makeOutputs(backend, [[5]]).map((t) => t.shape), [[5]]);
   });
 });

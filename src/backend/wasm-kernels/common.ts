@@ -32,6 +32,22 @@ export function dispose(backend: WasmBackend, ...infos: TensorInfo[]): void {
   for (const info of infos) backend.disposeData(info.dataId);
 }
 
+/**
+ * float32 outputs of the given shapes, made in order. If one cannot be allocated (the heap is
+ * full), the ones already made are freed before the error is rethrown, so a failed kernel leaks
+ * nothing.
+ */
+export function makeOutputs(backend: WasmBackend, shapes: readonly number[][]): TensorInfo[] {
+  const made: TensorInfo[] = [];
+  try {
+    for (const shape of shapes) made.push(backend.makeOutput(shape, 'float32'));
+  } catch (error) {
+    dispose(backend, ...made);
+    throw error;
+  }
+  return made;
+}
+
 /** Heap byte offset of a tensor's data. */
 export function address(backend: WasmBackend, info: TensorInfo): number {
   return backend.typedArrayFromHeap(info).byteOffset;

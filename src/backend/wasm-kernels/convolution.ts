@@ -24,7 +24,7 @@ import { backpropFilterScratch, conv2dBackpropFilter as simdBackpropFilter } fro
 import {
   ACTIVATIONS, backpropInputScratch, conv2dBackpropInput as simdBackpropInput, conv2dForward as simdConv2d, forwardScratch, type Activation,
 } from '../simd/conv2d.js';
-import { address, checkShape, convInfo, dispose, kernel, pool, withOutputs, type ConvInfo, type KernelFn, type TensorInfo, type WasmBackend } from './common.js';
+import { address, checkShape, convInfo, dispose, kernel, makeOutputs, pool, withOutputs, type ConvInfo, type KernelFn, type TensorInfo, type WasmBackend } from './common.js';
 
 /**
  * Input channels from which the SIMD forward convolution is used; below, XNNPACK's is
@@ -50,8 +50,7 @@ export function convolution(fallback: KernelFn, fused: boolean): KernelFn {
     const simd = usable ? pool(backend) : undefined;
     if (simd === undefined) return fallback(args);
     const info = convInfo(x!.shape, filter!.shape, attrs);
-    const out = backend.makeOutput(info.outShape, 'float32');
-    const scratch = makeScratch(backend, out, forwardScratch(info));
+    const [out, scratch] = makeOutputs(backend, [info.outShape, [forwardScratch(info)]]) as [TensorInfo, TensorInfo];
     const biasAt = bias == null ? 0 : address(backend, bias);
     return withOutputs(backend, out, [scratch], () =>
       simdConv2d(simd, address(backend, x!), address(backend, filter!), biasAt, activation as Activation, address(backend, out), address(backend, scratch), info),
@@ -67,8 +66,7 @@ export const conv2DBackpropFilter: KernelFn = (args) => {
   checkShape('Conv2DBackpropFilter dy', dy, info.outShape);
   const simd = pool(backend);
   if (simd === undefined) return conv2DBackpropFilterByConv(backend, x, dy, info);
-  const out = backend.makeOutput(attrs.filterShape as number[], 'float32');
-  const scratch = makeScratch(backend, out, Math.max(1, backpropFilterScratch(simd, info)));
+  const [out, scratch] = makeOutputs(backend, [attrs.filterShape as number[], [Math.max(1, backpropFilterScratch(simd, info))]]) as [TensorInfo, TensorInfo];
   return withOutputs(backend, out, [scratch], () =>
     simdBackpropFilter(simd, address(backend, x), address(backend, dy), address(backend, out), address(backend, scratch), info),
   );
@@ -106,8 +104,7 @@ export function conv2DBackpropInput(fallback: KernelFn): KernelFn {
       const fits = p.top < info.filterHeight && p.bottom < info.filterHeight && p.left < info.filterWidth && p.right < info.filterWidth;
       return fits ? conv2DBackpropInputByConv(backend, dy, filter, info) : fallback(args);
     }
-    const out = backend.makeOutput(attrs.inputShape as number[], 'float32');
-    const scratch = makeScratch(backend, out, backpropInputScratch(info));
+    const [out, scratch] = makeOutputs(backend, [attrs.inputShape as number[], [backpropInputScratch(info)]]) as [TensorInfo, TensorInfo];
     return withOutputs(backend, out, [scratch], () =>
       simdBackpropInput(simd, address(backend, dy), address(backend, filter), address(backend, out), address(backend, scratch), info),
     );
@@ -164,14 +161,4 @@ let packageConv2D: KernelFn = (args) => kernel('Conv2D')(args);
 
 export function setPackageConv2D(fn: KernelFn): void {
   packageConv2D = fn;
-}
-
-/** A float32 scratch tensor of `floats`; if its allocation fails, frees `out` (made just before) and rethrows. */
-function makeScratch(backend: WasmBackend, out: TensorInfo, floats: number): TensorInfo {
-  try {
-    return backend.makeOutput([floats], 'float32');
-  } catch (error) {
-    dispose(backend, out);
-    throw error;
-  }
 }

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { InternalError } from '../../errors.js';
 import { RELU_BIAS_GRAD } from '../../model/conv2d-bias-activation.js';
 import { reluBiasGrad as simdReluBiasGrad, reluBiasGradScratch } from '../simd/reduce.js';
-import { address, checkShape, dispose, kernel, pool, withOutputs, type MultiKernelFn, type TensorInfo } from './common.js';
+import { address, checkShape, kernel, makeOutputs, pool, withOutputs, type MultiKernelFn, type TensorInfo } from './common.js';
 
 /**
  * Inputs dy and y (float32, one shape [..., channels], y a ReLU's output); outputs
@@ -23,20 +23,12 @@ export const reluBiasGrad: MultiKernelFn = ({ inputs, backend }) => {
   const cols = dy.shape[dy.shape.length - 1]!;
   const rows = tf.util.sizeFromShape(dy.shape) / cols;
   const simd = pool(backend);
-  const dz = backend.makeOutput(dy.shape, 'float32');
   if (simd !== undefined) {
-    const made = [dz];
-    let db: TensorInfo, scratch: TensorInfo;
-    try {
-      made.push((db = backend.makeOutput([cols], 'float32')));
-      scratch = backend.makeOutput([reluBiasGradScratch(simd, cols)], 'float32');
-    } catch (error) {
-      dispose(backend, ...made); // a later allocation failed: free the earlier ones
-      throw error;
-    }
+    const [dz, db, scratch] = makeOutputs(backend, [dy.shape, [cols], [reluBiasGradScratch(simd, cols)]]) as [TensorInfo, TensorInfo, TensorInfo];
     const at = (info: TensorInfo) => address(backend, info);
     return withOutputs(backend, [dz, db], [scratch], () => simdReluBiasGrad(simd, at(dy), at(y), at(dz), at(db), at(scratch), rows, cols));
   }
+  const dz = backend.makeOutput(dy.shape, 'float32');
   const [d, v, out] = [dy, y, dz].map((info) => backend.typedArrayFromHeap(info)) as [Float32Array, Float32Array, Float32Array];
   for (let i = 0; i < out.length; i++) out[i] = d[i]! * (v[i]! > 0 ? 1 : Number.isNaN(v[i]) ? Number.NaN : 0);
   const axis = dy.shape.slice(0, -1).map((_, i) => i);
