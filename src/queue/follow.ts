@@ -82,12 +82,14 @@ export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepF
   const named = new Set<number>();
   let everything = true;
   const prefix = `${sweep.id}.`;
+  const pointAt = new Map(sweep.points.map((p) => [p.index, p]));
   for (const event of ['active', 'progress', 'completed', 'failed', 'waiting', 'stalled', 'removed'] as const) {
     events.on(event, (args: { jobId: string }) => {
       if (typeof args?.jobId !== 'string' || !args.jobId.startsWith(prefix)) return;
       const index = Number(args.jobId.slice(prefix.length));
       // A point that has ended is not read again (its job may still send an event or two).
-      if (!sweep.points.some((p) => p.index === index && !FINAL.has(p.status))) return;
+      const point = pointAt.get(index);
+      if (point === undefined || FINAL.has(point.status)) return;
       named.add(index);
       wake();
     });
