@@ -113,20 +113,27 @@ function reference(x: Float32Array, dy: Float32Array, g: ConvGeometry): Float64A
 /** Kernel output against the definition: within 1e-5 of the largest |expected| (at least 1); a NaN fails. */
 const assertClose = (actual: Float32Array, expected: Float32Array | Float64Array, what: string) => assertWithin(actual, expected, what, 1e-5);
 
-/** Memory settings a kernel test runs in: shared with 1-3 threads, and unshared (the single-threaded tfjs build). */
-const SETTINGS = [[true, 1], [true, 2], [true, 3], [false, 1]] as const;
-
 const pools: SimdPool[] = [];
 /** Both kernel builds where this Node runs relaxed SIMD (22 and later), else the plain one. */
 const VARIANTS: KernelVariant[] = relaxedSimdSupported() ? ['plain', 'relaxed'] : ['plain'];
 after(() => pools.forEach((p) => p.close()));
 
-/** A test heap and a pool of `threads` threads on it (closed after this file). */
-async function setUp(shared: boolean, threads: number, variant: KernelVariant): Promise<{ heap: Heap; pool: SimdPool }> {
-  const heap = new Heap(shared);
-  const pool = await SimdPool.start(heap.memory, threads, variant);
-  pools.push(pool);
-  return { heap, pool };
+/**
+ * One test of `name` per memory setting: shared with 1-3 threads, and unshared (the
+ * single-threaded tfjs build). `body` gets a fresh heap and a pool on it (closed after this
+ * file); afterwards no guard region or input may have changed.
+ */
+function inEverySetting(name: string, variant: KernelVariant, body: (heap: Heap, pool: SimdPool) => void): void {
+  for (const [shared, threads] of [[true, 1], [true, 2], [true, 3], [false, 1]] as const) {
+    it(`${name}, ${shared ? `${threads} thread(s)` : 'unshared memory'}`, async () => {
+      const heap = new Heap(shared);
+      const pool = await SimdPool.start(heap.memory, threads, variant);
+      pools.push(pool);
+      assert.equal(pool.threads, threads);
+      body(heap, pool);
+      heap.assertUntouched();
+    });
+  }
 }
 
 for (const variant of VARIANTS) {
@@ -143,23 +150,16 @@ describe(`conv2d_backprop_filter (${variant} SIMD kernels) equals the definition
     ['1 output channel', geometry(2, 6, 6, 8, 3, 3, 1, 1, 'valid')],
     ['7 images (uneven shares over threads), 8 -> 16', geometry(7, 6, 6, 8, 3, 3, 16, 1, 'same')],
   ];
-  for (const shared of [true, false]) {
-    for (const threads of shared ? [1, 2, 3] : [1]) {
-      for (const [name, g] of cases) {
-        for (const blockBytes of [1, 1 << 20]) {
-          it(`${name}, ${shared ? `${threads} thread(s)` : 'unshared memory'}, ${blockBytes === 1 ? 'one image per block' : 'one block'}`, async () => {
-            const { heap, pool } = await setUp(shared, threads, variant);
-            assert.equal(pool.threads, shared ? threads : 1);
-            const x = heap.floats(g.batchSize * g.inHeight * g.inWidth * g.inChannels, random(1));
-            const dy = heap.floats(g.batchSize * g.outHeight * g.outWidth * g.outChannels, random(2));
-            const dw = heap.floats(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels);
-            const scratch = heap.floats(backpropFilterScratch(pool, g)); // NaN-filled: partial sums must overwrite it
-            conv2dBackpropFilter(pool, x.address, dy.address, dw.address, scratch.address, g, blockBytes);
-            assertClose(dw.view, reference(x.view, dy.view, g), name);
-            heap.assertUntouched();
-          });
-        }
-      }
+  for (const [name, g] of cases) {
+    for (const blockBytes of [1, 1 << 20]) {
+      inEverySetting(`${name}, ${blockBytes === 1 ? 'one image per block' : 'one block'}`, variant, (heap, pool) => {
+        const x = heap.floats(g.batchSize * g.inHeight * g.inWidth * g.inChannels, random(1));
+        const dy = heap.floats(g.batchSize * g.outHeight * g.outWidth * g.outChannels, random(2));
+        const dw = heap.floats(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels);
+        const scratch = heap.floats(backpropFilterScratch(pool, g)); // NaN-filled: partial sums must overwrite it
+        conv2dBackpropFilter(pool, x.address, dy.address, dw.address, scratch.address, g, blockBytes);
+        assertClose(dw.view, reference(x.view, dy.view, g), name);
+      });
     }
   }
 
@@ -212,19 +212,15 @@ describe(`conv2d_packed as the forward convolution (${variant} SIMD kernels) equ
     ['an empty batch (no tiles: nothing to run)', geometry(0, 5, 5, 4, 3, 3, 8, 1, 'same')],
   ];
   for (const [name, g] of cases) {
-    for (const [shared, threads] of SETTINGS) {
-      it(`${name}, bias + relu, ${shared ? `${threads} thread(s)` : 'unshared memory'}`, async () => {
-        const { heap, pool } = await setUp(shared, threads, variant);
-        const x = heap.floats(g.batchSize * g.inHeight * g.inWidth * g.inChannels, random(8));
-        const w = heap.floats(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels, random(9));
-        const bias = heap.floats(g.outChannels, random(10));
-        const y = heap.floats(g.batchSize * g.outHeight * g.outWidth * g.outChannels); // NaN: every pixel must be written
-        const scratch = heap.floats(forwardScratch(g));
-        conv2dForward(pool, x.address, w.address, bias.address, 'relu', y.address, scratch.address, g);
-        assertClose(y.view, forwardReference(x.view, w.view, bias.view, g), name);
-        heap.assertUntouched();
-      });
-    }
+    inEverySetting(`${name}, bias + relu`, variant, (heap, pool) => {
+      const x = heap.floats(g.batchSize * g.inHeight * g.inWidth * g.inChannels, random(8));
+      const w = heap.floats(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels, random(9));
+      const bias = heap.floats(g.outChannels, random(10));
+      const y = heap.floats(g.batchSize * g.outHeight * g.outWidth * g.outChannels); // NaN: every pixel must be written
+      const scratch = heap.floats(forwardScratch(g));
+      conv2dForward(pool, x.address, w.address, bias.address, 'relu', y.address, scratch.address, g);
+      assertClose(y.view, forwardReference(x.view, w.view, bias.view, g), name);
+    });
   }
 });
 
@@ -247,18 +243,14 @@ describe(`conv2d_packed as the input gradient (${variant} SIMD kernels) equals t
     ['5x3 same, 7 -> 9, 1x3 image', geometry(3, 1, 3, 7, 5, 3, 9, 1, 'same')],
   ];
   for (const [name, g] of cases) {
-    for (const [shared, threads] of SETTINGS) {
-      it(`${name}, ${shared ? `${threads} thread(s)` : 'unshared memory'}`, async () => {
-        const { heap, pool } = await setUp(shared, threads, variant);
-        const dy = heap.floats(g.batchSize * g.outHeight * g.outWidth * g.outChannels, random(6));
-        const w = heap.floats(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels, random(7));
-        const dx = heap.floats(g.batchSize * g.inHeight * g.inWidth * g.inChannels);
-        const scratch = heap.floats(backpropInputScratch(g)); // NaN-filled: the packed filter must overwrite what it reads
-        conv2dBackpropInput(pool, dy.address, w.address, dx.address, scratch.address, g);
-        assertClose(dx.view, inputReference(dy.view, w.view, g), name);
-        heap.assertUntouched();
-      });
-    }
+    inEverySetting(name, variant, (heap, pool) => {
+      const dy = heap.floats(g.batchSize * g.outHeight * g.outWidth * g.outChannels, random(6));
+      const w = heap.floats(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels, random(7));
+      const dx = heap.floats(g.batchSize * g.inHeight * g.inWidth * g.inChannels);
+      const scratch = heap.floats(backpropInputScratch(g)); // NaN-filled: the packed filter must overwrite what it reads
+      conv2dBackpropInput(pool, dy.address, w.address, dx.address, scratch.address, g);
+      assertClose(dx.view, inputReference(dy.view, w.view, g), name);
+    });
   }
 
   it('rejects strides other than 1', () => {
