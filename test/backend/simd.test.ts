@@ -15,7 +15,7 @@ import { backpropFilterScratch, conv2dBackpropFilter, imageGroups, SCRATCH_BUDGE
 import { backpropInputScratch, conv2dBackpropInput, conv2dForward, forwardScratch } from '../../src/backend/simd/conv2d.js';
 import { maxPoolGrad, type PoolGeometry } from '../../src/backend/simd/max-pool-grad.js';
 import { reluBiasGrad, reluBiasGradScratch, sumLeadingAxes } from '../../src/backend/simd/reduce.js';
-import { kernelVariant, relaxedSimdSupported, SimdPool, simdPool, split, startSimdPool, type KernelVariant } from '../../src/backend/simd/pool.js';
+import { kernelVariant, relaxedSimdSupported, SimdPool, simdPool, SPIN_MS, split, startSimdPool, type KernelVariant } from '../../src/backend/simd/pool.js';
 import { assertClose as assertWithin } from './close.js';
 
 const PAGES = 256; // 16 MiB
@@ -372,6 +372,22 @@ describe('the pool', () => {
     assert.throws(() => pool.run('sum_leading_axes', [ok, [beyond, out.address, 8, 8, 4, 8]]), /failed in a worker thread/);
     pool.run('sum_leading_axes', [ok, [x.address, out.address, 8, 8, 4, 8]]);
     for (let c = 0; c < 8; c++) assert.ok(Math.abs(out.view[c]! - [0, 1, 2, 3, 4, 5, 6, 7].reduce((t, r) => t + x.view[r * 8 + c]!, 0)) < 1e-5);
+  });
+
+  it(`hands a job to a worker that is still spinning (back to back) or asleep (past SPIN_MS, ${SPIN_MS} ms)`, async () => {
+    const heap = new Heap(true);
+    const pool = await SimdPool.start(heap.memory, 2);
+    pools.push(pool);
+    const x = heap.floats(64, random(11));
+    const out = heap.floats(8);
+    const expected = [0, 1, 2, 3, 4, 5, 6, 7].map((c) => [0, 1, 2, 3, 4, 5, 6, 7].reduce((t, r) => t + x.view[r * 8 + c]!, 0));
+    for (const pauseMs of [0, 0, 0, 5 * SPIN_MS, 0, 5 * SPIN_MS]) {
+      if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      out.view.fill(Number.NaN);
+      // The worker's part (columns 4-7) is done before run() returns.
+      pool.run('sum_leading_axes', [[x.address, out.address, 8, 8, 0, 4], [x.address, out.address, 8, 8, 4, 8]]);
+      for (let c = 0; c < 8; c++) assert.ok(Math.abs(out.view[c]! - expected[c]!) < 1e-5, `column ${c} after a ${pauseMs} ms pause`);
+    }
   });
 
   it('refuses work after close(), and more parts than threads', async () => {

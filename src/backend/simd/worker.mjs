@@ -9,7 +9,7 @@
 // still exit.
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { module, memory, control, args, index, width, names } = workerData;
+const { module, memory, control, args, index, width, names, spinMs } = workerData;
 let kernels;
 try {
   const instance = new WebAssembly.Instance(module, { env: { memory } });
@@ -22,9 +22,14 @@ parentPort.postMessage({ ready: true });
 
 const ctl = new Int32Array(control);
 const row = new Int32Array(args, index * width * 4, width);
+const pause = typeof Atomics.pause === 'function' ? Atomics.pause : () => {};
 let seen = 0;
 for (;;) {
-  Atomics.wait(ctl, 0, seen);
+  // Spin up to spinMs for the next job before sleeping: waking a sleeping thread costs more
+  // than the usual gap between a step's jobs (pool.ts SPIN_MS).
+  const until = performance.now() + spinMs;
+  while (Atomics.load(ctl, 0) === seen && performance.now() < until) pause();
+  Atomics.wait(ctl, 0, seen); // returns at once if the counter has moved
   seen = Atomics.load(ctl, 0);
   try {
     if (index < ctl[5]) kernels[ctl[2]](...row.subarray(0, ctl[3]));
