@@ -123,6 +123,22 @@ after(() => pools.forEach((p) => p.close()));
  * single-threaded tfjs build). `body` gets a fresh heap and a pool on it (closed after this
  * file); afterwards no guard region or input may have changed.
  */
+// Enough tiles (4-pixel groups) for 2 and 3 threads to share them through a counter (conv2d.ts
+// SHARED_TILES_PER_THREAD): 768 and 432 tiles. The other cases split their tiles in advance.
+const SHARED_FORWARD = '16x16 images, 12 of them (768 tiles: threads take chunks as they go), 4 -> 8';
+const SHARED_INPUT = '12x12 images, 12 of them (432 tiles: threads take chunks as they go), 8 -> 8';
+
+/** The names of the kernels `pool` runs from now on, in order. */
+function kernelsRun(pool: SimdPool): string[] {
+  const names: string[] = [];
+  const run = pool.run.bind(pool);
+  pool.run = (kernel, parts) => {
+    names.push(kernel);
+    run(kernel, parts);
+  };
+  return names;
+}
+
 function inEverySetting(name: string, variant: KernelVariant, body: (heap: Heap, pool: SimdPool) => void): void {
   for (const [shared, threads] of [[true, 1], [true, 2], [true, 3], [false, 1]] as const) {
     it(`${name}, ${shared ? `${threads} thread(s)` : 'unshared memory'}`, async () => {
@@ -210,9 +226,11 @@ describe(`conv2d_packed as the forward convolution (${variant} SIMD kernels) equ
     ['stride 3, 5x2 filter, 5 -> 24', geometry(2, 11, 7, 5, 5, 2, 24, 3, 'same')],
     ['valid (one class), 8 -> 7', geometry(3, 6, 6, 8, 3, 3, 7, 1, 'valid')],
     ['an empty batch (no tiles: nothing to run)', geometry(0, 5, 5, 4, 3, 3, 8, 1, 'same')],
+    [SHARED_FORWARD, geometry(12, 16, 16, 4, 3, 3, 8, 1, 'same')],
   ];
   for (const [name, g] of cases) {
     inEverySetting(`${name}, bias + relu`, variant, (heap, pool) => {
+      const kernels = kernelsRun(pool);
       const x = heap.floats(g.batchSize * g.inHeight * g.inWidth * g.inChannels, random(8));
       const w = heap.floats(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels, random(9));
       const bias = heap.floats(g.outChannels, random(10));
@@ -220,6 +238,7 @@ describe(`conv2d_packed as the forward convolution (${variant} SIMD kernels) equ
       const scratch = heap.floats(forwardScratch(g));
       conv2dForward(pool, x.address, w.address, bias.address, 'relu', y.address, scratch.address, g);
       assertClose(y.view, forwardReference(x.view, w.view, bias.view, g), name);
+      assert.deepEqual(kernels, ['pack_filter', name === SHARED_FORWARD && pool.threads > 1 ? 'conv2d_shared' : 'conv2d_packed']);
     });
   }
 });
@@ -241,15 +260,18 @@ describe(`conv2d_packed as the input gradient (${variant} SIMD kernels) equals t
     ['3x3 valid, 8 -> 16', geometry(3, 6, 6, 8, 3, 3, 16, 1, 'valid')],
     ['2x2 same (padding only below and right), 4 -> 5', geometry(1, 5, 5, 4, 2, 2, 5, 1, 'same')],
     ['5x3 same, 7 -> 9, 1x3 image', geometry(3, 1, 3, 7, 5, 3, 9, 1, 'same')],
+    [SHARED_INPUT, geometry(12, 12, 12, 8, 3, 3, 8, 1, 'same')],
   ];
   for (const [name, g] of cases) {
     inEverySetting(name, variant, (heap, pool) => {
+      const kernels = kernelsRun(pool);
       const dy = heap.floats(g.batchSize * g.outHeight * g.outWidth * g.outChannels, random(6));
       const w = heap.floats(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels, random(7));
       const dx = heap.floats(g.batchSize * g.inHeight * g.inWidth * g.inChannels);
       const scratch = heap.floats(backpropInputScratch(g)); // NaN-filled: the packed filter must overwrite what it reads
       conv2dBackpropInput(pool, dy.address, w.address, dx.address, scratch.address, g);
       assertClose(dx.view, inputReference(dy.view, w.view, g), name);
+      assert.deepEqual(kernels, ['pack_flipped_filter', name === SHARED_INPUT && pool.threads > 1 ? 'conv2d_shared' : 'conv2d_packed']);
     });
   }
 

@@ -24,7 +24,8 @@
  * every image in those rows and columns, taken in order (image, row, column). Tiles are
  * numbered class by class, each class's last tile short if its pixel count is not a
  * multiple of 4; a call computes the tiles [tile_begin, tile_end), and conv2d_split
- * splits them over threads by cost (a border tile has fewer taps).
+ * splits them over threads by cost (a border tile has fewer taps), or conv2d_shared lets
+ * the threads take them in chunks as they go.
  *
  * Packed filter: wp[co_tile][tap][ci][8] with co = co_tile * 8 + lane, lanes past
  * out_c zero, so every tile loads whole vectors.
@@ -221,6 +222,35 @@ void conv2d_packed(const float *x, const float *wp, float *y, int batch,
       if (t0 < t1) class_tiles(&c, &k, pixels, t0, t1, ct);
       first += tiles;
     })
+  }
+}
+
+/*
+ * conv2d_packed over all `tiles` tiles, shared by the `threads` threads that call it at once
+ * through the counter *next (0 when the first of them starts): each thread takes
+ * the next max(MIN_TILES, remaining / (2 * threads)) tiles until none remain (guided
+ * self-scheduling, Polychronopoulos and Kuck 1987), so a thread that starts late or runs
+ * slower (a colder cache, another thread on its core) takes fewer tiles and the threads end
+ * together. Every output pixel is computed the same way whoever takes it: the result does
+ * not depend on the split.
+ */
+#define MIN_TILES 64 /* 256 pixels; conv2d.ts shares only from 2 * MIN_TILES tiles per thread */
+__attribute__((export_name("conv2d_shared")))
+void conv2d_shared(const float *x, const float *wp, float *y, int batch,
+                   int in_h, int in_w, int in_c, int out_h, int out_w, int out_c,
+                   int filter_h, int filter_w, int stride_h, int stride_w, int pad_top, int pad_left,
+                   int tiles, int *next, int threads, const float *bias, int activation) {
+  int begin = __atomic_load_n(next, __ATOMIC_RELAXED);
+  for (;;) {
+    if (begin >= tiles) return;
+    int chunk = (tiles - begin) / (2 * threads);
+    if (chunk < MIN_TILES) chunk = MIN_TILES;
+    const int end = chunk < tiles - begin ? begin + chunk : tiles;
+    /* On failure `begin` becomes the counter's value: another thread took those tiles. */
+    if (!__atomic_compare_exchange_n(next, &begin, end, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) continue;
+    conv2d_packed(x, wp, y, batch, in_h, in_w, in_c, out_h, out_w, out_c, filter_h, filter_w, stride_h, stride_w,
+                  pad_top, pad_left, begin, end, bias, activation);
+    begin = __atomic_load_n(next, __ATOMIC_RELAXED);
   }
 }
 

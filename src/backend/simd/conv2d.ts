@@ -12,9 +12,17 @@ const TILE = 8;
 export const ACTIVATIONS = { linear: 0, relu: 1, relu6: 2 } as const;
 export type Activation = keyof typeof ACTIVATIONS;
 
-/** Floats of scratch conv2dForward needs: the packed filter [ceil(co / 8), kh * kw, ci, 8]. */
+/** Scratch floats after the packed filter: the threads' shared tile counter (int32), padded to 16 bytes. */
+const COUNTER_FLOATS = 4;
+
+/** Floats of scratch conv2dForward needs: the packed filter [ceil(co / 8), kh * kw, ci, 8], then a tile counter. */
 export function forwardScratch(info: ConvGeometry): number {
-  return Math.ceil(info.outChannels / TILE) * TILE * info.filterHeight * info.filterWidth * info.inChannels;
+  return packedSize(info.outChannels, info.inChannels, info) + COUNTER_FLOATS;
+}
+
+/** Floats of a packed filter with `outer` channels in 8-lane blocks and `inner` channels per tap. */
+function packedSize(outer: number, inner: number, info: ConvGeometry): number {
+  return Math.ceil(outer / TILE) * TILE * info.filterHeight * info.filterWidth * inner;
 }
 
 /**
@@ -32,16 +40,16 @@ export function conv2dForward(
   if (info.dilationHeight !== 1 || info.dilationWidth !== 1) throw new Error('conv2d_packed: dilation must be 1');
   const taps = info.filterHeight * info.filterWidth;
   pool.run('pack_filter', [[w, scratch, taps, info.inChannels, info.outChannels]]);
-  run(pool, x, scratch, y, info.batchSize, [info.inHeight, info.inWidth, info.inChannels], [info.outHeight, info.outWidth, info.outChannels],
+  run(pool, x, scratch, scratch + 4 * packedSize(info.outChannels, info.inChannels, info), y, info.batchSize, [info.inHeight, info.inWidth, info.inChannels], [info.outHeight, info.outWidth, info.outChannels],
     [info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left], bias, ACTIVATIONS[activation]);
 }
 
 /**
  * Floats of scratch conv2dBackpropInput needs: the packed flipped filter
- * [ceil(inChannels / 8), filterHeight * filterWidth, outChannels, 8].
+ * [ceil(inChannels / 8), filterHeight * filterWidth, outChannels, 8], then a tile counter.
  */
 export function backpropInputScratch(info: ConvGeometry): number {
-  return Math.ceil(info.inChannels / TILE) * TILE * info.filterHeight * info.filterWidth * info.outChannels;
+  return packedSize(info.inChannels, info.outChannels, info) + COUNTER_FLOATS;
 }
 
 /**
@@ -59,27 +67,48 @@ export function conv2dBackpropInput(pool: SimdPool, dy: number, w: number, dx: n
     throw new Error('conv2d_backprop_input: strides and dilations must be 1');
   }
   pool.run('pack_flipped_filter', [[w, scratch, kh, kw, info.inChannels, info.outChannels]]);
-  run(pool, dy, scratch, dx, info.batchSize, [info.outHeight, info.outWidth, info.outChannels], [info.inHeight, info.inWidth, info.inChannels],
+  run(pool, dy, scratch, scratch + 4 * packedSize(info.inChannels, info.outChannels, info), dx, info.batchSize, [info.outHeight, info.outWidth, info.outChannels], [info.inHeight, info.inWidth, info.inChannels],
     [kh, kw, 1, 1, kh - 1 - padInfo.top, kw - 1 - padInfo.left], 0, ACTIVATIONS.linear);
 }
 
 /**
- * conv2d_packed over all output pixels, its 4-pixel tiles split over the pool's threads by
- * cost (conv2d_split: border tiles have fewer taps).
+ * Tiles per thread from which threads share a convolution's tiles through a counter
+ * (conv2d_shared) rather than take fixed shares: twice conv2d.c's MIN_TILES, so that each
+ * thread takes at least two chunks. Fewer tiles (the baseline's 3x3 layers on 2 threads, or
+ * a 7x7 layer on 16) are split by cost in advance.
+ */
+const SHARED_TILES_PER_THREAD = 128;
+
+/**
+ * conv2d_packed over all output pixels. With many tiles for the pool's threads, the threads
+ * take chunks of tiles as they go (conv2d_shared, through the int32 at `counter`), so a
+ * thread that starts late or runs slower (its core shared, its cache cold) takes fewer:
+ * measured on the baseline at batch 64 with 2 threads, the 14x14 and 7x7 layers ran 10-15%
+ * faster than with fixed shares. Otherwise the tiles are split in advance by cost
+ * (conv2d_split: border tiles have fewer taps). Either way each output pixel is computed
+ * the same way, so the result does not depend on the split.
  * window: [filterHeight, filterWidth, strideHeight, strideWidth, padTop, padLeft].
  */
 function run(
-  pool: SimdPool, input: number, packed: number, output: number, batch: number,
+  pool: SimdPool, input: number, packed: number, counter: number, output: number, batch: number,
   inShape: [number, number, number], outShape: [number, number, number], window: number[], bias: number, activation: number,
 ): void {
   const [filterHeight, filterWidth, ...strideAndPad] = window;
   const geometry = [batch, inShape[0], inShape[1], outShape[0], outShape[1], filterHeight!, filterWidth!, ...strideAndPad];
   const threads = pool.threads;
-  const bounds = Array.from({ length: threads + 1 }, (_, part) => pool.call('conv2d_split', [...geometry, part, threads]));
+  const tiles = pool.call('conv2d_split', [...geometry, 1, 1]);
+  const conv = [input, packed, output, batch, ...inShape, ...outShape, ...window];
+  if (threads > 1 && tiles >= SHARED_TILES_PER_THREAD * threads) {
+    new Int32Array(pool.memory.buffer, counter, 1)[0] = 0; // published to the workers by run()'s Atomics.add
+    const args = [...conv, tiles, counter, threads, bias, activation];
+    pool.run('conv2d_shared', Array.from({ length: threads }, () => args));
+    return;
+  }
+  const bounds = Array.from({ length: threads + 1 }, (_, part) => (part === threads ? tiles : pool.call('conv2d_split', [...geometry, part, threads])));
   const parts = bounds
     .slice(0, -1)
     .map((begin, i) => [begin, bounds[i + 1]!] as const)
     .filter(([begin, end]) => begin < end)
-    .map(([begin, end]) => [input, packed, output, batch, ...inShape, ...outShape, ...window, begin, end, bias, activation]);
+    .map(([begin, end]) => [...conv, begin, end, bias, activation]);
   pool.run('conv2d_packed', parts);
 }

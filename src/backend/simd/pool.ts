@@ -19,7 +19,7 @@ import { reportSimdThreads } from '../../model/filter-scratch.js';
 import * as message from '../../log/message.js';
 
 /** Exported functions of kernels.wasm; each takes only int32 arguments. */
-export const KERNEL_NAMES = ['conv2d_backprop_filter', 'conv2d_packed', 'conv2d_split', 'pack_filter', 'pack_flipped_filter', 'sum_leading_axes', 'relu_bias_grad', 'add_partials', 'max_pool_grad', 'rmsprop_update'] as const;
+export const KERNEL_NAMES = ['conv2d_backprop_filter', 'conv2d_packed', 'conv2d_shared', 'conv2d_split', 'pack_filter', 'pack_flipped_filter', 'sum_leading_axes', 'relu_bias_grad', 'add_partials', 'max_pool_grad', 'rmsprop_update'] as const;
 export type KernelName = (typeof KERNEL_NAMES)[number];
 
 /** Most int32 arguments one kernel call takes. */
