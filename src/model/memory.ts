@@ -80,8 +80,8 @@
  * longer coincide with the peak (the backward pass's).
  *
  * Kernel temporaries on the wasm backend, read in the sources; there is no im2col:
- * tfexp's SIMD Conv2D and Conv2DBackpropInput need only a packed filter
- * (src/backend/simd/conv2d.ts forwardScratch, backpropInputScratch; for a Dense layer's
+ * tfexp's SIMD Conv2D and Conv2DBackpropInput need only a packed filter and a 16-byte
+ * tile counter (src/backend/simd/conv2d.ts forwardScratch, backpropInputScratch; for a Dense layer's
  * kernel gradient, run as a 1x1 convolution, that filter is dy, so it grows with the
  * batch: counted with the transposed input as the Dense transient above); its
  * Conv2DBackpropFilter, with at least as many images as threads, a partial filter gradient

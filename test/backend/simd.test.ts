@@ -12,10 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { backpropFilterScratch, conv2dBackpropFilter, imageGroups, SCRATCH_BUDGET_BYTES, type ConvGeometry } from '../../src/backend/simd/conv2d-backprop-filter.js';
-import { backpropInputScratch, conv2dBackpropInput, conv2dForward, forwardScratch } from '../../src/backend/simd/conv2d.js';
+import { ACTIVATIONS, backpropInputScratch, conv2dBackpropInput, conv2dForward, forwardScratch } from '../../src/backend/simd/conv2d.js';
 import { maxPoolGrad, type PoolGeometry } from '../../src/backend/simd/max-pool-grad.js';
 import { reluBiasGrad, reluBiasGradScratch, sumLeadingAxes } from '../../src/backend/simd/reduce.js';
-import { kernelVariant, relaxedSimdSupported, SimdPool, simdPool, SPIN_MS, split, startSimdPool, type KernelVariant } from '../../src/backend/simd/pool.js';
+import { kernelVariant, relaxedSimdSupported, SimdPool, simdPool, SPIN_MS, spinMs, split, startSimdPool, type KernelVariant } from '../../src/backend/simd/pool.js';
 import { assertClose as assertWithin } from './close.js';
 
 const PAGES = 256; // 16 MiB
@@ -118,11 +118,6 @@ const pools: SimdPool[] = [];
 const VARIANTS: KernelVariant[] = relaxedSimdSupported() ? ['plain', 'relaxed'] : ['plain'];
 after(() => pools.forEach((p) => p.close()));
 
-/**
- * One test of `name` per memory setting: shared with 1-3 threads, and unshared (the
- * single-threaded tfjs build). `body` gets a fresh heap and a pool on it (closed after this
- * file); afterwards no guard region or input may have changed.
- */
 // Enough tiles (4-pixel groups) for 2 and 3 threads to share them through a counter (conv2d.ts
 // SHARED_TILES_PER_THREAD): 768 and 432 tiles. The other cases split their tiles in advance.
 const SHARED_FORWARD = '16x16 images, 12 of them (768 tiles: threads take chunks as they go), 4 -> 8';
@@ -139,6 +134,11 @@ function kernelsRun(pool: SimdPool): string[] {
   return names;
 }
 
+/**
+ * One test of `name` per memory setting: shared with 1-3 threads, and unshared (the
+ * single-threaded tfjs build). `body` gets a fresh heap and a pool on it (closed after this
+ * file); afterwards no guard region or input may have changed.
+ */
 function inEverySetting(name: string, variant: KernelVariant, body: (heap: Heap, pool: SimdPool) => void): void {
   for (const [shared, threads] of [[true, 1], [true, 2], [true, 3], [false, 1]] as const) {
     it(`${name}, ${shared ? `${threads} thread(s)` : 'unshared memory'}`, async () => {
@@ -241,6 +241,53 @@ describe(`conv2d_packed as the forward convolution (${variant} SIMD kernels) equ
       assert.deepEqual(kernels, ['pack_filter', name === SHARED_FORWARD && pool.threads > 1 ? 'conv2d_shared' : 'conv2d_packed']);
     });
   }
+
+  it('threads share a large convolution through the counter: 20 calls in a row, every pixel right each time (3 threads)', async () => {
+    // 4,096 tiles: chunks of 64 to 682 tiles, so every thread takes some while the others run.
+    const g = geometry(16, 32, 32, 8, 3, 3, 8, 1, 'same');
+    const heap = new Heap(true);
+    const pool = await SimdPool.start(heap.memory, 3, variant);
+    pools.push(pool);
+    const x = heap.floats(g.batchSize * g.inHeight * g.inWidth * g.inChannels, random(12));
+    const w = heap.floats(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels, random(13));
+    const bias = heap.floats(g.outChannels, random(14));
+    const y = heap.floats(g.batchSize * g.outHeight * g.outWidth * g.outChannels);
+    const scratch = heap.floats(forwardScratch(g));
+    const expected = forwardReference(x.view, w.view, bias.view, g);
+    const kernels = kernelsRun(pool);
+    for (let call = 0; call < 20; call++) {
+      y.view.fill(Number.NaN);
+      conv2dForward(pool, x.address, w.address, bias.address, 'relu', y.address, scratch.address, g);
+      assertClose(y.view, expected, `call ${call}`);
+    }
+    assert.equal(kernels.filter((k) => k === 'conv2d_shared').length, 20);
+    heap.assertUntouched();
+  });
+
+  it('conv2d_shared starts at the counter: with it at k, one caller computes tiles k.. only', () => {
+    // Valid padding: one class, so tile t is pixels 4t..4t+3 in (image, row, column) order.
+    const g = geometry(2, 6, 6, 4, 3, 3, 8, 1, 'valid');
+    const heap = new Heap(false);
+    const pool = SimdPool.single(heap.memory, variant);
+    const x = heap.floats(g.batchSize * g.inHeight * g.inWidth * g.inChannels, random(15));
+    const w = heap.floats(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels, random(16));
+    const bias = heap.floats(g.outChannels, random(17));
+    const y = heap.floats(g.batchSize * g.outHeight * g.outWidth * g.outChannels);
+    const scratch = heap.floats(forwardScratch(g));
+    const pixels = g.batchSize * g.outHeight * g.outWidth;
+    const tiles = pixels / 4;
+    const [k, taps] = [3, g.filterHeight * g.filterWidth];
+    pool.run('pack_filter', [[w.address, scratch.address, taps, g.inChannels, g.outChannels]]);
+    const counter = scratch.address + 4 * (scratch.view.length - 4);
+    new Int32Array(heap.memory.buffer, counter, 1)[0] = k;
+    pool.run('conv2d_shared', [[x.address, scratch.address, y.address, g.batchSize, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth, g.outChannels,
+      g.filterHeight, g.filterWidth, 1, 1, 0, 0, tiles, counter, 1, bias.address, ACTIVATIONS.relu]]);
+    const expected = forwardReference(x.view, w.view, bias.view, g);
+    const split = 4 * k * g.outChannels;
+    assert.ok(y.view.subarray(0, split).every(Number.isNaN), 'tiles before the counter are left alone');
+    assertClose(y.view.subarray(split), expected.subarray(split), 'tiles from the counter on');
+    assert.equal(new Int32Array(heap.memory.buffer, counter, 1)[0], tiles, 'the counter ends at the tile count');
+  });
 });
 
 describe(`conv2d_packed as the input gradient (${variant} SIMD kernels) equals the definition`, () => {
@@ -410,6 +457,12 @@ describe('the pool', () => {
       pool.run('sum_leading_axes', [[x.address, out.address, 8, 8, 0, 4], [x.address, out.address, 8, 8, 4, 8]]);
       for (let c = 0; c < 8; c++) assert.ok(Math.abs(out.view[c]! - expected[c]!) < 1e-5, `column ${c} after a ${pauseMs} ms pause`);
     }
+  });
+
+  it('spins only when its threads fit on the cores the process may use', () => {
+    assert.equal(spinMs(2, 2), SPIN_MS);
+    assert.equal(spinMs(1, 16), SPIN_MS);
+    assert.equal(spinMs(3, 2), 0);
   });
 
   it('refuses work after close(), and more parts than threads', async () => {

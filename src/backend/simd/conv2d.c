@@ -231,8 +231,8 @@ void conv2d_packed(const float *x, const float *wp, float *y, int batch,
  * the next max(MIN_TILES, remaining / (2 * threads)) tiles until none remain (guided
  * self-scheduling, Polychronopoulos and Kuck 1987), so a thread that starts late or runs
  * slower (a colder cache, another thread on its core) takes fewer tiles and the threads end
- * together. Every output pixel is computed the same way whoever takes it: the result does
- * not depend on the split.
+ * within about one chunk of each other. Every output pixel is computed the same way whoever
+ * takes it: the result does not depend on the split.
  */
 #define MIN_TILES 64 /* 256 pixels; conv2d.ts shares only from 2 * MIN_TILES tiles per thread */
 __attribute__((export_name("conv2d_shared")))
@@ -240,6 +240,7 @@ void conv2d_shared(const float *x, const float *wp, float *y, int batch,
                    int in_h, int in_w, int in_c, int out_h, int out_w, int out_c,
                    int filter_h, int filter_w, int stride_h, int stride_w, int pad_top, int pad_left,
                    int tiles, int *next, int threads, const float *bias, int activation) {
+  if (threads < 1) threads = 1;
   int begin = __atomic_load_n(next, __ATOMIC_RELAXED);
   for (;;) {
     if (begin >= tiles) return;

@@ -73,9 +73,9 @@ export function conv2dBackpropInput(pool: SimdPool, dy: number, w: number, dx: n
 
 /**
  * Tiles per thread from which threads share a convolution's tiles through a counter
- * (conv2d_shared) rather than take fixed shares: twice conv2d.c's MIN_TILES, so that each
- * thread takes at least two chunks. Fewer tiles (the baseline's 3x3 layers on 2 threads, or
- * a 7x7 layer on 16) are split by cost in advance.
+ * (conv2d_shared) rather than take fixed shares: twice conv2d.c's MIN_TILES, so there are at
+ * least two chunks per thread to balance with. Fewer tiles (the baseline's 3x3 layers on 2
+ * threads, or a 7x7 layer on 16) are split by cost in advance.
  */
 const SHARED_TILES_PER_THREAD = 128;
 

@@ -13,6 +13,7 @@
  * calling thread.
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { BackendError, InternalError } from '../../errors.js';
 import { reportSimdThreads } from '../../model/filter-scratch.js';
@@ -39,11 +40,17 @@ const JOB_TIMEOUT_MS = 300_000;
  * a millisecond apart, and waking a sleeping thread took 0.1-0.2 ms (median; up to 0.9 ms) on
  * the 2-core VM of the README's figures, for about 60 jobs a step. Spinning up to 1 ms made
  * the baseline's step 2-7% faster there (alternating runs, spinning or not). Like XNNPACK's
- * pthreadpool, which spins before its futex wait; a spinning thread uses its core.
+ * pthreadpool, which spins before its futex wait. A spinning thread holds its core, so a pool
+ * with more threads than the process may run at once does not spin (spinMs).
  */
 export const SPIN_MS = 1;
 
-/** Atomics.pause (a CPU hint for spin loops: V8 13 and later, Node 24) where there is one. */
+/** SPIN_MS for a pool of `threads` threads, or 0 when they outnumber the cores this process may use. */
+export function spinMs(threads: number, cores: number = availableParallelism()): number {
+  return threads <= cores ? SPIN_MS : 0;
+}
+
+/** Atomics.pause (a CPU hint for spin loops: V8 13.3 and later, so Node 24) where there is one. */
 const pause: () => void = (Atomics as { pause?: () => void }).pause?.bind(Atomics) ?? (() => {});
 
 /**
@@ -108,6 +115,8 @@ function isShared(memory: WebAssembly.Memory): boolean {
 export class SimdPool {
   /** Threads a job can be split over (the calling thread included). */
   readonly threads: number;
+  /** How long a thread spins before it sleeps (spinMs(threads)). */
+  private readonly spinMs: number;
   private readonly kernels: Record<KernelName, Kernel>;
   private readonly workers: Worker[] = [];
   /** [0] job counter, [1] workers done, [2] kernel index, [3] argument count, [4] a worker failed, [5] parts. */
@@ -150,6 +159,7 @@ export class SimdPool {
     readonly variant: KernelVariant,
   ) {
     this.threads = Math.max(1, Math.floor(threads));
+    this.spinMs = spinMs(this.threads);
     const module = kernelModule(isShared(memory), variant);
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     this.kernels = Object.fromEntries(KERNEL_NAMES.map((name) => [name, instance.exports[name] as Kernel])) as Record<KernelName, Kernel>;
@@ -157,7 +167,7 @@ export class SimdPool {
     try {
       for (let index = 1; index < this.threads; index++) {
         const worker = new Worker(new URL('./worker.mjs', import.meta.url), {
-          workerData: { module, memory, control: this.control.buffer, args: this.args.buffer, index, width: ARG_WIDTH, names: KERNEL_NAMES, spinMs: SPIN_MS },
+          workerData: { module, memory, control: this.control.buffer, args: this.args.buffer, index, width: ARG_WIDTH, names: KERNEL_NAMES, spinMs: this.spinMs },
         });
         worker.unref();
         // Seen between jobs (the main thread is not blocked then): the pool is not used again.
@@ -185,7 +195,9 @@ export class SimdPool {
   /**
    * Runs `kernel` once per entry of `parts` (its int32 arguments, at most 32), in
    * parallel, and returns when every part is done. parts.length must be <= threads;
-   * parts must write disjoint memory.
+   * parts must write disjoint memory, or share it through atomics (conv2d_shared: every
+   * part the same, the threads taking tiles through a counter). A part's trap is reported
+   * by the thread that ran it, so with shared work which error a bad input gives varies.
    * @throws Error (a WebAssembly trap) if the calling thread's part failed;
    *   InternalError if a worker's part failed, a worker stopped answering, the pool
    *   is closed, or the parts do not fit.
@@ -220,7 +232,7 @@ export class SimdPool {
   private waitForWorkers(kernel: KernelName): void {
     const ctl = this.control;
     const SLICE_MS = 1000;
-    const until = performance.now() + SPIN_MS;
+    const until = performance.now() + this.spinMs;
     while (Atomics.load(ctl, 1) < this.threads - 1 && performance.now() < until) pause();
     let waited = 0;
     for (let done = Atomics.load(ctl, 1); done < this.threads - 1; done = Atomics.load(ctl, 1)) {
