@@ -36,7 +36,7 @@ export interface BenchResult {
   readonly train_gflops: number;
   /** train_step_ms / forward_ms. */
   readonly step_over_forward: number;
-  /** CPU time / wall time during the timed training steps (> 1 means more than one core worked). */
+  /** CPU time / wall time during the timed training steps (> 1 means more than one core worked; on wasm it includes the threads' spin between jobs, up to SPIN_MS each). */
   readonly cpu_over_wall: number;
   /** tf.memory().numTensors after the first and after the last step (equal when nothing leaks). */
   readonly tensors_after_first: number;
