@@ -277,6 +277,17 @@ describe('tfexp ui in headless Chromium', { skip: chromiumSkip }, () => {
     assert.ok(!(await parallelTexts()).includes('test_accuracy'), 'the axis title changed');
     assert.equal(await tab.locator('select[name=metric]').inputValue(), 'test_loss');
     assert.equal(await tab.locator('select[name=colour]').inputValue(), 'train.batch_size', 'the colour kept');
+    // The hash keeps the choices: a reload (or a shared link) opens the same view.
+    await tab.check('input[name=log]');
+    await tab.waitForFunction(() => (globalThis as unknown as { location: { hash: string } }).location.hash.includes('log=1'));
+    const hash = await tab.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash);
+    const params = new URLSearchParams(hash.slice(hash.indexOf('?') + 1));
+    assert.deepEqual([params.get('colour'), params.get('metric'), params.get('log'), params.getAll('runs').length], ['train.batch_size', 'test_loss', '1', 45], hash);
+    await tab.reload();
+    await tab.waitForFunction(() => [...document.querySelectorAll('#chart-parallel svg.marks text')].some((n) => n.textContent === 'test_loss'));
+    assert.equal(await tab.locator('select[name=metric]').inputValue(), 'test_loss', 'the metric after a reload');
+    assert.equal(await tab.locator('select[name=colour]').inputValue(), 'train.batch_size', 'the colour after a reload');
+    assert.ok(await tab.locator('input[name=log]').isChecked(), 'the log scale after a reload');
     await screenshot(t, tab, 'ui-compare.png');
     await tab.close();
   });

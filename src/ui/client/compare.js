@@ -28,14 +28,19 @@ export function comparePage() {
   /** @type {number | undefined} */
   let pending;
 
-  function query() {
+  /** The reader's choices (view, colour, metric, diff pair) as query parameters, for the API and the page's hash. */
+  function choices() {
     const diff = diffPair ? `&${runsQuery(diffPair, 'diff')}` : '';
-    return `/api/compare?${runsQuery(ids)}&${viewQuery(view)}${colour ? `&colour=${encodeURIComponent(colour)}` : ''}${metric ? `&metric=${encodeURIComponent(metric)}` : ''}${diff}`;
+    return `${viewQuery(view)}${colour ? `&colour=${encodeURIComponent(colour)}` : ''}${metric ? `&metric=${encodeURIComponent(metric)}` : ''}${diff}`;
   }
 
-  /** Fetches the comparison; redraws everything, or (`full` false) only the charts. */
+  /**
+   * Fetches the comparison; redraws everything, or (`full` false) only the charts. The hash
+   * keeps the choices, so a reload, a bookmark or a shared link opens the same view.
+   */
   async function load(full = true) {
-    data = await getJson(query());
+    history.replaceState(null, '', `${compareHref(ids)}&${choices()}`);
+    data = await getJson(`/api/compare?${runsQuery(ids)}&${choices()}`);
     await redraw(full, render, drawCharts);
   }
 
@@ -125,7 +130,13 @@ ${diffHtml()}`;
         main.innerHTML = '<p class="empty">Tick runs in the <a href="#/">runs table</a> to compare them.</p>';
         return;
       }
-      if (!params.get('runs')) history.replaceState(null, '', compareHref(ids));
+      // The choices a link carries (load() writes them back); the server checks them.
+      view.smoothing = Math.min(0.99, Math.max(0, Number(params.get('smoothing')) || 0));
+      view.log = params.get('log') === '1';
+      colour = params.get('colour') ?? '';
+      metric = params.get('metric') ?? '';
+      const diff = params.getAll('diff');
+      diffPair = diff.length === 2 ? [diff[0], diff[1]] : null;
       await load();
       // The runs the server found (a link's `runs=a,b` is read as two runs there), for live updates.
       ids = [...data.ids];
