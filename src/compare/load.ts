@@ -7,11 +7,13 @@
  * after printing the table of the others.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { glob } from 'tinyglobby';
 import { isPlainObject } from '../config/pointer.js';
 import * as message from '../log/message.js';
+import { processAlive } from '../runs/liveness.js';
 import type { Metrics, RunInfo } from '../runs/store.js';
 
 /** A run as compare sees it. */
@@ -185,17 +187,34 @@ export interface PointLive {
   readonly detail: string;
 }
 
+/** The process that wrote the points' `live` into sweep.json (sweep.json's `live_by`). */
+export interface LiveWriter {
+  readonly host: string;
+  readonly pid: number;
+}
+
+/**
+ * Whether sweep.json's `live` lines still stand: false when the follower that wrote them
+ * (`live_by`) ran on this host and its process is gone (killed: it could not clear them), so
+ * they are stale. From another host, or from a file without `live_by`, they are taken as they are.
+ */
+export function liveStands(writer: unknown, host = hostname(), alive: (pid: number) => boolean = processAlive): boolean {
+  if (!isPlainObject(writer) || typeof writer.host !== 'string' || typeof writer.pid !== 'number') return true;
+  return writer.host !== host || alive(writer.pid);
+}
+
 /** `dir/sweep.json`, or null when there is none or it is not a sweep file. */
 export function readSweep(dir: string): SweepSummary | null {
   try {
     const value = readJson(join(dir, 'sweep.json'));
     if (!isPlainObject(value) || typeof value.name !== 'string' || !Array.isArray(value.points)) return null;
+    const stands = liveStands(value.live_by);
     const points = value.points.filter(isPlainObject).map((p, i) => ({
       index: typeof p.index === 'number' ? p.index : i + 1,
       status: typeof p.status === 'string' ? p.status : 'pending',
       run: typeof p.run === 'string' ? p.run : null,
       reason: typeof p.reason === 'string' ? p.reason : null,
-      live: isPlainObject(p.live) && typeof p.live.state === 'string' && typeof p.live.point === 'string' && typeof p.live.detail === 'string' ? { state: p.live.state, point: p.live.point, detail: p.live.detail } : null,
+      live: stands && isPlainObject(p.live) && typeof p.live.state === 'string' && typeof p.live.point === 'string' && typeof p.live.detail === 'string' ? { state: p.live.state, point: p.live.point, detail: p.live.detail } : null,
     }));
     return { name: value.name, points };
   } catch {

@@ -11,10 +11,11 @@
  * on on the workers and `tfexp resume <sweep-dir>` follows it again.
  */
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { QueueEvents, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { PointLive } from '../compare/load.js';
+import type { LiveWriter, PointLive } from '../compare/load.js';
 import { RunInterrupted } from '../errors.js';
 import * as message from '../log/message.js';
 import { writeJsonAtomic } from '../runs/atomic.js';
@@ -43,6 +44,8 @@ export interface QueuedSweepFile extends SweepFile {
    * An open point has `live`: what the follower last saw of it (read by `tfexp ui`), gone once it ends.
    */
   points: (SweepFile['points'][number] & { handoffs?: Handoff[]; live?: PointLive })[];
+  /** The follower that wrote the points' `live`, while any point has one: readers drop them once its process is gone. */
+  live_by?: LiveWriter;
 }
 
 export type QueuedPoint = QueuedSweepFile['points'][number];
@@ -71,7 +74,7 @@ export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepF
   const write = options.write ?? ((text: string) => void process.stdout.write(text));
   const started = Date.now();
   const display = sweepDisplay(sweep.id, options.live ?? process.stdout.isTTY === true, write, () => (Date.now() - started) / 1000);
-  const save = () => writeJsonAtomic(join(dir, 'sweep.json'), sweep);
+  const save = () => writeJsonAtomic(join(dir, 'sweep.json'), stampLiveWriter(sweep));
   const queue = openQueue<ArtifactManifest>(redis);
   // QueueEvents blocks on its connection (XREAD BLOCK): its own, closed here.
   const eventsConnection = redis.duplicate();
@@ -235,6 +238,17 @@ export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepF
 }
 
 /**
+ * Names this process as `live_by` while any point has `live`, else removes it: a follower killed
+ * outright cannot clear its lines, so readers check whether this process still runs
+ * (compare/load.ts liveStands). @returns `file`.
+ */
+function stampLiveWriter(file: QueuedSweepFile): QueuedSweepFile {
+  if (file.points.some((p) => p.live !== undefined)) file.live_by = { host: hostname(), pid: process.pid };
+  else delete file.live_by;
+  return file;
+}
+
+/**
  * Writes the points' `live` (or its absence) into `dir/sweep.json` as the file is now, changing
  * nothing else: `tfexp sweep cancel` may have marked points meanwhile. A file that cannot be read
  * is left alone.
@@ -249,7 +263,7 @@ function writeLive(dir: string, points: readonly QueuedPoint[]): void {
       if (live === undefined) delete point.live;
       else point.live = live;
     }
-    writeJsonAtomic(file, now);
+    writeJsonAtomic(file, stampLiveWriter(now));
   } catch {
     // Unreadable or gone: the next full save writes it whole.
   }

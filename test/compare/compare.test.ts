@@ -3,9 +3,11 @@ import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import stringWidth from 'string-width';
 import { compareRuns } from '../../src/compare/index.js';
+import { liveStands, readSweep } from '../../src/compare/load.js';
 import { paramColumns } from '../../src/compare/params.js';
 import { buildTable, formatTable, sortTable } from '../../src/compare/table.js';
 import { overlayRows } from '../../src/plots/compare-spec.js';
@@ -360,5 +362,32 @@ describe('where the comparison is written', () => {
     assert.ok(readdirSync(out).includes('compare.html'));
     const csv = await runCli(['compare', root, '--out', out, '--format', 'csv']);
     assert.ok(!csv.stdout.includes('compare.html'), 'csv output stays csv');
+  });
+});
+
+describe("a queued sweep's live lines (sweep.json `live`, written by its follower)", () => {
+  const live = { state: 'running', point: 'train.batch_size=16', detail: 'running on w1, epoch 2 of 4' };
+  const sweepWith = (liveBy: unknown) => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'sweep.json'),
+      JSON.stringify({ name: 's', points: [{ index: 1, status: 'pending', run: null, live }, { index: 2, status: 'completed', run: 'r2' }], ...(liveBy === undefined ? {} : { live_by: liveBy }) }),
+    );
+    return readSweep(dir)!.points.map((p) => p.live);
+  };
+  // A process that has exited: its pid names nobody (until the system reuses it).
+  const gone = spawnSync(process.execPath, ['-e', '']).pid!;
+
+  it('are shown while the follower that wrote them runs on this host, or runs elsewhere, or is not named', () => {
+    assert.deepEqual(sweepWith({ host: hostname(), pid: process.pid }), [live, null]);
+    assert.deepEqual(sweepWith({ host: `not-${hostname()}`, pid: gone }), [live, null]);
+    assert.deepEqual(sweepWith(undefined), [live, null]);
+    assert.deepEqual(sweepWith({ host: hostname() }), [live, null], 'a malformed live_by is ignored');
+  });
+
+  it('are dropped once that follower has stopped on this host (killed: it could not clear them)', () => {
+    assert.deepEqual(sweepWith({ host: hostname(), pid: gone }), [null, null]);
+    assert.equal(liveStands({ host: 'h', pid: 7 }, 'h', () => false), false);
+    assert.equal(liveStands({ host: 'h', pid: 7 }, 'h', () => true), true);
   });
 });

@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { compareRuns } from '../../src/compare/index.js';
+import { readSweep } from '../../src/compare/load.js';
 import { connectRedis } from '../../src/queue/connect.js';
 import { claimSweepId } from '../../src/queue/control.js';
 import type { QueuedSweepFile } from '../../src/queue/follow.js';
@@ -139,6 +140,12 @@ describe('following a queued sweep', { skip, timeout: 600_000 }, () => {
       await until('sweep.json naming a running point', () => sweepOf(runsDir).sweep.points.some((p) => p.live?.state === 'running' && /^running on w\d/.test(p.live.detail)), submitter);
       submitter.proc.child.kill(signal);
       const code = await submitter.proc.done;
+      if (signal === 'SIGKILL') {
+        // Killed outright, it could not clear its live lines; readers see its process is gone and drop them.
+        const { dir: killed, sweep: left } = sweepOf(runsDir);
+        assert.ok(left.points.some((p) => p.live !== undefined) && left.live_by !== undefined, 'the killed follower left its lines, naming itself');
+        assert.ok(readSweep(killed)!.points.every((p) => p.live === null), 'stale live lines are not shown');
+      }
       if (signal === 'SIGINT') {
         assert.ok(sweepOf(runsDir).sweep.points.every((p) => p.live === undefined), 'a detached follower leaves no live state behind');
         assert.equal(code, 130, submitter.log());
