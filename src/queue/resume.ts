@@ -73,6 +73,9 @@ export async function resumeQueuedSweep(dir: string, options: ResumeQueuedOption
       say(`Resuming sweep ${sweep.id} on ${sweep.queue.url}: ${open.length} of ${sweep.points.length} point(s) not gathered yet`);
       if (await clearCancel(redis, sweep.id)) say(message.QUEUE_UNCANCELLED);
       const jobs = await requeue(redis, sweep, open, say);
+      // What an earlier follower saw is stale now; this one writes its own as it sees the points.
+      for (const point of sweep.points) delete point.live;
+      delete sweep.live_by;
       writeJsonAtomic(join(dir, 'sweep.json'), sweep);
       await followSweep(redis, dir, sweep, jobs, options);
     } finally {

@@ -4,7 +4,8 @@
  *  2. watch the folder (watch.ts); each batch of changes re-reads those runs and is
  *     pushed to the open pages as a Server-Sent Event (events.ts);
  *  3. every STATUS_CHECK_MS, look again at the runs marked running, so one whose process
- *     died turns stale on the page though no file changed;
+ *     died turns stale on the page though no file changed, and at the queued sweeps showing
+ *     live lines, which drop once their follower's process is gone;
  *  4. serve the page, vega's builds, the API and the run files (server.ts) on
  *     host:port (Node's HTTP server through @hono/node-server).
  */
@@ -31,6 +32,8 @@ export interface UiOptions {
   readonly host: string;
   /** Called with warnings (watching failed). Default: stderr. */
   readonly warn?: (line: string) => void;
+  /** Milliseconds between the checks of step 3 (tests). Default: STATUS_CHECK_MS. */
+  readonly statusCheckMs?: number;
 }
 
 export interface UiServer {
@@ -109,19 +112,23 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
   } catch (error) {
     warn(message.uiWatchFailed(error instanceof Error ? error.message : String(error)));
   }
-  // 3. Running runs whose process is gone.
+  // 3. Running runs whose process is gone, and queued sweeps whose follower is gone (its live lines drop: compare/load.ts liveStands).
   const running = () => index.all().filter((r) => r.run !== undefined && statusKind(r.run) === 'running').map((r) => r.id);
+  const followed = () => index.sweeps().filter((s) => s.remote.length > 0).map((s) => s.id);
   let wasRunning = new Set(running());
+  let wasFollowed = new Set(followed());
   const check = setInterval(() => {
     const now = new Set(running());
-    const stopped = [...wasRunning].filter((id) => !now.has(id));
+    const nowFollowed = new Set(followed());
+    const stopped = [...[...wasRunning].filter((id) => !now.has(id)), ...[...wasFollowed].filter((id) => !nowFollowed.has(id))];
     wasRunning = now;
+    wasFollowed = nowFollowed;
     if (stopped.length > 0) {
       index.invalidate();
       lists.json();
       hub.publish({ changed: stopped, removed: [] });
     }
-  }, STATUS_CHECK_MS);
+  }, options.statusCheckMs ?? STATUS_CHECK_MS);
   check.unref();
   // 4. Serving.
   const app = createApp({ root, index, lists, hub, vendor: vendorFiles(), hosts: allowedHosts(options.host) });

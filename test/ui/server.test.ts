@@ -7,9 +7,11 @@
  * the command's bad-input errors (exit 2).
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as message from '../../src/log/message.js';
@@ -311,6 +313,32 @@ describe('tfexp ui: bad input is exit 2 with one line', () => {
       assert.equal(ran.stderr, `${message.uiPortInUse('127.0.0.1', taken.port)}\n`);
     } finally {
       taken.free();
+    }
+  });
+});
+
+describe("tfexp ui: a queued sweep's live lines", () => {
+  it('drop within a check once the follower that wrote them is killed, though no file changes', async () => {
+    const root = tempDir();
+    mkdirSync(join(root, 'sweep-1'));
+    // A stand-in follower: a process of this host, named in sweep.json as the writer of the lines.
+    const follower = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
+    const live = { state: 'running', point: 'train.batch_size=16', detail: 'running on w1, epoch 2 of 4' };
+    writeFileSync(join(root, 'sweep-1', 'sweep.json'), JSON.stringify({ name: 's', points: [{ index: 1, status: 'pending', run: null, live }], live_by: { host: hostname(), pid: follower.pid } }));
+    const ui = await startUi({ root, port: 0, host: '127.0.0.1', warn: () => {}, statusCheckMs: 100 });
+    try {
+      const remote = async () => JSON.parse((await raw(ui.port, '/api/runs')).body).sweeps[0].remote as unknown[];
+      assert.deepEqual(await remote(), [{ index: 1, ...live }]);
+      follower.kill('SIGKILL');
+      await new Promise((resolve) => follower.once('exit', resolve));
+      const deadline = Date.now() + 5_000;
+      while ((await remote()).length > 0) {
+        assert.ok(Date.now() < deadline, 'the lines are still listed 5 s after the follower died');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      follower.kill();
+      await ui.close();
     }
   });
 });

@@ -27,6 +27,8 @@ export function comparePage() {
   let data = null;
   /** @type {number | undefined} */
   let pending;
+  /** Set when the reader leaves the page: a fetch still under way then draws nothing and leaves the address alone. */
+  let left = false;
 
   /** The reader's choices (view, colour, metric, diff pair) as query parameters, for the API and the page's hash. */
   function choices() {
@@ -36,11 +38,17 @@ export function comparePage() {
 
   /**
    * Fetches the comparison; redraws everything, or (`full` false) only the charts. The hash
-   * keeps the choices, so a reload, a bookmark or a shared link opens the same view.
+   * keeps the choices as the server took them (the runs it found, the colour and metric it
+   * used), so a reload, a bookmark or a shared link opens the same view. Nothing happens once
+   * the reader has left the page.
    */
   async function load(full = true) {
-    history.replaceState(null, '', `${compareHref(ids)}&${choices()}`);
-    data = await getJson(`/api/compare?${runsQuery(ids)}&${choices()}`);
+    const fetched = await getJson(`/api/compare?${runsQuery(ids)}&${choices()}`);
+    if (left) return;
+    data = fetched;
+    colour = data.colour;
+    metric = data.metric;
+    history.replaceState(null, '', `${compareHref(data.ids)}&${choices()}`);
     await redraw(full, render, drawCharts);
   }
 
@@ -123,6 +131,7 @@ ${diffHtml()}`;
   return {
     async show(main, _path, params) {
       root = main;
+      left = false;
       // Each `runs` parameter is one id, decoded once by URLSearchParams (compareHref).
       ids = params.getAll('runs').filter((id) => id !== '');
       if (ids.length === 0) ids = selected();
@@ -147,6 +156,7 @@ ${diffHtml()}`;
       pending = setTimeout(() => void load().catch(() => undefined), 30);
     },
     leave() {
+      left = true;
       clearTimeout(pending);
       if (root) release(root);
     },
