@@ -113,16 +113,16 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
     warn(message.uiWatchFailed(error instanceof Error ? error.message : String(error)));
   }
   // 3. Running runs whose process is gone, and queued sweeps whose follower is gone (its live lines drop: compare/load.ts liveStands).
-  const running = () => index.all().filter((r) => r.run !== undefined && statusKind(r.run) === 'running').map((r) => r.id);
-  const followed = () => index.sweeps().filter((s) => s.remote.length > 0).map((s) => s.id);
-  let wasRunning = new Set(running());
-  let wasFollowed = new Set(followed());
+  const running = () =>
+    new Set([
+      ...index.all().filter((r) => r.run !== undefined && statusKind(r.run) === 'running').map((r) => r.id),
+      ...index.sweeps().filter((s) => s.remote.length > 0).map((s) => s.id),
+    ]);
+  let wasRunning = running();
   const check = setInterval(() => {
-    const now = new Set(running());
-    const nowFollowed = new Set(followed());
-    const stopped = [...[...wasRunning].filter((id) => !now.has(id)), ...[...wasFollowed].filter((id) => !nowFollowed.has(id))];
+    const now = running();
+    const stopped = [...wasRunning].filter((id) => !now.has(id));
     wasRunning = now;
-    wasFollowed = nowFollowed;
     if (stopped.length > 0) {
       index.invalidate();
       lists.json();
