@@ -20,6 +20,11 @@ export function forwardScratch(info: ConvGeometry): number {
   return packedSize(info.outChannels, info.inChannels, info) + COUNTER_FLOATS;
 }
 
+/** Heap byte offset of the tile counter in a scratch of `floats` floats at `scratch`: its last COUNTER_FLOATS. */
+function counterAt(scratch: number, floats: number): number {
+  return scratch + 4 * (floats - COUNTER_FLOATS);
+}
+
 /** Floats of a packed filter with `outer` channels in 8-lane blocks and `inner` channels per tap. */
 function packedSize(outer: number, inner: number, info: ConvGeometry): number {
   return Math.ceil(outer / TILE) * TILE * info.filterHeight * info.filterWidth * inner;
@@ -40,7 +45,7 @@ export function conv2dForward(
   if (info.dilationHeight !== 1 || info.dilationWidth !== 1) throw new Error('conv2d_packed: dilation must be 1');
   const taps = info.filterHeight * info.filterWidth;
   pool.run('pack_filter', [[w, scratch, taps, info.inChannels, info.outChannels]]);
-  run(pool, x, scratch, scratch + 4 * packedSize(info.outChannels, info.inChannels, info), y, info.batchSize, [info.inHeight, info.inWidth, info.inChannels], [info.outHeight, info.outWidth, info.outChannels],
+  run(pool, x, scratch, counterAt(scratch, forwardScratch(info)), y, info.batchSize, [info.inHeight, info.inWidth, info.inChannels], [info.outHeight, info.outWidth, info.outChannels],
     [info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left], bias, ACTIVATIONS[activation]);
 }
 
@@ -67,7 +72,7 @@ export function conv2dBackpropInput(pool: SimdPool, dy: number, w: number, dx: n
     throw new Error('conv2d_backprop_input: strides and dilations must be 1');
   }
   pool.run('pack_flipped_filter', [[w, scratch, kh, kw, info.inChannels, info.outChannels]]);
-  run(pool, dy, scratch, scratch + 4 * packedSize(info.inChannels, info.outChannels, info), dx, info.batchSize, [info.outHeight, info.outWidth, info.outChannels], [info.inHeight, info.inWidth, info.inChannels],
+  run(pool, dy, scratch, counterAt(scratch, backpropInputScratch(info)), dx, info.batchSize, [info.outHeight, info.outWidth, info.outChannels], [info.inHeight, info.inWidth, info.inChannels],
     [kh, kw, 1, 1, kh - 1 - padInfo.top, kw - 1 - padInfo.left], 0, ACTIVATIONS.linear);
 }
 
