@@ -459,6 +459,33 @@ describe('the pool', () => {
     }
   });
 
+  it('runs a job once when a late notify wakes its sleeping worker (the job counter says a job is new, not a wake-up)', async () => {
+    // Under load the calling thread can be descheduled between Atomics.add and Atomics.notify;
+    // its notify then reaches a worker that has already run the job and gone to sleep. The
+    // worker once took that wake-up for a job: it ran its part again and counted it done twice.
+    const heap = new Heap(true);
+    const pool = await SimdPool.start(heap.memory, 2);
+    pools.push(pool);
+    const out = heap.floats(8, () => 0);
+    const partial = heap.floats(8, () => 1);
+    pool.run('add_partials', [[out.address, partial.address, 1, 8, 0, 4], [out.address, partial.address, 1, 8, 4, 8]]);
+    assert.deepEqual([...out.view], [1, 1, 1, 1, 1, 1, 1, 1]);
+    const control = (pool as unknown as { control: Int32Array }).control;
+    const done = Atomics.load(control, 1);
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    // The late notify, once the worker sleeps on the counter (past its spin).
+    let woken = 0;
+    for (let tries = 0; tries < 200 && woken === 0; tries++) {
+      await sleep(5 * SPIN_MS);
+      woken = Atomics.notify(control, 0);
+    }
+    assert.equal(woken, 1, 'the worker never slept on the job counter');
+    // A worker that took the wake-up for a job counts itself done again: give it time to.
+    for (let tries = 0; tries < 50 && Atomics.load(control, 1) === done; tries++) await sleep(10);
+    assert.equal(Atomics.load(control, 1), done, 'the worker counted a job it was not given');
+    assert.deepEqual([...out.view], [1, 1, 1, 1, 1, 1, 1, 1], 'the worker ran its part again');
+  });
+
   it('spins only when its threads fit on the cores the process may use', () => {
     assert.equal(spinMs(2, 2), SPIN_MS);
     assert.equal(spinMs(1, 16), SPIN_MS);

@@ -3,10 +3,10 @@
 //
 // It instantiates the kernel module on the shared tfjs heap and says so (or why it
 // could not) to the pool, then loops forever: wait for the job counter (control[0])
-// to move, run its part of the job (if the job has that many parts, control[5])
-// with the arguments in its row of the shared argument table, count itself done
-// (control[1]). It never returns to its event loop; the pool unrefs it so Node can
-// still exit.
+// to move (its value says so, not a wake-up), run its part of the job (if the job has
+// that many parts, control[5]) with the arguments in its row of the shared argument
+// table, count itself done (control[1]). It never returns to its event loop; the pool
+// unrefs it so Node can still exit.
 import { parentPort, workerData } from 'node:worker_threads';
 
 const { module, memory, control, args, index, width, names, spinMs } = workerData;
@@ -29,7 +29,13 @@ for (;;) {
   // than the usual gap between a step's jobs (pool.ts SPIN_MS).
   const until = performance.now() + spinMs;
   while (Atomics.load(ctl, 0) === seen && performance.now() < until) pause();
-  Atomics.wait(ctl, 0, seen); // returns at once if the counter has moved
+  // Then sleep until the counter has moved. Being woken is no proof that it has: the pool's
+  // notify for the job this thread has just run can come late (the calling thread descheduled
+  // between its Atomics.add and Atomics.notify) and wake it while the counter still holds
+  // `seen`. Taking that as a job ran the last one again, on arguments the pool may already be
+  // rewriting, and counted it done twice, so the pool returned before the real part had run
+  // (under load, about one job in 10^5: training results differed from run to run).
+  while (Atomics.load(ctl, 0) === seen) Atomics.wait(ctl, 0, seen);
   seen = Atomics.load(ctl, 0);
   try {
     if (index < ctl[5]) kernels[ctl[2]](...row.subarray(0, ctl[3]));
