@@ -480,8 +480,8 @@ describe('the pool', () => {
       woken = Atomics.notify(control, 0);
     }
     assert.equal(woken, 1, 'the worker never slept on the job counter');
-    // A worker that took the wake-up for a job counts itself done again: give it time to.
-    for (let tries = 0; tries < 50 && Atomics.load(control, 1) === done; tries++) await sleep(10);
+    // A worker that took the wake-up for a job counts itself done again and notifies: wait up to 1 s for that.
+    Atomics.wait(control, 1, done, 1000);
     assert.equal(Atomics.load(control, 1), done, 'the worker counted a job it was not given');
     assert.deepEqual([...out.view], [1, 1, 1, 1, 1, 1, 1, 1], 'the worker ran its part again');
   });

@@ -33,8 +33,9 @@ for (;;) {
   // notify for the job this thread has just run can come late (the calling thread descheduled
   // between its Atomics.add and Atomics.notify) and wake it while the counter still holds
   // `seen`. Taking that as a job ran the last one again, on arguments the pool may already be
-  // rewriting, and counted it done twice, so the pool returned before the real part had run
-  // (under load, about one job in 10^5: training results differed from run to run).
+  // rewriting, and counted it done twice, so the pool could return from the next job before
+  // this thread's part of it had run (under load, 2-7 times in 3 x 150,000 jobs: training
+  // results differed from run to run).
   while (Atomics.load(ctl, 0) === seen) Atomics.wait(ctl, 0, seen);
   seen = Atomics.load(ctl, 0);
   try {
