@@ -11,6 +11,7 @@ import { readFileSync, mkdtempSync, cpSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { backpropFilterScratch, conv2dBackpropFilter, imageGroups, SCRATCH_BUDGET_BYTES, type ConvGeometry } from '../../src/backend/simd/conv2d-backprop-filter.js';
 import { ACTIVATIONS, backpropInputScratch, conv2dBackpropInput, conv2dForward, forwardScratch } from '../../src/backend/simd/conv2d.js';
 import { maxPoolGrad, type PoolGeometry } from '../../src/backend/simd/max-pool-grad.js';
@@ -451,7 +452,7 @@ describe('the pool', () => {
     const out = heap.floats(8);
     const expected = [0, 1, 2, 3, 4, 5, 6, 7].map((c) => [0, 1, 2, 3, 4, 5, 6, 7].reduce((t, r) => t + x.view[r * 8 + c]!, 0));
     for (const pauseMs of [0, 0, 0, 5 * SPIN_MS, 0, 5 * SPIN_MS]) {
-      if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      if (pauseMs > 0) await sleep(pauseMs);
       out.view.fill(Number.NaN);
       // The worker's part (columns 4-7) is done before run() returns.
       pool.run('sum_leading_axes', [[x.address, out.address, 8, 8, 0, 4], [x.address, out.address, 8, 8, 4, 8]]);
@@ -472,7 +473,6 @@ describe('the pool', () => {
     assert.deepEqual([...out.view], [1, 1, 1, 1, 1, 1, 1, 1]);
     const control = (pool as unknown as { control: Int32Array }).control;
     const done = Atomics.load(control, 1);
-    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     // The late notify, once the worker sleeps on the counter (past its spin).
     let woken = 0;
     for (let tries = 0; tries < 200 && woken === 0; tries++) {
