@@ -21,7 +21,10 @@ export interface BenchOptions {
 export interface BenchResult {
   readonly batch_size: number;
   readonly steps: number;
-  /** model.predict on one batch (a single call of batch_size samples), milliseconds; timed like train_step_ms. */
+  /**
+   * model.predict on one batch (a single call of batch_size samples), milliseconds; timed like
+   * train_step_ms, and on CPU backends in turn with the steps (a forward pass, a step, ...).
+   */
   readonly forward_ms: number;
   /**
    * One training step as `tfexp run` runs it (forward, loss, metrics, backward, optimizer update), milliseconds:
@@ -73,32 +76,52 @@ export async function benchmark(loaded: LoadedExperiment, options: BenchOptions 
       await step();
       await results.drain();
     }
-    // Where training reads back late (webgpu), forward passes are timed the same way: back to
-    // back, waiting only for the last, so step/forward compares like with like.
     const forwardTimes: number[] = [];
-    const forwardStart = performance.now();
-    for (let i = 0; i < steps; i++) {
-      const t = performance.now();
-      if (lag === 0 || i === steps - 1) await forward();
-      else tf.dispose(model.predict(x, { batchSize: batch }) as tf.Tensor);
-      forwardTimes.push(performance.now() - t);
-    }
-    const forwardWall = performance.now() - forwardStart;
     const stepTimes: number[] = [];
     let tensorsAfterFirst = 0;
-    const cpuStart = process.cpuUsage();
-    const wallStart = performance.now();
-    for (let i = 0; i < steps; i++) {
-      const t = performance.now();
-      await step();
-      if (lag === 0) stepTimes.push(performance.now() - t);
-      // Each step still being read back holds one tensor (its packed results): not a leak.
+    let cpuMs = 0;
+    let wall = 0;
+    const timedSteps = async (count: number, afterEach: (i: number) => void) => {
+      const cpuStart = process.cpuUsage();
+      const wallStart = performance.now();
+      for (let i = 0; i < count; i++) {
+        const t = performance.now();
+        await step();
+        if (lag === 0) stepTimes.push(performance.now() - t);
+        afterEach(i);
+      }
+      await results.drain();
+      const cpu = process.cpuUsage(cpuStart);
+      cpuMs += (cpu.user + cpu.system) / 1000;
+      wall += performance.now() - wallStart;
+    };
+    // Each step still being read back holds one tensor (its packed results): not a leak.
+    const countAfterFirst = (i: number) => {
       if (i === 0) tensorsAfterFirst = tf.memory().numTensors - results.outstanding;
+    };
+    if (lag === 0) {
+      // Where results are read back after every step (CPU backends), a forward pass and a step
+      // take turns, so both medians come from the same minutes: a VM's speed drifts by 20% or
+      // more over a minute, which made step/forward from two separate runs (all forward passes, then all steps) range
+      // from 2.4 to 3.9 in seven runs of the baseline here (2026-12-02).
+      for (let i = 0; i < steps; i++) {
+        const t = performance.now();
+        await forward();
+        forwardTimes.push(performance.now() - t);
+        await timedSteps(1, () => countAfterFirst(i));
+      }
+    } else {
+      // Where training reads back late (webgpu), forward passes are timed the same way: back to
+      // back, waiting only for the last, so step/forward compares like with like.
+      const forwardStart = performance.now();
+      for (let i = 0; i < steps; i++) {
+        if (i === steps - 1) await forward();
+        else tf.dispose(model.predict(x, { batchSize: batch }) as tf.Tensor);
+      }
+      forwardTimes.push((performance.now() - forwardStart) / steps);
+      await timedSteps(steps, countAfterFirst);
     }
-    await results.drain();
-    const cpu = process.cpuUsage(cpuStart);
-    const wall = performance.now() - wallStart;
-    const forwardMs = lag === 0 ? median(forwardTimes) : forwardWall / steps;
+    const forwardMs = median(forwardTimes);
     const stepMs = lag === 0 ? median(stepTimes) : wall / steps;
     return {
       batch_size: batch,
@@ -108,7 +131,7 @@ export async function benchmark(loaded: LoadedExperiment, options: BenchOptions 
       samples_per_second: round((batch * 1000) / stepMs),
       train_gflops: round((3 * plan.flops * batch) / (stepMs / 1000) / 1e9),
       step_over_forward: round(stepMs / forwardMs),
-      cpu_over_wall: round((cpu.user + cpu.system) / 1000 / wall),
+      cpu_over_wall: round(cpuMs / wall),
       tensors_after_first: tensorsAfterFirst,
       tensors_after_last: tf.memory().numTensors,
     };

@@ -99,6 +99,30 @@ describe('training on wasm', () => {
     assert.equal(result.tensors_after_last, result.tensors_after_first);
     assert.equal(tf.memory().numTensors, before, 'the benchmark cleans up after itself');
   });
+
+  it('bench times forward passes and steps in turn on a CPU backend, so step/forward compares the same minutes', async () => {
+    await selectBackend({ request: 'wasm', threads: 2 });
+    // F: a predict call; S: a step's filter gradient (one per Conv2D layer, so runs of them collapse to one S).
+    const order: string[] = [];
+    const predict = tf.LayersModel.prototype.predict;
+    const engine = tf.engine();
+    const runKernel = engine.runKernel;
+    tf.LayersModel.prototype.predict = function (this: tf.LayersModel, ...args: Parameters<typeof predict>) {
+      order.push('F');
+      return predict.apply(this, args);
+    };
+    engine.runKernel = function (this: typeof engine, ...args: Parameters<typeof runKernel>) {
+      if (args[0] === 'Conv2DBackpropFilter' && order.at(-1) !== 'S') order.push('S');
+      return runKernel.apply(this, args);
+    } as typeof runKernel;
+    try {
+      await benchmark(loadExperiment(smallFile()), { steps: 3, warmup: 1 });
+    } finally {
+      tf.LayersModel.prototype.predict = predict;
+      engine.runKernel = runKernel;
+    }
+    assert.equal(order.join(''), 'FS'.repeat(4), 'one warm-up round, then 3 timed rounds of a forward pass and a step');
+  });
 });
 
 describe('tfexp doctor and bench', () => {
