@@ -17,7 +17,7 @@ export interface BenchOptions {
   readonly warmup?: number;
 }
 
-/** One backend's figures. Times are wall-clock medians over the timed steps. */
+/** One backend's figures. Times are wall-clock, over the timed steps: medians on CPU backends, means on webgpu. */
 export interface BenchResult {
   readonly batch_size: number;
   readonly steps: number;
@@ -103,7 +103,7 @@ export async function benchmark(loaded: LoadedExperiment, options: BenchOptions 
       // Where results are read back after every step (CPU backends), a forward pass and a step
       // take turns, so both medians come from the same minutes: a VM's speed drifts by 20% or
       // more over a minute, which made step/forward from two separate runs (all forward passes, then all steps) range
-      // from 2.4 to 3.9 in seven runs of the baseline here (2026-12-02).
+      // from 2.4 to 4.2 in ten runs of the baseline here (2026-12-02).
       for (let i = 0; i < steps; i++) {
         const t = performance.now();
         await forward();

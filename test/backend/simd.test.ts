@@ -166,7 +166,8 @@ describe(`conv2d_backprop_filter (${variant} SIMD kernels) equals the definition
     ['filter larger than the image, 4 -> 8', geometry(1, 2, 2, 4, 5, 5, 8, 1, 'same')],
     ['1 output channel', geometry(2, 6, 6, 8, 3, 3, 1, 1, 'valid')],
     ['7 images (uneven shares over threads), 8 -> 16', geometry(7, 6, 6, 8, 3, 3, 16, 1, 'same')],
-    ['3x3 images, 16 of them: rows of 2-3 pixels, images innermost, 8 -> 16', geometry(16, 3, 3, 8, 3, 3, 16, 1, 'same')],
+    ['3x3 images, 16 of them (in one block, images innermost), 8 -> 16', geometry(16, 3, 3, 8, 3, 3, 16, 1, 'same')],
+    ['3x3 images, 16 of them (in one block, images innermost), channel tails: 5 -> 17', geometry(16, 3, 3, 5, 3, 3, 17, 1, 'same')],
   ];
   for (const [name, g] of cases) {
     for (const blockBytes of [1, 1 << 20]) {
