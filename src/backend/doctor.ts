@@ -142,7 +142,8 @@ async function simdKernelsDetail(): Promise<string> {
 async function webgpuStatus(importer: Importer): Promise<BackendStatus> {
   const version = dawnVersion();
   const pkg = `@tensorflow/tfjs-backend-webgpu on ${WEBGPU_PACKAGE}${version === null ? '' : ` ${version}`}`;
-  const probe = await probeWebGpu(importer, process.env, importer === defaultImporter ? platformPreflight : () => null);
+  const real = importer === defaultImporter;
+  const probe = await probeWebGpu(importer, process.env, real ? platformPreflight : () => null, { childFirst: real });
   const notes = probe.vulkan === null ? [] : vulkanNotes(probe.vulkan);
   if (!probe.ok) {
     const fix = !probe.installed ? message.INSTALL_WEBGPU : (probe.vulkan?.problem ?? undefined);

@@ -106,7 +106,9 @@ export async function selectBackend(options: SelectOptions = {}): Promise<Backen
 
   if (request === 'auto' || request === 'webgpu') {
     // An injected importer stands in for the whole GPU stack, the platform's driver check included.
-    const probe = await probeWebGpu(importer, process.env, importer === defaultImporter ? platformPreflight : () => null);
+    // auto takes only a hardware adapter: it asks a child process first (no Dawn here unless there is one).
+    const real = importer === defaultImporter;
+    const probe = await probeWebGpu(importer, process.env, real ? platformPreflight : () => null, { hardwareOnly: real && request === 'auto' });
     const started = await tryWebGpu(probe, request);
     if ('choice' in started) return { ...started.choice, reason, skipped };
     skipped.push({ backend: 'webgpu', reason: started.skip });

@@ -4,18 +4,20 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { SWIFTSHADER_ICD, useWebGpu } from '../webgpu-env.js';
 import { allowGpuMemoryGrowth } from '../../src/backend/native.js';
 import { selectBackend } from '../../src/backend/select.js';
-import { describeAdapter, isSoftwareAdapter, type DawnModule, type GpuAdapterLike } from '../../src/backend/webgpu/adapter.js';
+import { adapterInChildProcess, describeAdapter, isSoftwareAdapter, type DawnModule, type GpuAdapterLike } from '../../src/backend/webgpu/adapter.js';
 import { stopWebGpu } from '../../src/backend/webgpu/start.js';
 import { vulkanStatus } from '../../src/backend/webgpu/vulkan.js';
 import { BackendError } from '../../src/errors.js';
 import * as message from '../../src/log/message.js';
-import { tempDir } from '../helpers.js';
+import { experimentYaml, REPO_ROOT, sourceEnv, tempDir, writeFiles } from '../helpers.js';
+import { writeRunFixture } from '../train/fixtures.js';
 
 const notFound = (specifier: string) => Object.assign(new Error(`Cannot find package '${specifier}' imported from x`), { code: 'ERR_MODULE_NOT_FOUND' });
 
@@ -121,6 +123,41 @@ describe('auto and webgpu', () => {
     assert.equal(choice.device, 'cpu');
     assert.deepEqual(choice.warnings, [message.softwareAdapterWarning(choice.adapter!)]);
     assert.match(message.packageAndThreads(choice), /^@tensorflow\/tfjs-backend-webgpu on webgpu \d+\.\d+\.\d+, adapter SwiftShader.*, software$/);
+  });
+});
+
+describe('auto asks a child process for the adapter', () => {
+  // Where Dawn can run on SwiftShader, with no desktop session: the drivers then print lines of their own.
+  const env: NodeJS.ProcessEnv = { ...process.env, VK_ICD_FILENAMES: SWIFTSHADER_ICD };
+  delete env.VK_DRIVER_FILES;
+  delete env.XDG_RUNTIME_DIR;
+  delete env.WAYLAND_DISPLAY;
+  const usable = existsSync(SWIFTSHADER_ICD) && vulkanStatus(env).problem === null ? false : 'no SwiftShader driver or no Vulkan loader here';
+
+  it('which finds SwiftShader (software) with its driver, and no adapter with none', { skip: usable }, async () => {
+    const seen = await adapterInChildProcess(env);
+    assert.ok('adapter' in seen && seen.adapter !== null, JSON.stringify(seen));
+    assert.equal(describeAdapter(seen.adapter).kind, 'software');
+    assert.match(describeAdapter(seen.adapter).description, /SwiftShader/);
+    assert.deepEqual(await adapterInChildProcess({ ...env, VK_DRIVER_FILES: '/nonexistent/tfexp-test-driver.json' }), { adapter: null });
+  });
+
+  it("so the lines Dawn and the drivers print stay out of tfexp's output (run and bench, --backend auto)", { skip: usable }, (t) => {
+    const bare = spawnSync(process.execPath, [join(REPO_ROOT, 'src/backend/webgpu/probe-child.mjs')], { env, encoding: 'utf8' });
+    if (bare.stderr.trim() === '') return t.skip('Dawn prints nothing here (no libwayland-client): nothing to keep out');
+    const small = join(writeFiles({ 'small.yaml': experimentYaml('[{type: Flatten}, {type: Dense, units: 10, activation: softmax}]', '  batch_size: 8') }), 'small.yaml');
+    const commands = [
+      ['run', writeRunFixture(), '--threads', '1'],
+      ['bench', small, '--steps', '1', '--warmup', '0', '--threads', '1'],
+    ];
+    for (const args of commands) {
+      const out = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/tfexp.js'), ...args], { env: sourceEnv(env), cwd: tempDir(), encoding: 'utf8' });
+      assert.equal(out.status, 0, out.stderr);
+      // What Dawn printed on its own (the bare probe) appears nowhere in tfexp's output.
+      for (const line of bare.stderr.split('\n').filter((l) => l.trim() !== '')) {
+        assert.ok(!out.stderr.includes(line) && !out.stdout.includes(line), `tfexp ${args[0]}: Dawn's line reached tfexp's output: ${line}`);
+      }
+    }
   });
 });
 

@@ -9,7 +9,10 @@
  * also matches their names, since some drivers do not set the flag. `auto`
  * never picks a software adapter; `--backend webgpu` uses one with a warning.
  */
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import * as message from '../../log/message.js';
 import type { Importer } from '../native.js';
 import { vulkanStatus, type VulkanStatus } from './vulkan.js';
 
@@ -142,12 +145,20 @@ export const platformPreflight: Preflight = (env) => (process.platform === 'linu
  * @param importer how the `webgpu` package is imported (tests inject fakes).
  * @param env where VK_ICD_FILENAMES / VK_DRIVER_FILES / LD_LIBRARY_PATH are read.
  * @param preflight the platform check (tests whose importer fakes the whole GPU stack pass `() => null`).
+ * @param options whether to ask a child process first (ProbeOptions; only with the real `webgpu` package).
  */
-export async function probeWebGpu(importer: Importer, env: NodeJS.ProcessEnv = process.env, preflight: Preflight = platformPreflight): Promise<WebGpuProbe> {
+export async function probeWebGpu(importer: Importer, env: NodeJS.ProcessEnv = process.env, preflight: Preflight = platformPreflight, options: ProbeOptions = {}): Promise<WebGpuProbe> {
   const imported = await importDawn(importer);
   if (!imported.ok) return { ...imported, vulkan: null };
   const vulkan = preflight(env);
   if (vulkan?.problem) return { ok: false, installed: true, reason: `no WebGPU adapter: ${vulkan.summary}`, vulkan };
+  if (options.childFirst || options.hardwareOnly) {
+    const seen = await adapterInChildProcess(env);
+    if ('failed' in seen) return { ok: false, installed: true, reason: `the adapter request failed: ${seen.failed}`, vulkan };
+    if (seen.adapter === null) return { ok: false, installed: true, reason: noAdapter(vulkan), vulkan };
+    const info = describeAdapter(seen.adapter);
+    if (options.hardwareOnly && info.kind === 'software') return { ok: false, installed: true, reason: message.softwareAdapterSkipped(info), vulkan };
+  }
   const { dawn } = imported;
   let gpu: GpuLike;
   let adapter: GpuAdapterLike | null;
@@ -158,11 +169,67 @@ export async function probeWebGpu(importer: Importer, env: NodeJS.ProcessEnv = p
   } catch (error) {
     return { ok: false, installed: true, reason: `the adapter request failed: ${String((error as Error).message ?? error).split('\n')[0]}`, vulkan };
   }
-  if (adapter === null) {
-    const drivers = vulkan === null ? '' : ` (Vulkan drivers: ${vulkan.drivers.join(', ')})`;
-    return { ok: false, installed: true, reason: `no WebGPU adapter: the GPU driver offers no device Dawn can use${drivers}`, vulkan };
-  }
+  if (adapter === null) return { ok: false, installed: true, reason: noAdapter(vulkan), vulkan };
   return { ok: true, gpu, adapter, info: describeAdapter(adapter), version: dawnVersion(), vulkan };
+}
+
+/** Options of probeWebGpu. */
+export interface ProbeOptions {
+  /**
+   * First ask for an adapter in a child process (adapterInChildProcess), and come back without
+   * starting Dawn here when there is none, so that Dawn's and the drivers' own stderr lines stay
+   * in the child (tfexp doctor). Dawn starts here only to use the adapter the child found.
+   */
+  readonly childFirst?: boolean;
+  /**
+   * childFirst, and only a hardware adapter will do (`--backend auto`, bench): a software one
+   * comes back as `ok: false`, its reason saying it was skipped, without starting Dawn here.
+   */
+  readonly hardwareOnly?: boolean;
+}
+
+function noAdapter(vulkan: VulkanStatus | null): string {
+  const drivers = vulkan === null ? '' : ` (Vulkan drivers: ${vulkan.drivers.join(', ')})`;
+  return `no WebGPU adapter: the GPU driver offers no device Dawn can use${drivers}`;
+}
+
+/** What probe-child.mjs found: the adapter (null: none), or why the child gave no answer. */
+export type ChildAdapter = { readonly adapter: GpuAdapterLike | null } | { readonly failed: string };
+
+/**
+ * Asks Dawn for an adapter (high-performance preference) in a child Node process running
+ * probe-child.mjs, whose stderr is read and dropped: Dawn and the Vulkan drivers write lines of
+ * their own there while they list adapters (libwayland's "XDG_RUNTIME_DIR is invalid or not set"
+ * twice on any machine without a desktop session, Dawn's warnings about adapters it refuses), which
+ * a user of `--backend auto` on a machine with no usable GPU should not see. Costs a process start
+ * and Dawn's load, about 0.3 s. Never throws.
+ * @param env the child's environment (VK_ICD_FILENAMES and the like).
+ * @returns the adapter's description fields, null for none, or `failed` with the child's exit
+ *   status or the timeout (ADAPTER_TIMEOUT_MS, a hung driver).
+ */
+export function adapterInChildProcess(env: NodeJS.ProcessEnv = process.env): Promise<ChildAdapter> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [fileURLToPath(new URL('./probe-child.mjs', import.meta.url))], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
+    child.stderr.resume(); // read and dropped: Dawn's and the drivers' own lines
+    const timer = setTimeout(() => child.kill('SIGKILL'), ADAPTER_TIMEOUT_MS);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      resolve({ failed: error.message });
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      try {
+        const { adapter } = JSON.parse(stdout.trim().split('\n').pop() ?? '') as { adapter: Pick<GpuAdapterLike, 'info' | 'isFallbackAdapter'> | null };
+        // Only what describeAdapter reads came across: no features, limits or device.
+        if (code === 0) return resolve({ adapter: adapter === null ? null : (adapter as GpuAdapterLike) });
+      } catch {
+        // no answer: said below
+      }
+      resolve({ failed: signal === 'SIGKILL' ? `no answer in ${ADAPTER_TIMEOUT_MS / 1000} s (a hung GPU driver?)` : `a probe process ended with ${signal ?? `exit code ${code}`}` });
+    });
+  });
 }
 
 /** The installed `webgpu` package's version, or null when it cannot be read. */
