@@ -106,7 +106,7 @@ export async function selectBackend(options: SelectOptions = {}): Promise<Backen
 
   if (request === 'auto' || request === 'webgpu') {
     // An injected importer stands in for the whole GPU stack, the platform's driver check included.
-    // auto takes only a hardware adapter: it asks a child process first (no Dawn here unless there is one).
+    // auto takes only a hardware adapter: a child process looks first, and Dawn lists adapters here only if it found one.
     const real = importer === defaultImporter;
     const probe = await probeWebGpu(importer, process.env, real ? platformPreflight : () => null, { hardwareOnly: real && request === 'auto' });
     const started = await tryWebGpu(probe, request);

@@ -7,6 +7,7 @@ import { after, describe, it } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { SWIFTSHADER_ICD, useWebGpu } from '../webgpu-env.js';
 import { allowGpuMemoryGrowth } from '../../src/backend/native.js';
@@ -132,17 +133,31 @@ describe('auto asks a child process for the adapter', () => {
   delete env.VK_DRIVER_FILES;
   delete env.XDG_RUNTIME_DIR;
   delete env.WAYLAND_DISPLAY;
-  const usable = existsSync(SWIFTSHADER_ICD) && vulkanStatus(env).problem === null ? false : 'no SwiftShader driver or no Vulkan loader here';
+  const skip = existsSync(SWIFTSHADER_ICD) && vulkanStatus(env).problem === null ? false : 'no SwiftShader driver or no Vulkan loader here';
 
-  it('which finds SwiftShader (software) with its driver, and no adapter with none', { skip: usable }, async () => {
+  it('which finds SwiftShader (software) with its driver, and no adapter with none', { skip }, async () => {
     const seen = await adapterInChildProcess(env);
     assert.ok('adapter' in seen && seen.adapter !== null, JSON.stringify(seen));
     assert.equal(describeAdapter(seen.adapter).kind, 'software');
     assert.match(describeAdapter(seen.adapter).description, /SwiftShader/);
-    assert.deepEqual(await adapterInChildProcess({ ...env, VK_DRIVER_FILES: '/nonexistent/tfexp-test-driver.json' }), { adapter: null });
+    assert.deepEqual(await adapterInChildProcess({ ...env, VK_ICD_FILENAMES: '/nonexistent/tfexp-test-driver.json' }), { adapter: null });
   });
 
-  it("so the lines Dawn and the drivers print stay out of tfexp's output (run and bench, --backend auto)", { skip: usable }, (t) => {
+  it('and says why when the child fails: its error, its exit, an answer it never gave', async () => {
+    const scripts = writeFiles({
+      'throws.mjs': "process.stdout.write('tfexp-adapter ' + JSON.stringify({ error: 'VK_ERROR_INITIALIZATION_FAILED' }) + '\\n');",
+      'crashes.mjs': "process.stderr.write('native noise\\n'); process.exit(3);",
+      'garbage.mjs': "process.stdout.write('tfexp-adapter {not json\\n');",
+      'noisy.mjs': "process.stdout.write('a driver line\\ntfexp-adapter ' + JSON.stringify({ adapter: null }) + '\\nmore\\n');",
+    });
+    const ask = (name: string) => adapterInChildProcess({ ...process.env }, pathToFileURL(join(scripts, name)));
+    assert.deepEqual(await ask('throws.mjs'), { failed: 'VK_ERROR_INITIALIZATION_FAILED' });
+    assert.deepEqual(await ask('crashes.mjs'), { failed: 'a probe process ended with exit code 3 and no answer' });
+    assert.deepEqual(await ask('garbage.mjs'), { failed: 'a probe process ended with exit code 0 and no answer' });
+    assert.deepEqual(await ask('noisy.mjs'), { adapter: null }, 'other lines on stdout around the answer');
+  });
+
+  it("so the lines Dawn and the drivers print stay out of tfexp's output (run and bench, --backend auto)", { skip }, (t) => {
     const bare = spawnSync(process.execPath, [join(REPO_ROOT, 'src/backend/webgpu/probe-child.mjs')], { env, encoding: 'utf8' });
     if (bare.stderr.trim() === '') return t.skip('Dawn prints nothing here (no libwayland-client): nothing to keep out');
     const small = join(writeFiles({ 'small.yaml': experimentYaml('[{type: Flatten}, {type: Dense, units: 10, activation: softmax}]', '  batch_size: 8') }), 'small.yaml');

@@ -42,6 +42,9 @@ export interface GpuAdapterLike {
   requestDevice(descriptor?: object): Promise<unknown>;
 }
 
+/** What an adapter says of itself (what describeAdapter reads; all a probe process sends back). */
+export type AdapterDescription = Pick<GpuAdapterLike, 'info' | 'isFallbackAdapter'>;
+
 /** The parts of WebGPU's GPU (navigator.gpu) tfexp uses. */
 export interface GpuLike {
   requestAdapter(options?: { powerPreference?: 'high-performance' | 'low-power'; forceFallbackAdapter?: boolean }): Promise<GpuAdapterLike | null>;
@@ -76,14 +79,14 @@ const SOFTWARE_NAMES = /swiftshader|llvmpipe|lavapipe|softpipe|\bwarp\b|basic re
  * (GPUAdapterInfo in current Dawn, GPUAdapter in older builds), or a known
  * software driver's name in vendor, architecture, device or description.
  */
-export function isSoftwareAdapter(adapter: GpuAdapterLike): boolean {
+export function isSoftwareAdapter(adapter: AdapterDescription): boolean {
   const info = adapter.info ?? {};
   if (info.isFallbackAdapter === true || adapter.isFallbackAdapter === true) return true;
   return [info.vendor, info.architecture, info.device, info.description].some((text) => text !== undefined && SOFTWARE_NAMES.test(text));
 }
 
 /** The adapter's description for run.json (empty strings where the driver says nothing). */
-export function describeAdapter(adapter: GpuAdapterLike): GpuAdapterInfo {
+export function describeAdapter(adapter: AdapterDescription): GpuAdapterInfo {
   const info = adapter.info ?? {};
   return {
     vendor: info.vendor ?? '',
@@ -194,7 +197,10 @@ function noAdapter(vulkan: VulkanStatus | null): string {
 }
 
 /** What probe-child.mjs found: the adapter (null: none), or why the child gave no answer. */
-export type ChildAdapter = { readonly adapter: GpuAdapterLike | null } | { readonly failed: string };
+export type ChildAdapter = { readonly adapter: AdapterDescription | null } | { readonly failed: string };
+
+/** The child's answers for process.env, by process: doctor and the auto choice after it ask once. */
+let childAnswer: Promise<ChildAdapter> | undefined;
 
 /**
  * Asks Dawn for an adapter (high-performance preference) in a child Node process running
@@ -202,34 +208,63 @@ export type ChildAdapter = { readonly adapter: GpuAdapterLike | null } | { reado
  * their own there while they list adapters (libwayland's "XDG_RUNTIME_DIR is invalid or not set"
  * twice on any machine without a desktop session, Dawn's warnings about adapters it refuses), which
  * a user of `--backend auto` on a machine with no usable GPU should not see. Costs a process start
- * and Dawn's load, about 0.3 s. Never throws.
+ * and Dawn's load, 0.1-0.3 s; asked once per process for process.env. Never throws.
  * @param env the child's environment (VK_ICD_FILENAMES and the like).
- * @returns the adapter's description fields, null for none, or `failed` with the child's exit
- *   status or the timeout (ADAPTER_TIMEOUT_MS, a hung driver).
+ * @param script the child's script (tests).
+ * @returns the adapter's description fields, null for none, or `failed`: Dawn's first error
+ *   line, the child's exit status, or the timeout (ADAPTER_TIMEOUT_MS, a hung driver).
  */
-export function adapterInChildProcess(env: NodeJS.ProcessEnv = process.env): Promise<ChildAdapter> {
+export function adapterInChildProcess(env: NodeJS.ProcessEnv = process.env, script: URL = new URL('./probe-child.mjs', import.meta.url)): Promise<ChildAdapter> {
+  if (env !== process.env) return askChild(env, script);
+  return (childAnswer ??= askChild(env, script));
+}
+
+const MARKER = 'tfexp-adapter ';
+
+function askChild(env: NodeJS.ProcessEnv, script: URL): Promise<ChildAdapter> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [fileURLToPath(new URL('./probe-child.mjs', import.meta.url))], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn(process.execPath, [fileURLToPath(script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (error) {
+      resolve({ failed: `a probe process could not start: ${(error as Error).message}` });
+      return;
+    }
     let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
-    child.stderr.resume(); // read and dropped: Dawn's and the drivers' own lines
-    const timer = setTimeout(() => child.kill('SIGKILL'), ADAPTER_TIMEOUT_MS);
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => void (stdout += chunk));
+    child.stderr?.resume(); // read and dropped: Dawn's and the drivers' own lines
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, ADAPTER_TIMEOUT_MS);
     child.on('error', (error) => {
       clearTimeout(timer);
-      resolve({ failed: error.message });
+      resolve({ failed: `a probe process could not start: ${error.message}` });
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      try {
-        const { adapter } = JSON.parse(stdout.trim().split('\n').pop() ?? '') as { adapter: Pick<GpuAdapterLike, 'info' | 'isFallbackAdapter'> | null };
-        // Only what describeAdapter reads came across: no features, limits or device.
-        if (code === 0) return resolve({ adapter: adapter === null ? null : (adapter as GpuAdapterLike) });
-      } catch {
-        // no answer: said below
-      }
-      resolve({ failed: signal === 'SIGKILL' ? `no answer in ${ADAPTER_TIMEOUT_MS / 1000} s (a hung GPU driver?)` : `a probe process ended with ${signal ?? `exit code ${code}`}` });
+      if (timedOut) return resolve({ failed: `no answer in ${ADAPTER_TIMEOUT_MS / 1000} s (a hung GPU driver?)` });
+      const answer = parseAnswer(stdout);
+      if (answer !== null) return resolve(answer);
+      resolve({ failed: `a probe process ended with ${signal ?? `exit code ${code}`} and no answer` });
     });
   });
+}
+
+/** The child's answer line (the last with the marker), or null when there is none or it is malformed. */
+function parseAnswer(stdout: string): ChildAdapter | null {
+  const line = stdout.split('\n').reverse().find((l) => l.startsWith(MARKER));
+  if (line === undefined) return null;
+  try {
+    const answer = JSON.parse(line.slice(MARKER.length)) as { adapter?: unknown; error?: unknown };
+    if (typeof answer.error === 'string') return { failed: answer.error };
+    if (answer.adapter === null) return { adapter: null };
+    if (typeof answer.adapter === 'object' && answer.adapter !== undefined) return { adapter: answer.adapter as AdapterDescription };
+  } catch {
+    // malformed: no answer
+  }
+  return null;
 }
 
 /** The installed `webgpu` package's version, or null when it cannot be read. */
