@@ -9,7 +9,7 @@ import { cpuModel, physicalCores } from './cores.js';
 import { diagnoseCuda, formatCudaDiagnosis } from './cuda.js';
 import { defaultImporter, loadNative, NATIVE_PACKAGES, type Importer } from './native.js';
 import { selectBackend } from './select.js';
-import { describeAdapter, dawnVersion, platformPreflight, probeWebGpu, WEBGPU_PACKAGE, type GpuAdapterInfo } from './webgpu/adapter.js';
+import { describeAdapter, dawnVersion, probeWebGpu, WEBGPU_PACKAGE, type GpuAdapterInfo } from './webgpu/adapter.js';
 import { startWebGpu, stopWebGpu } from './webgpu/start.js';
 import type { VulkanStatus } from './webgpu/vulkan.js';
 
@@ -142,8 +142,7 @@ async function simdKernelsDetail(): Promise<string> {
 async function webgpuStatus(importer: Importer): Promise<BackendStatus> {
   const version = dawnVersion();
   const pkg = `@tensorflow/tfjs-backend-webgpu on ${WEBGPU_PACKAGE}${version === null ? '' : ` ${version}`}`;
-  const real = importer === defaultImporter;
-  const probe = await probeWebGpu(importer, process.env, real ? platformPreflight : () => null, { childFirst: real });
+  const probe = await probeWebGpu({ importer, childFirst: true });
   const notes = probe.vulkan === null ? [] : vulkanNotes(probe.vulkan);
   if (!probe.ok) {
     const fix = !probe.installed ? message.INSTALL_WEBGPU : (probe.vulkan?.problem ?? undefined);

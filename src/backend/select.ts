@@ -15,7 +15,7 @@ import { physicalCores } from './cores.js';
 import { defaultImporter, loadNative, NATIVE_PACKAGES, type Importer } from './native.js';
 import { guardWasmAllocations, type WasmAllocator } from './crash.js';
 import { quietTfjs } from './quiet.js';
-import { platformPreflight, probeWebGpu, WEBGPU_PACKAGE, type GpuAdapterInfo, type WebGpuProbe } from './webgpu/adapter.js';
+import { probeWebGpu, WEBGPU_PACKAGE, type GpuAdapterInfo, type WebGpuProbe } from './webgpu/adapter.js';
 import { startWebGpu } from './webgpu/start.js';
 import { BACKEND_REQUESTS, type BackendRequest } from './requests.js';
 import type { KernelVariant } from './simd/pool.js';
@@ -105,10 +105,8 @@ export async function selectBackend(options: SelectOptions = {}): Promise<Backen
   }
 
   if (request === 'auto' || request === 'webgpu') {
-    // An injected importer stands in for the whole GPU stack, the platform's driver check included.
     // auto takes only a hardware adapter: a child process looks first, and Dawn lists adapters here only if it found one.
-    const real = importer === defaultImporter;
-    const probe = await probeWebGpu(importer, process.env, real ? platformPreflight : () => null, { hardwareOnly: real && request === 'auto' });
+    const probe = await probeWebGpu({ importer, hardwareOnly: request === 'auto' });
     const started = await tryWebGpu(probe, request);
     if ('choice' in started) return { ...started.choice, reason, skipped };
     skipped.push({ backend: 'webgpu', reason: started.skip });

@@ -145,10 +145,10 @@ describe('auto asks a child process for the adapter', () => {
 
   it('and says why when the child fails: its error, its exit, an answer it never gave', async () => {
     const scripts = writeFiles({
-      'throws.mjs': "process.stdout.write('tfexp-adapter ' + JSON.stringify({ error: 'VK_ERROR_INITIALIZATION_FAILED' }) + '\\n');",
+      'throws.mjs': "process.stdout.write(process.argv[2] + JSON.stringify({ error: 'VK_ERROR_INITIALIZATION_FAILED' }) + '\\n');",
       'crashes.mjs': "process.stderr.write('native noise\\n'); process.exit(3);",
-      'garbage.mjs': "process.stdout.write('tfexp-adapter {not json\\n');",
-      'noisy.mjs': "process.stdout.write('a driver line\\ntfexp-adapter ' + JSON.stringify({ adapter: null }) + '\\nmore\\n');",
+      'garbage.mjs': "process.stdout.write(process.argv[2] + '{not json\\n');",
+      'noisy.mjs': "process.stdout.write('a driver line\\n' + process.argv[2] + JSON.stringify({ adapter: null }) + '\\nmore\\n');",
     });
     const ask = (name: string) => adapterInChildProcess({ ...process.env }, pathToFileURL(join(scripts, name)));
     assert.deepEqual(await ask('throws.mjs'), { failed: 'VK_ERROR_INITIALIZATION_FAILED' });

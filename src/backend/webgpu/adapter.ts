@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import * as message from '../../log/message.js';
-import type { Importer } from '../native.js';
+import { defaultImporter, type Importer } from '../native.js';
 import { vulkanStatus, type VulkanStatus } from './vulkan.js';
 
 /** The npm package of Dawn's Node bindings. */
@@ -133,30 +133,26 @@ function installGlobals(globals: Record<string, unknown>): void {
   }
 }
 
-/** How the probe checks the platform's GPU API before asking Dawn (see probeWebGpu). */
-export type Preflight = (env: NodeJS.ProcessEnv) => VulkanStatus | null;
-
-/** On Linux, the Vulkan loader and drivers; elsewhere (Metal, D3D12) nothing to check. */
-export const platformPreflight: Preflight = (env) => (process.platform === 'linux' ? vulkanStatus(env) : null);
-
 /**
  * Looks for a WebGPU adapter (high-performance preference: a discrete GPU over an integrated one).
- * On Linux it first checks the Vulkan loader and drivers: when either is missing it does
- * not start Dawn at all (which would only print Vulkan warnings) and says what to install.
+ * With the real `webgpu` package, on Linux it first checks the Vulkan loader and drivers: when
+ * either is missing it does not start Dawn at all (which would only print Vulkan warnings) and
+ * says what to install; with options.childFirst or hardwareOnly it then asks a child process
+ * (adapterInChildProcess). An injected importer (tests) stands in for the whole GPU stack, so
+ * neither check runs. Reads VK_ICD_FILENAMES / VK_DRIVER_FILES / LD_LIBRARY_PATH from process.env.
  * Never throws: a missing package, a binding that fails to load, no adapter, a failing
  * or hanging adapter request all come back as `ok: false` with the reason.
- * @param importer how the `webgpu` package is imported (tests inject fakes).
- * @param env where VK_ICD_FILENAMES / VK_DRIVER_FILES / LD_LIBRARY_PATH are read.
- * @param preflight the platform check (tests whose importer fakes the whole GPU stack pass `() => null`).
- * @param options whether to ask a child process first (ProbeOptions; only with the real `webgpu` package).
+ * @param options whether to ask a child process first, and the importer (ProbeOptions).
  */
-export async function probeWebGpu(importer: Importer, env: NodeJS.ProcessEnv = process.env, preflight: Preflight = platformPreflight, options: ProbeOptions = {}): Promise<WebGpuProbe> {
+export async function probeWebGpu(options: ProbeOptions = {}): Promise<WebGpuProbe> {
+  const importer = options.importer ?? defaultImporter;
   const imported = await importDawn(importer);
   if (!imported.ok) return { ...imported, vulkan: null };
-  const vulkan = preflight(env);
+  const real = importer === defaultImporter;
+  const vulkan = real && process.platform === 'linux' ? vulkanStatus(process.env) : null;
   if (vulkan?.problem) return { ok: false, installed: true, reason: `no WebGPU adapter: ${vulkan.summary}`, vulkan };
-  if (options.childFirst || options.hardwareOnly) {
-    const seen = await adapterInChildProcess(env);
+  if (real && (options.childFirst || options.hardwareOnly)) {
+    const seen = await adapterInChildProcess();
     if ('failed' in seen) return { ok: false, installed: true, reason: `the adapter request failed: ${seen.failed}`, vulkan };
     if (seen.adapter === null) return { ok: false, installed: true, reason: noAdapter(vulkan), vulkan };
     const info = describeAdapter(seen.adapter);
@@ -178,6 +174,8 @@ export async function probeWebGpu(importer: Importer, env: NodeJS.ProcessEnv = p
 
 /** Options of probeWebGpu. */
 export interface ProbeOptions {
+  /** How the `webgpu` package is imported (default: import()); tests inject fakes. */
+  readonly importer?: Importer;
   /**
    * First ask for an adapter in a child process (adapterInChildProcess), and come back without
    * starting Dawn here when there is none, so that Dawn's and the drivers' own stderr lines stay
@@ -219,13 +217,14 @@ export function adapterInChildProcess(env: NodeJS.ProcessEnv = process.env, scri
   return (childAnswer ??= askChild(env, script));
 }
 
+/** What starts the child's answer line (passed to the child as its argument). */
 const MARKER = 'tfexp-adapter ';
 
 function askChild(env: NodeJS.ProcessEnv, script: URL): Promise<ChildAdapter> {
   return new Promise((resolve) => {
     let child: ReturnType<typeof spawn>;
     try {
-      child = spawn(process.execPath, [fileURLToPath(script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn(process.execPath, [fileURLToPath(script), MARKER], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (error) {
       resolve({ failed: `a probe process could not start: ${(error as Error).message}` });
       return;

@@ -1,11 +1,11 @@
 // Asks Dawn for a WebGPU adapter (high-performance preference, as adapter.ts does) in a process
-// of its own, and prints what it found as one line on stdout: the marker, then JSON,
+// of its own, and prints what it found as one line on stdout: the marker (its argument), then JSON,
 // {"adapter": null}, {"adapter": {"info": {...}, "isFallbackAdapter": ...}} or {"error": "..."}
 // (Dawn's first line when it fails). adapter.ts runs it so that the lines Dawn and the Vulkan
 // drivers write to stderr while they list adapters (libwayland's "XDG_RUNTIME_DIR is invalid" on
 // a machine with no desktop session, Dawn's warnings about the adapters it refuses) are captured
 // there and dropped, not shown to the user. Plain JavaScript, so it starts without tsx.
-const MARKER = 'tfexp-adapter ';
+const MARKER = process.argv[2] ?? '';
 let answer;
 try {
   const dawn = await import('webgpu');

@@ -40,9 +40,9 @@ export function simdList(text: string): KernelVariant[] {
  */
 async function backendsToMeasure(requested: BackendRequest | undefined): Promise<BackendRequest[]> {
   if (requested !== undefined && requested !== 'auto') return [requested];
-  const [{ defaultImporter, NATIVE_PACKAGES, loadNative }, { platformPreflight, probeWebGpu }] = await Promise.all([import('../../backend/native.js'), import('../../backend/webgpu/adapter.js')]);
+  const [{ NATIVE_PACKAGES, loadNative }, { probeWebGpu }] = await Promise.all([import('../../backend/native.js'), import('../../backend/webgpu/adapter.js')]);
   const native = await Promise.all(NATIVE_PACKAGES.map((pkg) => loadNative(pkg)));
-  const webgpu = await probeWebGpu(defaultImporter, process.env, platformPreflight, { hardwareOnly: true });
+  const webgpu = await probeWebGpu({ hardwareOnly: true });
   return [...(native.some((n) => n.ok) ? ['tensorflow' as const] : []), ...(webgpu.ok && webgpu.info.kind === 'hardware' ? ['webgpu' as const] : []), 'wasm'];
 }
 
