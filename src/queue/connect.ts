@@ -12,6 +12,24 @@ import type { QueueTarget } from './url.js';
 /** Seconds to wait for the first connection. */
 const CONNECT_TIMEOUT_MS = 5_000;
 
+/** How long closing a BullMQ queue, event reader or worker may take (ms) before tfexp goes on without it. */
+export const CLOSE_TIMEOUT_MS = 1_000;
+
+/**
+ * Waits for `closing` at most `ms` milliseconds; never throws. For what may wait on Redis forever
+ * while tfexp stops: closing a BullMQ Queue, QueueEvents or Worker whose connection is waiting to
+ * reconnect never settles (ioredis's disconnect() then emits no `end` event, which BullMQ's close
+ * awaits: redis/ioredis#2169, taskforcesh/bullmq#4656), even after Redis is back; a last command
+ * (releasing a claim) waits in ioredis's offline queue while Redis is away. The connection is
+ * closed either way, and a claim lapses by itself, so nothing is lost by not waiting.
+ */
+export async function settleWithin(closing: Promise<unknown>, ms: number = CLOSE_TIMEOUT_MS): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  // Not unref'd: the caller's own work after the close must still run when nothing else is pending.
+  await Promise.race([closing.catch(() => undefined), new Promise<void>((done) => (timer = setTimeout(done, ms)))]);
+  clearTimeout(timer);
+}
+
 /** ioredis options for the target. BullMQ needs `maxRetriesPerRequest: null` on the connections a Worker blocks on. */
 export function redisOptions(target: QueueTarget): RedisOptions {
   return {

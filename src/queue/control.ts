@@ -11,6 +11,7 @@
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import { processAlive } from '../runs/liveness.js';
+import { settleWithin } from './connect.js';
 
 /** Seconds tfexp's keys and finished jobs are kept in Redis (a week). */
 export const KEEP_SECONDS = 7 * 24 * 3600;
@@ -71,9 +72,13 @@ export async function holdFollow(redis: Redis, sweep: string): Promise<{ release
   const renew = setInterval(() => void redis.set(followKey(sweep), me, 'EX', FOLLOW_SECONDS).catch(() => {}), (FOLLOW_SECONDS * 1000) / 3);
   renew.unref();
   return {
+    // With Redis away the commands would wait for it (ioredis's offline queue): not sent then, and
+    // bounded when it goes away meanwhile; the claim lapses by itself (FOLLOW_SECONDS).
     release: async () => {
       clearInterval(renew);
-      if ((await redis.get(followKey(sweep)).catch(() => null)) === me) await redis.del(followKey(sweep)).catch(() => {});
+      if (redis.status !== 'ready') return;
+      const mine = async () => (await redis.get(followKey(sweep))) === me && (await redis.del(followKey(sweep)));
+      await settleWithin(mine());
     },
   };
 }

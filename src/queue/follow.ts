@@ -23,6 +23,7 @@ import { describePoint } from '../sweep/point.js';
 import { SweepFailed, type SweepFile } from '../sweep/run.js';
 import type { RunOptions } from '../train/run.js';
 import { deleteArtifacts, fetchArtifacts, safeRunName, type ArtifactManifest } from './artifacts.js';
+import { settleWithin } from './connect.js';
 import { isCancelled } from './control.js';
 import { enqueuePoints } from './enqueue.js';
 import { openQueue, pointState, QUEUE_NAME, QUEUE_PREFIX, workerOf, type Handoff, type PointJob, type PointProgress } from './job.js';
@@ -78,7 +79,9 @@ export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepF
   const queue = openQueue<ArtifactManifest>(redis);
   // QueueEvents blocks on its connection (XREAD BLOCK): its own, closed here.
   const eventsConnection = redis.duplicate();
-  const events = new QueueEvents(QUEUE_NAME, { connection: eventsConnection, prefix: QUEUE_PREFIX });
+  // Each read blocks EVENT_WAIT_MS at most (BullMQ's default, 10 s, arms a timer of 11 s per read
+  // that keeps the process alive that long after a close that Redis being away left unfinished).
+  const events = new QueueEvents(QUEUE_NAME, { connection: eventsConnection, prefix: QUEUE_PREFIX, blockingTimeout: EVENT_WAIT_MS });
   let wake: () => void = () => {};
   // The points whose jobs an event named since the last look: only they are read, so a sweep of
   // 1,000 open points costs Redis commands per change, not per point every 2 s.
@@ -174,8 +177,9 @@ export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepF
     clearInterval(full);
     connection.dispose();
     display.done();
-    await events.close().catch(() => {});
-    await queue.close().catch(() => {});
+    // Bounded: the events connection may still be reconnecting (Redis away, or back but not yet retried).
+    await settleWithin(events.close());
+    await settleWithin(queue.close());
     eventsConnection.disconnect();
   }
   if (detached) throw new RunInterrupted(message.queueDetached(dir, sweep.queue.url));

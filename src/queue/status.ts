@@ -7,7 +7,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QueueError } from '../errors.js';
 import * as message from '../log/message.js';
-import { connectRedis, errorLine } from './connect.js';
+import { connectRedis, errorLine, settleWithin } from './connect.js';
 import { QUEUE_NAME, QUEUE_PREFIX } from './job.js';
 import { parseQueueUrl, type QueueTarget } from './url.js';
 
@@ -68,7 +68,7 @@ export async function queueStatus(url: string): Promise<QueueStatus> {
     throw readError(target, error);
   } finally {
     clearTimeout(timer);
-    await Promise.race([queue.close().catch(() => undefined), new Promise((done) => setTimeout(done, 1_000).unref())]);
+    await settleWithin(queue.close());
     redis.disconnect();
   }
 }

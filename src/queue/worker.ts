@@ -18,7 +18,7 @@ import * as message from '../log/message.js';
 import { writeJsonAtomic } from '../runs/atomic.js';
 import { resumeRun, runExperiment, sayer, type RunOptions, type RunOutcome } from '../train/run.js';
 import { storeArtifacts, type ArtifactManifest } from './artifacts.js';
-import { asQueueError, connectRedis, errorLine } from './connect.js';
+import { asQueueError, connectRedis, errorLine, settleWithin } from './connect.js';
 import { isCancelled } from './control.js';
 import { checkJobShape, materializeJob, QUEUE_NAME, QUEUE_PREFIX, type Handoff, type LastRun, type PointJob, type PointProgress } from './job.js';
 import { parseQueueUrl, type QueueTarget } from './url.js';
@@ -84,8 +84,14 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   };
   const { name } = context;
   let worker: Worker<PointJob, ArtifactManifest> | undefined;
+  // The job in hand, if any, until it ended or was handed back.
+  let inHand: Promise<ArtifactManifest> | undefined;
   try {
-    worker = new Worker<PointJob, ArtifactManifest>(QUEUE_NAME, (job, token) => processJob(context, job, token), {
+    worker = new Worker<PointJob, ArtifactManifest>(QUEUE_NAME, (job, token) => {
+      const running: Promise<ArtifactManifest> = processJob(context, job, token).finally(() => void (inHand === running && (inHand = undefined)));
+      inHand = running;
+      return running;
+    }, {
       connection: redis,
       prefix: QUEUE_PREFIX,
       concurrency: 1,
@@ -101,7 +107,13 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   } catch (error) {
     throw asQueueError(target, error);
   } finally {
-    await worker?.close();
+    // No new job from here. A job in hand stops after its batch and is handed back (as long as that
+    // takes: with Redis away, until it is back). Idle with Redis away, the worker closes at once
+    // (BullMQ's force): a graceful close would wait for its blocking connection to end, which never
+    // happens while that connection waits to reconnect (settleWithin). Either way the rest is bounded.
+    const closing = worker?.close(inHand === undefined && redis.status !== 'ready') ?? Promise.resolve();
+    await inHand?.catch(() => undefined);
+    await settleWithin(closing);
     rmSync(context.tempRoot, { recursive: true, force: true });
     redis.disconnect();
     say(`[${name}] stopped`);

@@ -5,7 +5,7 @@
  * restarted mid-sweep; `tfexp sweep cancel` and resuming after it.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { compareRuns } from '../../src/compare/index.js';
@@ -207,6 +207,34 @@ describe('following a queued sweep', { skip, timeout: 600_000 }, () => {
     for (const p of sweep.points) {
       const metrics = JSON.parse(readFileSync(join(dir, p.run!, 'metrics.json'), 'utf8')) as { history: { epoch: number }[] };
       assert.deepEqual(metrics.history.map((h) => h.epoch), Array.from({ length: 40 }, (_, i) => i + 1), `point ${p.index}: epochs 1..40 once each`);
+    }
+  });
+});
+
+describe('stopping while Redis is away', { skip, timeout: 120_000 }, () => {
+  /** The child's exit code, or 'running' if it has not ended `ms` after this call. */
+  const exitWithin = (child: Child, ms: number) => Promise.race([child.proc.done, sleep(ms).then(() => 'running' as const)]);
+
+  it('Ctrl-C detaches the follower, and SIGTERM stops an idle worker, within seconds, though their connections wait to reconnect', async () => {
+    const redis = await startRedis();
+    const file = writeRunFixture();
+    const runsDir = tempDir();
+    // No worker takes the points: they stay queued while the follower follows.
+    const submitter = start(['run', file, '--sweep', 'train.batch_size=16,32', '--queue', redis.url, '--runs-dir', runsDir, '--quiet']);
+    const worker = start(['worker', '--queue', `${redis.url}/1`, '--runs-dir', tempDir(), '--data-dir', dirname(file), '--threads', '1', '--backend', 'wasm', '--quiet']);
+    try {
+      await until('the follower showing its points', () => existsSync(join(runsDir, readdirSync(runsDir)[0] ?? '-', 'sweep.json')) && sweepOf(runsDir).sweep.points.every((p) => p.live?.state === 'queued'), submitter);
+      await until('worker start', () => worker.log().includes('waiting for sweep points'), worker, 60_000);
+      await redis.stop('SIGKILL');
+      await until('the follower noticing', () => /lost the connection to Redis/.test(submitter.log()), submitter);
+      submitter.proc.child.kill('SIGINT');
+      worker.proc.child.kill('SIGTERM');
+      assert.equal(await exitWithin(submitter, 10_000), 130, submitter.log());
+      assert.match(submitter.log(), /stopped following; the sweep goes on on the workers/);
+      assert.equal(await exitWithin(worker, 10_000), 0, worker.log());
+      assert.match(worker.log(), /stopped/);
+    } finally {
+      for (const child of [submitter, worker]) child.proc.child.kill('SIGKILL');
     }
   });
 });

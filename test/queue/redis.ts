@@ -59,7 +59,8 @@ export interface RedisServer {
   readonly url: string;
   /** A TLS server's CA certificate (PEM), for NODE_EXTRA_CA_CERTS; undefined without TLS. */
   readonly caFile?: string;
-  stop(): Promise<void>;
+  /** Stops it (SIGTERM: Redis saves first; SIGKILL: at once). */
+  stop(signal?: NodeJS.Signals): Promise<void>;
   /**
    * Stops it with `signal` (SIGKILL: no shutdown save), waits `downMs`, and starts it again on the
    * same port and folder (the append-only file brings the data back).
@@ -101,7 +102,7 @@ export async function startRedis(options: { password?: string; tls?: boolean } =
     dir,
     url: `${options.tls === true ? 'rediss' : 'redis'}://${auth}127.0.0.1:${port}`,
     ...(caFile !== undefined ? { caFile } : {}),
-    stop: () => stop(),
+    stop: (signal) => stop(signal),
     restart: async (signal = 'SIGTERM', downMs = 0) => {
       await stop(signal);
       await new Promise((r) => setTimeout(r, downMs));
