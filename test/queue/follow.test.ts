@@ -2,7 +2,8 @@
  * The submitting side over a whole sweep, with two real worker processes and a real redis-server:
  * a 4-point grid x 2 seeds gathered for compare; a point that fails in its experiment; the
  * submitter detached (Ctrl-C) or killed and `tfexp resume` re-attaching; Redis killed and
- * restarted mid-sweep; `tfexp sweep cancel` and resuming after it.
+ * restarted mid-sweep; `tfexp sweep cancel` and resuming after it; the follower and a worker
+ * stopped while Redis is away.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -235,6 +236,7 @@ describe('stopping while Redis is away', { skip, timeout: 120_000 }, () => {
       assert.match(worker.log(), /stopped/);
     } finally {
       for (const child of [submitter, worker]) child.proc.child.kill('SIGKILL');
+      await redis.stop('SIGKILL');
     }
   });
 });
