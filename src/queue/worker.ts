@@ -84,14 +84,9 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   };
   const { name } = context;
   let worker: Worker<PointJob, ArtifactManifest> | undefined;
-  // The job in hand, if any, until it ended or was handed back.
-  let inHand: Promise<ArtifactManifest> | undefined;
+  const held = holdings();
   try {
-    worker = new Worker<PointJob, ArtifactManifest>(QUEUE_NAME, (job, token) => {
-      const running: Promise<ArtifactManifest> = processJob(context, job, token).finally(() => void (inHand === running && (inHand = undefined)));
-      inHand = running;
-      return running;
-    }, {
+    worker = new Worker<PointJob, ArtifactManifest>(QUEUE_NAME, (job, token) => held.hold(String(job.id), processJob(context, job, token)), {
       connection: redis,
       prefix: QUEUE_PREFIX,
       concurrency: 1,
@@ -101,23 +96,76 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       maxStalledCount: options.maxStalls ?? 3,
     });
     worker.on('error', (error) => say(`[${name}] queue: ${errorLine(target, error)}`));
+    worker.on('completed', (job) => held.recorded(String(job.id)));
+    worker.on('failed', (job) => job !== undefined && held.recorded(String(job.id)));
     await worker.waitUntilReady();
     say(`[${name}] waiting for sweep points on ${target.shown}`);
     await (options.stop ?? new Promise(() => {}));
   } catch (error) {
     throw asQueueError(target, error);
   } finally {
-    // No new job from here. A job in hand stops after its batch and is handed back (as long as that
-    // takes: with Redis away, until it is back). Idle with Redis away, the worker closes at once
-    // (BullMQ's force): a graceful close would wait for its blocking connection to end, which never
-    // happens while that connection waits to reconnect (settleWithin). Either way the rest is bounded.
-    const closing = worker?.close(inHand === undefined && redis.status !== 'ready') ?? Promise.resolve();
-    await inHand?.catch(() => undefined);
-    await settleWithin(closing);
+    // No new job from here (a job whose fetch was already under way is handed back at once: processJob
+    // sees the stop). The job in hand stops after its batch and is handed back, or completes, and
+    // BullMQ records it: as long as that takes (with Redis away, until it is back). Then nothing is
+    // held, so BullMQ's forced close loses nothing, and it is bounded: a graceful one would wait for
+    // its blocking connection to end, which never happens while that connection waits to reconnect.
+    if (worker !== undefined) {
+      await worker.pause(true);
+      await held.drained();
+      await settleWithin(worker.close(true));
+    }
     rmSync(context.tempRoot, { recursive: true, force: true });
     redis.disconnect();
     say(`[${name}] stopped`);
   }
+}
+
+/**
+ * Milliseconds a job stays held after its processor ended without BullMQ recording the outcome (its
+ * 'completed' or 'failed' event): that takes milliseconds with Redis there; past this, the record is
+ * not coming (a lost lock) or Redis is away, and the job's lock expiry gives the point back.
+ */
+const RECORD_WAIT_MS = 10_000;
+
+/** The jobs a worker holds, from its processor's start until BullMQ has recorded the outcome. */
+interface Holdings {
+  /** Holds job `id` while `running` (its processor) runs; returns `running`. */
+  hold<T>(id: string, running: Promise<T>): Promise<T>;
+  /** BullMQ recorded job `id`'s outcome ('completed', 'failed'). */
+  recorded(id: string): void;
+  /** Resolves once no job is held. */
+  drained(): Promise<void>;
+}
+
+/**
+ * Holdings for one worker. A job handed back (WaitingError) was recorded by its processor itself
+ * (moveToWait), so it is let go when the processor ends; any other, when BullMQ's event comes or
+ * RECORD_WAIT_MS after its processor ended.
+ */
+function holdings(): Holdings {
+  const held = new Map<string, () => void>();
+  const waiters: (() => void)[] = [];
+  return {
+    hold(id, running) {
+      let timer: NodeJS.Timeout | undefined;
+      const release = () => {
+        clearTimeout(timer);
+        if (held.get(id) !== release) return;
+        held.delete(id);
+        if (held.size === 0) for (const done of waiters.splice(0)) done();
+      };
+      held.set(id, release);
+      const ended = (handedBack: boolean) => {
+        if (handedBack) return release();
+        timer = setTimeout(release, RECORD_WAIT_MS);
+        timer.unref();
+      };
+      running.then(() => ended(false), (error: unknown) => ended(error instanceof WaitingError));
+      return running;
+    },
+    recorded: (id) => held.get(id)?.(),
+    drained: () => (held.size === 0 ? Promise.resolve() : new Promise<void>((done) => waiters.push(done))),
+  };
 }
 
 /** One job: checked, run (or resumed after a take-over), its run folder stored in Redis; a stop hands it back. */

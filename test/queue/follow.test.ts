@@ -214,7 +214,12 @@ describe('following a queued sweep', { skip, timeout: 600_000 }, () => {
 
 describe('stopping while Redis is away', { skip, timeout: 120_000 }, () => {
   /** The child's exit code, or 'running' if it has not ended `ms` after this call. */
-  const exitWithin = (child: Child, ms: number) => Promise.race([child.proc.done, sleep(ms).then(() => 'running' as const)]);
+  const exitWithin = async (child: Child, ms: number) => {
+    let timer: NodeJS.Timeout | undefined;
+    const code = await Promise.race([child.proc.done, new Promise<'running'>((done) => (timer = setTimeout(() => done('running'), ms)))]);
+    clearTimeout(timer);
+    return code;
+  };
 
   it('Ctrl-C detaches the follower, and SIGTERM stops an idle worker, within seconds, though their connections wait to reconnect', async () => {
     const redis = await startRedis();
@@ -224,18 +229,46 @@ describe('stopping while Redis is away', { skip, timeout: 120_000 }, () => {
     const submitter = start(['run', file, '--sweep', 'train.batch_size=16,32', '--queue', redis.url, '--runs-dir', runsDir, '--quiet']);
     const worker = start(['worker', '--queue', `${redis.url}/1`, '--runs-dir', tempDir(), '--data-dir', dirname(file), '--threads', '1', '--backend', 'wasm', '--quiet']);
     try {
-      await until('the follower showing its points', () => existsSync(join(runsDir, readdirSync(runsDir)[0] ?? '-', 'sweep.json')) && sweepOf(runsDir).sweep.points.every((p) => p.live?.state === 'queued'), submitter);
+      const sweepFile = () => join(runsDir, readdirSync(runsDir).find((n) => !n.startsWith('.')) ?? '-', 'sweep.json');
+      await until('the follower showing its points', () => existsSync(sweepFile()) && sweepOf(runsDir).sweep.points.every((p) => p.live?.state === 'queued'), submitter);
       await until('worker start', () => worker.log().includes('waiting for sweep points'), worker, 60_000);
       await redis.stop('SIGKILL');
       await until('the follower noticing', () => /lost the connection to Redis/.test(submitter.log()), submitter);
       submitter.proc.child.kill('SIGINT');
       worker.proc.child.kill('SIGTERM');
-      assert.equal(await exitWithin(submitter, 10_000), 130, submitter.log());
+      const [followerCode, workerCode] = await Promise.all([exitWithin(submitter, 10_000), exitWithin(worker, 10_000)]);
+      assert.equal(followerCode, 130, submitter.log());
       assert.match(submitter.log(), /stopped following; the sweep goes on on the workers/);
-      assert.equal(await exitWithin(worker, 10_000), 0, worker.log());
+      assert.equal(workerCode, 0, worker.log());
       assert.match(worker.log(), /stopped/);
     } finally {
       for (const child of [submitter, worker]) child.proc.child.kill('SIGKILL');
+      await redis.stop('SIGKILL');
+    }
+  });
+
+  it('a worker stopped with a point in hand while Redis is away hands it back once Redis is back, then exits', async () => {
+    const redis = await startRedis();
+    const file = writeRunFixture();
+    const runsDir = tempDir();
+    const worker = start(['worker', '--queue', redis.url, '--runs-dir', tempDir(), '--data-dir', dirname(file), '--threads', '1', '--backend', 'wasm', '--name', 'w1', '--lock-seconds', '10', '--quiet']);
+    let submitter: Child | undefined;
+    try {
+      await until('worker start', () => worker.log().includes('waiting for sweep points'), worker, 60_000);
+      submitter = start(['run', file, '--set', 'train.epochs=200', '--sweep', 'train.batch_size=16', '--queue', redis.url, '--runs-dir', runsDir, '--quiet']);
+      const following = submitter;
+      await until('a running point', () => /running on w1/.test(following.log()), following);
+      // appendfsync everysec: what Redis took more than a second ago is on disk.
+      await sleep(1500);
+      const restarting = redis.restart('SIGKILL', 3000);
+      await sleep(500);
+      worker.proc.child.kill('SIGTERM');
+      await restarting;
+      assert.equal(await exitWithin(worker, 20_000), 0, worker.log());
+      assert.match(worker.log(), /handed back to the queue/);
+      assert.match(worker.log(), /stopped/);
+    } finally {
+      for (const child of [submitter, worker]) child?.proc.child.kill('SIGKILL');
       await redis.stop('SIGKILL');
     }
   });
