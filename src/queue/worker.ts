@@ -84,7 +84,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   };
   const { name } = context;
   let worker: Worker<PointJob, ArtifactManifest> | undefined;
-  const held = holdings();
+  const held = holdings(() => redis.status === 'ready');
   try {
     worker = new Worker<PointJob, ArtifactManifest>(QUEUE_NAME, (job, token) => held.hold(String(job.id), processJob(context, job, token)), {
       connection: redis,
@@ -104,8 +104,8 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   } catch (error) {
     throw asQueueError(target, error);
   } finally {
-    // No new job from here (a job whose fetch was already under way is handed back at once: processJob
-    // sees the stop). The job in hand stops after its batch and is handed back, or completes, and
+    // No new job from here (one whose fetch was already under way is handed back untouched:
+    // processJob sees the stop). The job in hand stops after its batch and is handed back, or completes, and
     // BullMQ records it: as long as that takes (with Redis away, until it is back). Then nothing is
     // held, so BullMQ's forced close loses nothing, and it is bounded: a graceful one would wait for
     // its blocking connection to end, which never happens while that connection waits to reconnect.
@@ -113,6 +113,9 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       await worker.pause(true);
       await held.drained();
       await settleWithin(worker.close(true));
+      // A job fetched as the stop came is handed back untouched (processJob): wait for that too.
+      await new Promise((done) => setImmediate(done));
+      await held.drained();
     }
     rmSync(context.tempRoot, { recursive: true, force: true });
     redis.disconnect();
@@ -121,9 +124,10 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
 }
 
 /**
- * Milliseconds a job stays held after its processor ended without BullMQ recording the outcome (its
- * 'completed' or 'failed' event): that takes milliseconds with Redis there; past this, the record is
- * not coming (a lost lock) or Redis is away, and the job's lock expiry gives the point back.
+ * Milliseconds (of Redis being there) a job stays held after its processor ended without BullMQ
+ * recording the outcome (its 'completed' or 'failed' event): that takes milliseconds; past this the
+ * record is not coming (a lost lock), and the stalled-job check gives the point back as lost
+ * (a stall; a completed point then runs again from epoch 1).
  */
 const RECORD_WAIT_MS = 10_000;
 
@@ -140,9 +144,10 @@ interface Holdings {
 /**
  * Holdings for one worker. A job handed back (WaitingError) was recorded by its processor itself
  * (moveToWait), so it is let go when the processor ends; any other, when BullMQ's event comes or
- * RECORD_WAIT_MS after its processor ended.
+ * RECORD_WAIT_MS after its processor ended, counted while `redisReady()` (BullMQ's record waits
+ * for Redis to come back).
  */
-function holdings(): Holdings {
+function holdings(redisReady: () => boolean): Holdings {
   const held = new Map<string, () => void>();
   const waiters: (() => void)[] = [];
   return {
@@ -155,11 +160,8 @@ function holdings(): Holdings {
         if (held.size === 0) for (const done of waiters.splice(0)) done();
       };
       held.set(id, release);
-      const ended = (handedBack: boolean) => {
-        if (handedBack) return release();
-        timer = setTimeout(release, RECORD_WAIT_MS);
-        timer.unref();
-      };
+      const wait = () => void (timer = setTimeout(() => (redisReady() ? release() : wait()), RECORD_WAIT_MS));
+      const ended = (handedBack: boolean) => (handedBack ? release() : wait());
       running.then(() => ended(false), (error: unknown) => ended(error instanceof WaitingError));
       return running;
     },
@@ -192,6 +194,8 @@ async function processJob(context: WorkerContext, job: Job<PointJob, ArtifactMan
   };
   const lastRun = (extra: Partial<LastRun>) => (current ? job.updateData({ ...job.data, last_run: { ...current, ...extra } }).catch(() => {}) : Promise.resolve());
   try {
+    // Taken as the stop came (fetched with the last job's completion, or a fetch under way): handed back untouched.
+    if (context.stopping()) throw new RunInterrupted('stopped by the worker (SIGTERM or Ctrl-C)');
     const runOptions: RunOptions = {
       ...context.options,
       runsDir: resolve(context.options.runsDir ?? 'runs', point.sweep),
@@ -227,8 +231,14 @@ async function processJob(context: WorkerContext, job: Job<PointJob, ArtifactMan
       // Stopped (SIGTERM, Ctrl-C) after a batch, the last checkpoint kept: the job goes back to the
       // queue without spending an attempt, for another worker to resume (shared --runs-dir) or restart.
       await lastRun({ handed_back: true });
-      await job.moveToWait(token);
-      say(`[${name}] job ${job.id}: handed back to the queue (${current ? `run folder ${current.dir}` : 'nothing ran yet'})`);
+      try {
+        await job.moveToWait(token);
+        say(`[${name}] job ${job.id}: handed back to the queue (${current ? `run folder ${current.dir}` : 'nothing ran yet'})`);
+      } catch (handBack) {
+        // Its lock expired meanwhile (Redis away longer than --lock-seconds): the stalled-job check gives it back, as lost.
+        await lastRun({ handed_back: false });
+        say(`[${name}] job ${job.id}: could not hand it back (${handBack instanceof Error ? handBack.message : String(handBack)}); it is taken over as lost`);
+      }
       throw new WaitingError();
     }
     // A failure of the experiment: the next try (an attempt left, or `tfexp resume`) starts afresh, not as a take-over.

@@ -166,7 +166,9 @@ describe('following a queued sweep', { skip, timeout: 600_000 }, () => {
 
   it('Redis killed (kill -9) and restarted mid-sweep: the follower and workers reconnect and every point completes', async () => {
     const runsDir = tempDir();
-    const submitter = start(['run', file, '--sweep', 'train.batch_size=16,32,48', '--set', 'train.epochs=6', '--queue', redis.url, '--runs-dir', runsDir, '--quiet']);
+    // Epochs enough that no point ends before Redis is killed (6 could all finish in the 1.5 s below).
+    const epochs = 30;
+    const submitter = start(['run', file, '--sweep', 'train.batch_size=16,32,48', '--set', `train.epochs=${epochs}`, '--queue', redis.url, '--runs-dir', runsDir, '--quiet']);
     await until('a running point', () => /running on w\d/.test(submitter.log()), submitter);
     // appendfsync everysec: what Redis took more than a second ago is on disk.
     await sleep(1500);
@@ -178,7 +180,7 @@ describe('following a queued sweep', { skip, timeout: 600_000 }, () => {
     assert.deepEqual(sweep.points.map((p) => p.status), ['completed', 'completed', 'completed']);
     for (const p of sweep.points) {
       const metrics = JSON.parse(readFileSync(join(dir, p.run!, 'metrics.json'), 'utf8')) as { history: { epoch: number }[] };
-      assert.deepEqual(metrics.history.map((h) => h.epoch), [1, 2, 3, 4, 5, 6], `point ${p.index}: epochs contiguous`);
+      assert.deepEqual(metrics.history.map((h) => h.epoch), Array.from({ length: epochs }, (_, i) => i + 1), `point ${p.index}: epochs contiguous`);
     }
   });
 
@@ -251,15 +253,14 @@ describe('stopping while Redis is away', { skip, timeout: 120_000 }, () => {
     const redis = await startRedis();
     const file = writeRunFixture();
     const runsDir = tempDir();
-    const worker = start(['worker', '--queue', redis.url, '--runs-dir', tempDir(), '--data-dir', dirname(file), '--threads', '1', '--backend', 'wasm', '--name', 'w1', '--lock-seconds', '10', '--quiet']);
+    const worker = start(['worker', '--queue', redis.url, '--runs-dir', tempDir(), '--data-dir', dirname(file), '--threads', '1', '--backend', 'wasm', '--name', 'w1', '--quiet']);
     let submitter: Child | undefined;
     try {
       await until('worker start', () => worker.log().includes('waiting for sweep points'), worker, 60_000);
-      submitter = start(['run', file, '--set', 'train.epochs=200', '--sweep', 'train.batch_size=16', '--queue', redis.url, '--runs-dir', runsDir, '--quiet']);
+      // Far more epochs than run before the stop: the point is still running then.
+      submitter = start(['run', file, '--set', 'train.epochs=100000', '--sweep', 'train.batch_size=16', '--queue', redis.url, '--runs-dir', runsDir, '--quiet']);
       const following = submitter;
-      await until('a running point', () => /running on w1/.test(following.log()), following);
-      // appendfsync everysec: what Redis took more than a second ago is on disk.
-      await sleep(1500);
+      await until('a running point', () => /running on w1, epoch \d+/.test(following.log()), following);
       const restarting = redis.restart('SIGKILL', 3000);
       await sleep(500);
       worker.proc.child.kill('SIGTERM');
@@ -267,6 +268,7 @@ describe('stopping while Redis is away', { skip, timeout: 120_000 }, () => {
       assert.equal(await exitWithin(worker, 20_000), 0, worker.log());
       assert.match(worker.log(), /handed back to the queue/);
       assert.match(worker.log(), /stopped/);
+      await until('the follower seeing it queued again', () => /handed back by w1, queued/.test(following.log()), following);
     } finally {
       for (const child of [submitter, worker]) child?.proc.child.kill('SIGKILL');
       await redis.stop('SIGKILL');
