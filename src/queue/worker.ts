@@ -105,10 +105,11 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     throw asQueueError(target, error);
   } finally {
     // No new job from here (one whose fetch was already under way is handed back untouched:
-    // processJob sees the stop). The job in hand stops after its batch and is handed back, or completes, and
-    // BullMQ records it: as long as that takes (with Redis away, until it is back). Then nothing is
-    // held, so BullMQ's forced close loses nothing, and it is bounded: a graceful one would wait for
-    // its blocking connection to end, which never happens while that connection waits to reconnect.
+    // processJob sees the stop). The job in hand stops after its batch and is handed back, or
+    // completes, and BullMQ records it: as long as that takes (with Redis away, until it is back).
+    // Then nothing is held, so BullMQ's forced close loses nothing, and it is bounded: a graceful
+    // one would wait for its blocking connection to end, which never happens while that
+    // connection waits to reconnect.
     if (worker !== undefined) {
       await worker.pause(true);
       await held.drained();
