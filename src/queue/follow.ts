@@ -77,11 +77,12 @@ export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepF
   const display = sweepDisplay(sweep.id, options.live ?? process.stdout.isTTY === true, write, () => (Date.now() - started) / 1000);
   const save = () => writeJsonAtomic(join(dir, 'sweep.json'), stampLiveWriter(sweep));
   const queue = openQueue<ArtifactManifest>(redis);
-  // QueueEvents blocks on its connection (XREAD BLOCK): its own, closed here.
-  const eventsConnection = redis.duplicate();
-  // Each read blocks EVENT_WAIT_MS at most (BullMQ's default, 10 s, arms a timer of 11 s per read
-  // that keeps the process alive that long after a close that Redis being away left unfinished).
-  const events = new QueueEvents(QUEUE_NAME, { connection: eventsConnection, prefix: QUEUE_PREFIX, blockingTimeout: EVENT_WAIT_MS });
+  // QueueEvents blocks on its connection (XREAD BLOCK), so BullMQ reads on a copy of `redis` that
+  // it makes, owns and closes with it (createRedisBackend: a blocking reader given a client
+  // duplicates it). Each read blocks EVENT_WAIT_MS at most (BullMQ's default, 10 s, arms a timer
+  // of 11 s per read that keeps the process alive that long after a close that Redis being away
+  // left unfinished).
+  const events = new QueueEvents(QUEUE_NAME, { connection: redis, prefix: QUEUE_PREFIX, blockingTimeout: EVENT_WAIT_MS });
   let wake: () => void = () => {};
   // The points whose jobs an event named since the last look: only they are read, so a sweep of
   // 1,000 open points costs Redis commands per change, not per point every 2 s.
@@ -180,7 +181,6 @@ export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepF
     // Bounded: the events connection may still be reconnecting (Redis away, or back but not yet retried).
     await settleWithin(events.close());
     await settleWithin(queue.close());
-    eventsConnection.disconnect();
   }
   if (detached) throw new RunInterrupted(message.queueDetached(dir, sweep.queue.url));
   const failed = sweep.points.filter((p) => p.status === 'failed').map((p) => p.index);
