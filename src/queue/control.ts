@@ -51,25 +51,41 @@ const followKey = (sweep: string) => `tfexp:follow:${sweep}`;
 export const FOLLOW_SECONDS = 30;
 
 /**
- * Claims following the sweep for this process, renewed until `release` is called: two followers
- * would fetch the same run folders. A claim of a dead process on this host is taken over at once;
- * one from another host lapses FOLLOW_SECONDS after its process stopped renewing it.
+ * Lua (one atomic step in Redis): deletes KEYS[1] only while it holds ARGV[1]. Between a GET and
+ * a DEL another follower could have taken the key over, and its claim would go.
+ */
+const DELETE_IF_HELD = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+
+/**
+ * Lua: sets KEYS[1] to ARGV[1] for ARGV[2] seconds while it holds ARGV[1] or nothing (a claim
+ * that lapsed, say while this process was stopped, is taken again), never over another's claim.
+ */
+const RENEW_IF_HELD =
+  "local v = redis.call('GET', KEYS[1]) if v == false or v == ARGV[1] then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) return 1 end return 0";
+
+/**
+ * Claims following the sweep for this process, renewed every `renewMs` (a third of
+ * FOLLOW_SECONDS; less in tests) until `release` is called: two followers would fetch the same
+ * run folders. A claim of a dead process on this host is taken over at once; one from another
+ * host lapses FOLLOW_SECONDS after its process stopped renewing it. Renewing and releasing touch
+ * the key only while it holds this process's claim (or, renewing, nothing), in one Lua step each.
  * @returns `release`, or the other follower when one holds the sweep.
  */
-export async function holdFollow(redis: Redis, sweep: string): Promise<{ release: () => Promise<void> } | { other: Follower }> {
+export async function holdFollow(redis: Redis, sweep: string, renewMs = (FOLLOW_SECONDS * 1000) / 3): Promise<{ release: () => Promise<void> } | { other: Follower }> {
+  const key = followKey(sweep);
   const me = JSON.stringify({ host: hostname(), pid: process.pid, since: new Date().toISOString() } satisfies Follower);
   for (let tries = 0; ; tries++) {
-    if ((await redis.set(followKey(sweep), me, 'EX', FOLLOW_SECONDS, 'NX')) === 'OK') break;
-    const text = await redis.get(followKey(sweep));
+    if ((await redis.set(key, me, 'EX', FOLLOW_SECONDS, 'NX')) === 'OK') break;
+    const text = await redis.get(key);
     if (text === null) continue;
     const other = parseFollower(text);
     if (tries < 3 && other !== null && other.host === hostname() && !processAlive(other.pid)) {
-      await redis.del(followKey(sweep));
+      await redis.eval(DELETE_IF_HELD, 1, key, text);
       continue;
     }
     return { other: other ?? { host: '?', pid: 0, since: '?' } };
   }
-  const renew = setInterval(() => void redis.set(followKey(sweep), me, 'EX', FOLLOW_SECONDS).catch(() => {}), (FOLLOW_SECONDS * 1000) / 3);
+  const renew = setInterval(() => void redis.eval(RENEW_IF_HELD, 1, key, me, FOLLOW_SECONDS).catch(() => {}), renewMs);
   renew.unref();
   return {
     // With Redis away the commands would wait for it (ioredis's offline queue): not sent then, and
@@ -77,8 +93,7 @@ export async function holdFollow(redis: Redis, sweep: string): Promise<{ release
     release: async () => {
       clearInterval(renew);
       if (redis.status !== 'ready') return;
-      const mine = async () => (await redis.get(followKey(sweep))) === me && (await redis.del(followKey(sweep)));
-      await settleWithin(mine());
+      await settleWithin(redis.eval(DELETE_IF_HELD, 1, key, me));
     },
   };
 }
