@@ -1340,6 +1340,11 @@ export function queueFollowedElsewhere(dir: string, host: string, pid: number, s
   return `${dir} is followed already, by pid ${pid} on ${host} (since ${since}); stop that one first (Ctrl-C detaches it), or, if it was killed, try again in 30 s`;
 }
 
+/** This follower's claim lapsed (the process was stopped or cut off longer than 30 s) and another took it. */
+export function queueFollowTakenOver(dir: string, host: string, pid: number, since: string) {
+  return `stopped following ${dir}: pid ${pid} on ${host} follows it now (since ${since}), as this process was away longer than its 30 s claim; that one gathers the runs, and the sweep goes on on the workers`;
+}
+
 /** `--attempts` under 1 or not a whole number. */
 export function queueAttempts(value: number) {
   return `--attempts ${value}: give a whole number of tries, 1 or more (2: one retry after 5 s)`;

@@ -6,7 +6,8 @@
  *     stop a running one after its batch; `tfexp resume` deletes it;
  *   - `tfexp:follow:<sweep-id>`: the one process following the sweep (the submitter or a `resume`),
  *     renewed while it follows, so two never gather the same run folders.
- * Both expire after a week, as the jobs do.
+ * The first two expire after a week, as the jobs do; the follow claim FOLLOW_SECONDS after its
+ * last renewal.
  */
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
@@ -59,19 +60,36 @@ const DELETE_IF_HELD = "if redis.call('GET', KEYS[1]) == ARGV[1] then return red
 /**
  * Lua: sets KEYS[1] to ARGV[1] for ARGV[2] seconds while it holds ARGV[1] or nothing (a claim
  * that lapsed, say while this process was stopped, is taken again), never over another's claim.
+ * Returns 1, or the other claim's value.
  */
 const RENEW_IF_HELD =
-  "local v = redis.call('GET', KEYS[1]) if v == false or v == ARGV[1] then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) return 1 end return 0";
+  "local v = redis.call('GET', KEYS[1]) if v == false or v == ARGV[1] then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) return 1 end return v";
+
+/** A claim that is no follower's (a value another program wrote). */
+const UNKNOWN: Follower = { host: '?', pid: 0, since: '?' };
+
+/** This process's claim on following a sweep (holdFollow). */
+export interface FollowClaim {
+  /** Stops renewing and deletes the claim while it is still this process's. Never rejects; bounded while Redis is away. */
+  release(): Promise<void>;
+  /**
+   * Resolves, with the follower that holds the sweep now, when a renewal finds another's claim:
+   * this one lapsed (the process was stopped, or cut off from Redis, past FOLLOW_SECONDS) and a
+   * `resume` took over. Renewal stops then. Never rejects.
+   */
+  readonly lost: Promise<Follower>;
+}
 
 /**
  * Claims following the sweep for this process, renewed every `renewMs` (a third of
  * FOLLOW_SECONDS; less in tests) until `release` is called: two followers would fetch the same
  * run folders. A claim of a dead process on this host is taken over at once; one from another
  * host lapses FOLLOW_SECONDS after its process stopped renewing it. Renewing and releasing touch
- * the key only while it holds this process's claim (or, renewing, nothing), in one Lua step each.
- * @returns `release`, or the other follower when one holds the sweep.
+ * the key only while it holds this process's claim (or, renewing, nothing), in one Lua step each;
+ * a renewal that finds another's claim resolves `lost` (the caller stops following).
+ * @returns the claim, or the other follower when one holds the sweep.
  */
-export async function holdFollow(redis: Redis, sweep: string, renewMs = (FOLLOW_SECONDS * 1000) / 3): Promise<{ release: () => Promise<void> } | { other: Follower }> {
+export async function holdFollow(redis: Redis, sweep: string, renewMs = (FOLLOW_SECONDS * 1000) / 3): Promise<FollowClaim | { other: Follower }> {
   const key = followKey(sweep);
   const me = JSON.stringify({ host: hostname(), pid: process.pid, since: new Date().toISOString() } satisfies Follower);
   for (let tries = 0; ; tries++) {
@@ -83,11 +101,20 @@ export async function holdFollow(redis: Redis, sweep: string, renewMs = (FOLLOW_
       await redis.eval(DELETE_IF_HELD, 1, key, text);
       continue;
     }
-    return { other: other ?? { host: '?', pid: 0, since: '?' } };
+    return { other: other ?? UNKNOWN };
   }
-  const renew = setInterval(() => void redis.eval(RENEW_IF_HELD, 1, key, me, FOLLOW_SECONDS).catch(() => {}), renewMs);
+  let lostTo: (other: Follower) => void = () => {};
+  const lost = new Promise<Follower>((done) => (lostTo = done));
+  const renew = setInterval(() => {
+    redis.eval(RENEW_IF_HELD, 1, key, me, FOLLOW_SECONDS).then((answer) => {
+      if (typeof answer !== 'string') return;
+      clearInterval(renew);
+      lostTo(parseFollower(answer) ?? UNKNOWN);
+    }, () => {});
+  }, renewMs);
   renew.unref();
   return {
+    lost,
     // With Redis away the commands would wait for it (ioredis's offline queue): not sent then, and
     // bounded when it goes away meanwhile; the claim lapses by itself (FOLLOW_SECONDS).
     release: async () => {

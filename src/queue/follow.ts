@@ -24,7 +24,7 @@ import { SweepFailed, type SweepFile } from '../sweep/run.js';
 import type { RunOptions } from '../train/run.js';
 import { deleteArtifacts, fetchArtifacts, safeRunName, type ArtifactManifest } from './artifacts.js';
 import { settleWithin } from './connect.js';
-import { isCancelled } from './control.js';
+import { isCancelled, type Follower } from './control.js';
 import { enqueuePoints } from './enqueue.js';
 import { openQueue, pointState, QUEUE_NAME, QUEUE_PREFIX, workerOf, type Handoff, type PointJob, type PointProgress } from './job.js';
 import { sweepDisplay, type PointRow, type SweepDisplay } from './table.js';
@@ -58,6 +58,11 @@ export interface FollowOptions extends Pick<RunOptions, 'write' | 'live' | 'quie
    * Default: 30,000.
    */
   readonly pollInterval?: number;
+  /**
+   * Resolves when another process has taken over following the sweep (holdFollow's `lost`): this
+   * one then stops, as on Ctrl-C, but says who follows now.
+   */
+  readonly claimLost?: Promise<Follower>;
 }
 
 /** Longest wait between two looks at the jobs the events named (milliseconds). */
@@ -123,6 +128,11 @@ export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepF
   });
   process.once('SIGINT', detach);
   process.once('SIGTERM', detach);
+  let takenBy: Follower | undefined;
+  void options.claimLost?.then((other) => {
+    takenBy = other;
+    detach();
+  });
   const rows = new Map<number, PointRow>(sweep.points.map((p) => [p.index, finalRow(dir, p) ?? row(p, 'queued', 'queued')]));
   const show = () => display.update([...rows.values()].sort((a, b) => a.index - b.index));
   let lastError = '';
@@ -169,7 +179,8 @@ export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepF
   } finally {
     // Nobody follows the points any more: what sweep.json says of them live would go stale. Only
     // `live` goes, from the file as it is now (tfexp sweep cancel may have marked points meanwhile).
-    if (sweep.points.some((p) => p.live !== undefined)) {
+    // A follower that took over writes its own.
+    if (takenBy === undefined && sweep.points.some((p) => p.live !== undefined)) {
       for (const point of sweep.points) delete point.live;
       writeLive(dir, sweep.points);
     }
@@ -182,6 +193,7 @@ export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepF
     await settleWithin(events.close());
     await settleWithin(queue.close());
   }
+  if (takenBy !== undefined) throw new RunInterrupted(message.queueFollowTakenOver(dir, takenBy.host, takenBy.pid, takenBy.since));
   if (detached) throw new RunInterrupted(message.queueDetached(dir, sweep.queue.url));
   const failed = sweep.points.filter((p) => p.status === 'failed').map((p) => p.index);
   if (failed.length > 0) throw new SweepFailed(dir, failed, sweep.points.length);

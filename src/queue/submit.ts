@@ -19,7 +19,7 @@ import { sayer } from '../train/run.js';
 import { UsageError } from '../errors.js';
 import * as message from '../log/message.js';
 import { asQueueError, connectRedis } from './connect.js';
-import { claimSweepId, holdFollow } from './control.js';
+import { claimSweepId, holdFollow, type FollowClaim } from './control.js';
 import { enqueuePoints, planPointJob } from './enqueue.js';
 import { followSweep, type FollowOptions, type QueuedSweepFile } from './follow.js';
 import { jobId, type PointJob } from './job.js';
@@ -57,7 +57,7 @@ export async function submitSweep(file: string, options: QueueSweepOptions): Pro
   if (options.dryRun) return undefined;
   const target = parseQueueUrl(options.queue);
   const redis = await connectRedis(target);
-  let held: { release: () => Promise<void> } | undefined;
+  let held: FollowClaim | undefined;
   try {
     const { id, dir } = await claimSweepDir(options.runsDir ?? 'runs', `${name}-sweep`, (candidate) => claimSweepId(redis, candidate));
     const sweep: QueuedSweepFile = {
@@ -71,7 +71,7 @@ export async function submitSweep(file: string, options: QueueSweepOptions): Pro
     if ('release' in follow) held = follow;
     const mine = new Map<number, PointJob>(jobs.map((job) => [job.index, { ...job, sweep: id }]));
     await enqueuePoints(redis, sweep, [...mine.values()]);
-    await followSweep(redis, dir, sweep, mine, options);
+    await followSweep(redis, dir, sweep, mine, { ...options, claimLost: held?.lost });
     return dir;
   } catch (error) {
     throw asQueueError(target, error);

@@ -108,7 +108,7 @@ describe('a sweep through the queue', { skip, timeout: 240_000 }, () => {
   it('a job whose idx path leaves the worker\'s --data-dir fails at once with the reason, never retried', async () => {
     const client = await connectRedis(parseQueueUrl(redis.url));
     const queue = new Queue<PointJob>(QUEUE_NAME, { connection: client, prefix: QUEUE_PREFIX });
-    const events = new QueueEvents(QUEUE_NAME, { connection: client.duplicate(), prefix: QUEUE_PREFIX });
+    const events = new QueueEvents(QUEUE_NAME, { connection: client, prefix: QUEUE_PREFIX });
     await events.waitUntilReady();
     try {
       const yaml = readFileSync(file, 'utf8').replace('train_images: data/train-images', 'train_images: ../../etc/passwd');
