@@ -1340,9 +1340,10 @@ export function queueFollowedElsewhere(dir: string, host: string, pid: number, s
   return `${dir} is followed already, by pid ${pid} on ${host} (since ${since}); stop that one first (Ctrl-C detaches it), or, if it was killed, try again in 30 s`;
 }
 
-/** This follower's claim lapsed (the process was stopped or cut off longer than 30 s) and another took it. */
+/** This follower's claim lapsed (the process stopped, or cut off from Redis, for over 30 s) and another took over (pid 0: unknown). */
 export function queueFollowTakenOver(dir: string, host: string, pid: number, since: string) {
-  return `stopped following ${dir}: pid ${pid} on ${host} follows it now (since ${since}), as this process was away longer than its 30 s claim; that one gathers the runs, and the sweep goes on on the workers`;
+  const who = pid > 0 ? `pid ${pid} on ${host} took it over (at ${since})` : 'another process took it over';
+  return `stopped following ${dir}: ${who} while this process's claim had lapsed (stopped, or cut off from Redis, for over 30 s); that one gathers the runs, and the sweep goes on on the workers`;
 }
 
 /** `--attempts` under 1 or not a whole number. */

@@ -24,7 +24,7 @@ import { SweepFailed, type SweepFile } from '../sweep/run.js';
 import type { RunOptions } from '../train/run.js';
 import { deleteArtifacts, fetchArtifacts, safeRunName, type ArtifactManifest } from './artifacts.js';
 import { settleWithin } from './connect.js';
-import { isCancelled, type Follower } from './control.js';
+import { isCancelled, type FollowClaim, type Follower } from './control.js';
 import { enqueuePoints } from './enqueue.js';
 import { openQueue, pointState, QUEUE_NAME, QUEUE_PREFIX, workerOf, type Handoff, type PointJob, type PointProgress } from './job.js';
 import { sweepDisplay, type PointRow, type SweepDisplay } from './table.js';
@@ -59,10 +59,11 @@ export interface FollowOptions extends Pick<RunOptions, 'write' | 'live' | 'quie
    */
   readonly pollInterval?: number;
   /**
-   * Resolves when another process has taken over following the sweep (holdFollow's `lost`): this
-   * one then stops, as on Ctrl-C, but says who follows now.
+   * This process's claim on following the sweep (holdFollow). When another process took it over
+   * (`lost`), this one stops, as on Ctrl-C, and says who did; before gathering a completed
+   * point's run folder (which deletes its files from Redis) the claim is confirmed.
    */
-  readonly claimLost?: Promise<Follower>;
+  readonly claim?: FollowClaim;
 }
 
 /** Longest wait between two looks at the jobs the events named (milliseconds). */
@@ -74,7 +75,7 @@ const FINAL = new Set(['completed', 'failed', 'cancelled']);
  * Follows the sweep's jobs until every point is completed, failed or cancelled.
  * @param jobs each open point's job, to enqueue again when Redis no longer has it.
  * @throws SweepFailed (exit 1) when some points failed; RunInterrupted (exit 130) on Ctrl-C (detached:
- *   the sweep goes on) or when points were cancelled.
+ *   the sweep goes on), when another process took over following it, or when points were cancelled.
  */
 export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepFile, jobs: ReadonlyMap<number, PointJob>, options: FollowOptions): Promise<void> {
   const write = options.write ?? ((text: string) => void process.stdout.write(text));
@@ -129,7 +130,9 @@ export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepF
   process.once('SIGINT', detach);
   process.once('SIGTERM', detach);
   let takenBy: Follower | undefined;
-  void options.claimLost?.then((other) => {
+  let following = true;
+  void options.claim?.lost.then((other) => {
+    if (!following) return; // the loop had ended: its outcome stands
     takenBy = other;
     detach();
   });
@@ -177,6 +180,7 @@ export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepF
       });
     }
   } finally {
+    following = false;
     // Nobody follows the points any more: what sweep.json says of them live would go stale. Only
     // `live` goes, from the file as it is now (tfexp sweep cancel may have marked points meanwhile).
     // A follower that took over writes its own.
@@ -216,7 +220,12 @@ export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepF
       save();
     }
     if (state === 'completed') {
+      // A follower that took over may be gathering it: this one stops (the claim's `lost`).
+      if (options.claim !== undefined && !(await options.claim.confirm())) return;
       const manifest = await gather(redis, dir, point, job, display);
+      // Stopped meanwhile (Ctrl-C, or taken over): nothing recorded. The next follower adopts a
+      // folder that arrived (its run.json names the job) and fetches one that did not.
+      if (detached) return;
       save();
       // The chunks go only once sweep.json names the folder: a follower stopped before that fetches them again.
       if (manifest !== null) await deleteArtifacts(redis, manifest);

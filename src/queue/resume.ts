@@ -77,7 +77,7 @@ export async function resumeQueuedSweep(dir: string, options: ResumeQueuedOption
       for (const point of sweep.points) delete point.live;
       delete sweep.live_by;
       writeJsonAtomic(join(dir, 'sweep.json'), sweep);
-      await followSweep(redis, dir, sweep, jobs, { ...options, claimLost: held.lost });
+      await followSweep(redis, dir, sweep, jobs, { ...options, claim: held });
     } finally {
       await held.release();
     }

@@ -71,7 +71,7 @@ export async function submitSweep(file: string, options: QueueSweepOptions): Pro
     if ('release' in follow) held = follow;
     const mine = new Map<number, PointJob>(jobs.map((job) => [job.index, { ...job, sweep: id }]));
     await enqueuePoints(redis, sweep, [...mine.values()]);
-    await followSweep(redis, dir, sweep, mine, { ...options, claimLost: held?.lost });
+    await followSweep(redis, dir, sweep, mine, { ...options, claim: held });
     return dir;
   } catch (error) {
     throw asQueueError(target, error);

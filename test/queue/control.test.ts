@@ -18,8 +18,19 @@ import { tfexp } from '../train/spawn.js';
 import { REDIS_MISSING, redisServerPath, startRedis, type RedisServer } from './redis.js';
 
 const KEY = 'tfexp:follow:s1';
+const LAST = 'tfexp:followed:s1';
 const elsewhere = JSON.stringify({ host: 'another-host', pid: 4242, since: '2026-01-01T00:00:00.000Z' });
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+/** `promise`'s value, or `fallback` after `ms` (the timer cleared either way, so none keeps the test alive). */
+async function within<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<F>((done) => (timer = setTimeout(() => done(fallback), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** The pid of a process that has exited (its own claim is stale). */
 function deadPid(): number {
@@ -39,39 +50,61 @@ describe('the follow claim', { skip: redisServerPath() === null ? REDIS_MISSING 
     await server?.stop();
   });
 
-  it('is held, renewed, and removed on release', async (t) => {
-    await redis.del(KEY);
+  it('is held, renewed, and removed on release; one that lapsed is taken again while nobody claimed the sweep since', async (t) => {
+    await redis.del(KEY, LAST);
     const held = await holdFollow(redis, 's1', 50);
     assert.ok('release' in held);
     t.after(() => held.release());
     const mine = await redis.get(KEY);
     assert.equal(JSON.parse(mine!).pid, process.pid);
+    assert.equal(await redis.get(LAST), mine);
     await redis.expire(KEY, 5);
     await sleep(200);
     assert.ok((await redis.ttl(KEY)) > 5, 'renewed to FOLLOW_SECONDS');
-    // A claim that lapsed (this process stopped for a while) and that nobody took is taken again.
+    // Lapsed (this process stopped for a while), nobody claimed it since: taken again.
     await redis.del(KEY);
     await sleep(200);
     assert.equal(await redis.get(KEY), mine);
+    // Redis lost its data (both keys): taken again too.
+    await redis.del(KEY, LAST);
+    assert.equal(await held.confirm(), true);
+    assert.equal(await redis.get(KEY), mine);
+    assert.equal(await redis.get(LAST), mine);
     await held.release();
     assert.equal(await redis.get(KEY), null);
   });
 
-  it('a claim another follower took after this one lapsed is neither renewed over nor released, and `lost` names it', async (t) => {
-    await redis.del(KEY);
+  it('a claim another follower took after this one lapsed is neither renewed over nor released, `lost` names it, and renewal stops', async (t) => {
+    await redis.del(KEY, LAST);
     const held = await holdFollow(redis, 's1', 50);
     assert.ok('release' in held);
     t.after(() => held.release());
     await redis.set(KEY, elsewhere, 'EX', 30);
-    const lost = await Promise.race([held.lost, sleep(2_000).then(() => 'not lost')]);
-    assert.deepEqual(lost, JSON.parse(elsewhere));
-    await sleep(200); // renewal has stopped
+    assert.deepEqual(await within(held.lost, 2_000, 'not lost'), JSON.parse(elsewhere));
     assert.equal(await redis.get(KEY), elsewhere);
     await held.release();
     assert.equal(await redis.get(KEY), elsewhere);
+    await redis.del(KEY);
+    await sleep(200); // no renewal takes it again
+    assert.equal(await redis.get(KEY), null);
+  });
+
+  it('a lapsed claim is not taken again when another follower claimed the sweep since, even if it has let it go', async (t) => {
+    await redis.del(KEY, LAST);
+    const held = await holdFollow(redis, 's1', 60_000);
+    assert.ok('release' in held);
+    t.after(() => held.release());
+    assert.equal(await held.confirm(), true);
+    // This claim lapsed, a `resume` elsewhere claimed the sweep, followed, and released it.
+    await redis.del(KEY);
+    await redis.set(LAST, elsewhere);
+    assert.equal(await held.confirm(), false);
+    assert.deepEqual(await within(held.lost, 1_000, 'not lost'), JSON.parse(elsewhere));
+    assert.equal(await redis.get(KEY), null);
   });
 
   it('another live follower keeps the sweep; a dead process on this host loses it at once', async (t) => {
+    await redis.del(LAST);
     await redis.set(KEY, elsewhere, 'EX', 30);
     assert.deepEqual(await holdFollow(redis, 's1', 50), { other: JSON.parse(elsewhere) });
     assert.equal(await redis.get(KEY), elsewhere);
@@ -93,9 +126,10 @@ describe('the follow claim', { skip: redisServerPath() === null ? REDIS_MISSING 
       const id = (JSON.parse(readFileSync(join(runsDir, readdirSync(runsDir)[0]!, 'sweep.json'), 'utf8')) as { id: string }).id;
       // As if this submitter had been stopped past its claim and a `resume` elsewhere took over.
       await redis.set(`tfexp:follow:${id}`, elsewhere, 'EX', 60);
-      const code = await Promise.race([submit.done, sleep((FOLLOW_SECONDS / 3 + 5) * 1000).then(() => 'still following')]);
+      // Seen at the next renewal (every FOLLOW_SECONDS / 3), then the closes (up to 2 s).
+      const code = await within(submit.done, (FOLLOW_SECONDS / 3 + 15) * 1000, 'still following');
       assert.equal(code, 130, log);
-      assert.match(log, /stopped following .*: pid 4242 on another-host follows it now/);
+      assert.match(log, /stopped following .*: pid 4242 on another-host took it over/);
       assert.equal(await redis.get(`tfexp:follow:${id}`), elsewhere);
     } finally {
       submit.child.kill('SIGKILL');
