@@ -81,7 +81,11 @@ export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepF
   const write = options.write ?? ((text: string) => void process.stdout.write(text));
   const started = Date.now();
   const display = sweepDisplay(sweep.id, options.live ?? process.stdout.isTTY === true, write, () => (Date.now() - started) / 1000);
-  const save = () => writeJsonAtomic(join(dir, 'sweep.json'), stampLiveWriter(sweep));
+  // Another process that took over following writes sweep.json from then on (its own view).
+  let takenBy: Follower | undefined;
+  const save = () => {
+    if (takenBy === undefined) writeJsonAtomic(join(dir, 'sweep.json'), stampLiveWriter(sweep));
+  };
   const queue = openQueue<ArtifactManifest>(redis);
   // QueueEvents blocks on its connection (XREAD BLOCK), so BullMQ reads on a copy of `redis` that
   // it makes, owns and closes with it (createRedisBackend: a blocking reader given a client
@@ -129,7 +133,6 @@ export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepF
   });
   process.once('SIGINT', detach);
   process.once('SIGTERM', detach);
-  let takenBy: Follower | undefined;
   let following = true;
   void options.claim?.lost.then((other) => {
     if (!following) return; // the loop had ended: its outcome stands
@@ -166,8 +169,9 @@ export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepF
       }
       polled.catch(() => {});
       show();
-      if (!failed && noteLive()) writeLive(dir, sweep.points);
-      if (detached) break;
+      if (!failed && takenBy === undefined && noteLive()) writeLive(dir, sweep.points);
+      // Stopped, or every point has ended (not waiting again: a stop then would void the outcome).
+      if (detached || sweep.points.every((p) => FINAL.has(p.status))) break;
       await new Promise<void>((done) => {
         // Points to read already: go on, but through the event loop (signals, timers, Redis replies get their turn).
         if (!failed && (everything || named.size > 0)) return void setImmediate(done);
@@ -221,11 +225,12 @@ export async function followSweep(redis: Redis, dir: string, sweep: QueuedSweepF
     }
     if (state === 'completed') {
       // A follower that took over may be gathering it: this one stops (the claim's `lost`).
-      if (options.claim !== undefined && !(await options.claim.confirm())) return;
-      const manifest = await gather(redis, dir, point, job, display);
-      // Stopped meanwhile (Ctrl-C, or taken over): nothing recorded. The next follower adopts a
-      // folder that arrived (its run.json names the job) and fetches one that did not.
-      if (detached) return;
+      const mine = async () => takenBy === undefined && (options.claim === undefined || (await options.claim.confirm()));
+      if (!(await mine())) return;
+      const manifest = await gather(redis, dir, point, job, display, mine);
+      // Taken over meanwhile, or a fetch that a stop (Ctrl-C) cut off: nothing recorded. The next
+      // follower adopts a folder that arrived (its run.json names the job), else fetches it.
+      if (takenBy !== undefined || (detached && point.status !== 'completed')) return;
       save();
       // The chunks go only once sweep.json names the folder: a follower stopped before that fetches them again.
       if (manifest !== null) await deleteArtifacts(redis, manifest);
@@ -366,9 +371,11 @@ function progressText(p: Partial<PointProgress> | null): string {
 /**
  * Fetches a completed point's run folder into the sweep folder, once: into `.incoming-<run>/`, then
  * renamed, so an interrupted fetch never looks like a run. A folder already gathered for this job
- * (the follower stopped before sweep.json said so) is adopted, not fetched again.
+ * (the follower stopped before sweep.json said so) is adopted, not fetched again. The fetched folder
+ * is renamed only while `mine()` (this process still follows the sweep); else null comes back,
+ * the point untouched.
  */
-async function gather(redis: Redis, dir: string, point: QueuedPoint, job: Job<PointJob, ArtifactManifest>, display: SweepDisplay): Promise<ArtifactManifest | null> {
+async function gather(redis: Redis, dir: string, point: QueuedPoint, job: Job<PointJob, ArtifactManifest>, display: SweepDisplay, mine: () => Promise<boolean>): Promise<ArtifactManifest | null> {
   const manifest = job.returnvalue;
   if (manifest === null || typeof manifest !== 'object' || !safeRunName(manifest.run) || !Array.isArray(manifest.files)) {
     point.status = 'failed';
@@ -384,6 +391,8 @@ async function gather(redis: Redis, dir: string, point: QueuedPoint, job: Job<Po
       const incoming = join(dir, `.incoming-${run}`);
       rmSync(incoming, { recursive: true, force: true });
       await fetchArtifacts(redis, manifest, incoming);
+      // Left as it is otherwise: the follower that took over may be fetching into it too.
+      if (!(await mine())) return null;
       renameSync(incoming, join(dir, run));
     }
     point.status = 'completed';
