@@ -13,6 +13,7 @@ import { BackendError } from '../errors.js';
 import * as message from '../log/message.js';
 import { physicalCores } from './cores.js';
 import { defaultImporter, loadNative, NATIVE_PACKAGES, type Importer } from './native.js';
+import { alignWasmAllocations } from './aligned-heap.js';
 import { guardWasmAllocations, type WasmAllocator } from './crash.js';
 import { quietTfjs } from './quiet.js';
 import { probeWebGpu, WEBGPU_PACKAGE, type GpuAdapterInfo, type WebGpuProbe } from './webgpu/adapter.js';
@@ -178,7 +179,12 @@ async function tryWebGpu(probe: WebGpuProbe, request: BackendRequest): Promise<{
   };
 }
 
-/** Makes the active wasm backend's malloc throw instead of returning 0 when its heap is full (src/backend/crash.ts). */
+/**
+ * Makes the active wasm backend's malloc throw instead of returning 0 when its heap is full
+ * (src/backend/crash.ts), and return tensors on cache-line boundaries (./aligned-heap.ts).
+ */
 function guardActiveWasm(): void {
-  guardWasmAllocations((tf.backend() as unknown as { wasm: WasmAllocator }).wasm);
+  const module = (tf.backend() as unknown as { wasm: WasmAllocator }).wasm;
+  guardWasmAllocations(module);
+  alignWasmAllocations(module);
 }
