@@ -98,7 +98,8 @@
  * convolutions and the XNNPACK Conv2D of inputs with fewer than 4 channels do the
  * same. Those packed copies are X above.
  *
- * Not counted: the allocator's fragmentation and growth steps, XNNPACK's small buffers,
+ * Not counted: the allocator's fragmentation and growth steps, the 56 bytes a tensor gets to
+ * start on a cache line (src/backend/aligned-heap.ts), XNNPACK's small buffers,
  * the JavaScript side (datasets stay there as uint8), validation (forward only, smaller).
  * The capacity check keeps a reserve for them (checks/memory.ts).
  */
