@@ -24,13 +24,15 @@ const ALIGNED = Symbol('tfexp.alignedMalloc');
  * block such an address came from. tfjs-backend-wasm allocates and frees every tensor from
  * JavaScript (BackendWasm.move, disposeData; its C++ never frees a tensor), so both ends pass
  * through here. An address this `_malloc` did not give (allocated before, or by C++ for a few
- * kernels' outputs) is freed as it is. Call after guardWasmAllocations (which resolves
- * Emscripten's self-replacing `_malloc` stub); a second call does nothing.
+ * kernels' outputs) is freed as it is. A second call does nothing.
  * @param alignment a power of two, at least 8 (bytes).
  */
 export function alignWasmAllocations(module: WasmAllocator, alignment: number = TENSOR_ALIGNMENT): void {
   const marked = module as unknown as Record<symbol, boolean>;
   if (marked[ALIGNED]) return;
+  // Emscripten's `_malloc` and `_free` are stubs that replace themselves with the real exports on
+  // their first call, which would also replace the wrappers below: resolve them first.
+  module._free(module._malloc(8));
   const malloc = module._malloc.bind(module);
   const free = module._free.bind(module);
   /** Aligned address -> the block malloc gave, for the blocks that did not start aligned. */

@@ -8,30 +8,42 @@ import { alignWasmAllocations, TENSOR_ALIGNMENT } from '../../src/backend/aligne
 import type { WasmAllocator } from '../../src/backend/crash.js';
 import { selectBackend } from '../../src/backend/select.js';
 
-/** A stand-in for the Emscripten module: a bump allocator with 8-byte blocks, recording frees. */
+/**
+ * A stand-in for the Emscripten module: a bump allocator with 8-byte blocks (the first on a
+ * 64-byte boundary, the next ones off it), recording frees. Like Emscripten's, its `_malloc` and
+ * `_free` are stubs that replace themselves with the real functions on their first call.
+ */
 function fakeModule(): WasmAllocator & { freed: number[]; blocks: Map<number, number> } {
-  let top = 1032; // 8 bytes past a 64-byte boundary
+  let top = 1024;
   const blocks = new Map<number, number>();
   const freed: number[] = [];
-  return {
+  const malloc = (bytes: number): number => {
+    const block = top;
+    blocks.set(block, bytes);
+    top += Math.ceil(bytes / 8) * 8 + 8;
+    return block;
+  };
+  const free = (pointer: number): void => void freed.push(pointer);
+  const module: WasmAllocator & { freed: number[]; blocks: Map<number, number> } = {
     blocks,
     freed,
     _malloc(bytes: number): number {
-      const block = top;
-      blocks.set(block, bytes);
-      top += Math.ceil(bytes / 8) * 8 + 8;
-      return block;
+      module._malloc = malloc;
+      return malloc(bytes);
     },
     _free(pointer: number): void {
-      freed.push(pointer);
+      module._free = free;
+      free(pointer);
     },
   };
+  return module;
 }
 
 describe('alignWasmAllocations', () => {
   it('returns 64-byte-aligned addresses inside the block, and frees the block each came from', () => {
     const module = fakeModule();
-    alignWasmAllocations(module);
+    alignWasmAllocations(module); // its stubs not called before: the wrappers must survive them
+    module.freed.length = 0;
     const given: [number, number][] = [];
     for (const bytes of [0, 4, 100, 4096, 12, 1]) {
       const address = module._malloc(bytes);
@@ -51,6 +63,7 @@ describe('alignWasmAllocations', () => {
     const module = fakeModule();
     alignWasmAllocations(module);
     alignWasmAllocations(module);
+    module.freed.length = 0;
     const address = module._malloc(100);
     const block = [...module.blocks.keys()].at(-1)!;
     assert.equal(module.blocks.get(block), 100 + TENSOR_ALIGNMENT - 8);
