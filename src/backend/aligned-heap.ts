@@ -5,7 +5,7 @@
  * about half of the tensors start 8 bytes off a 16-byte boundary. Every 16-byte SIMD load and
  * store of tfexp's kernels (src/backend/simd) on such a tensor is then unaligned, and one in four
  * crosses a cache line. Measured on the baseline's filter gradients (one thread, 32 images, Node
- * 24, relaxed SIMD, 2026-12-03): 15-30% slower with x and dy 8, 24, 40 or 56 bytes off a 64-byte
+ * 24, relaxed SIMD, 2026-12-03): 9-33% slower with x and dy 8, 24, 40 or 56 bytes off a 64-byte
  * boundary than on it; at 16, 32 or 48 bytes off, the same within noise.
  */
 import type { WasmAllocator } from './crash.js';

@@ -49,7 +49,10 @@ export interface Follower {
 }
 
 const followKey = (sweep: string) => `tfexp:follow:${sweep}`;
-/** The last process that claimed following the sweep (kept KEEP_SECONDS): tells a lapsed claim nobody took from one taken and since released. */
+/**
+ * The last process that claimed following the sweep (kept KEEP_SECONDS): tells a lapsed claim
+ * nobody took from one another follower took and has since released.
+ */
 const lastFollowerKey = (sweep: string) => `tfexp:followed:${sweep}`;
 /** Seconds a follower's claim lasts without renewal (renewed every third of it). */
 export const FOLLOW_SECONDS = 30;
