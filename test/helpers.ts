@@ -71,3 +71,13 @@ export function configErrorOf(fn: () => unknown): ConfigError {
   }
   assert.fail('expected a ConfigError');
 }
+
+/** `promise`'s value, or `fallback` if it has not settled `ms` milliseconds after this call (the timer cleared either way). */
+export async function within<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<F>((done) => (timer = setTimeout(() => done(fallback), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

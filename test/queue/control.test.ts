@@ -7,12 +7,12 @@ import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, type TestContext } from 'node:test';
 import type { Redis } from 'ioredis';
 import { connectRedis } from '../../src/queue/connect.js';
-import { FOLLOW_SECONDS, holdFollow } from '../../src/queue/control.js';
+import { FOLLOW_SECONDS, holdFollow, type FollowClaim } from '../../src/queue/control.js';
 import { parseQueueUrl } from '../../src/queue/url.js';
-import { tempDir } from '../helpers.js';
+import { tempDir, within } from '../helpers.js';
 import { writeRunFixture } from '../train/fixtures.js';
 import { tfexp } from '../train/spawn.js';
 import { REDIS_MISSING, redisServerPath, startRedis, type RedisServer } from './redis.js';
@@ -21,16 +21,6 @@ const KEY = 'tfexp:follow:s1';
 const LAST = 'tfexp:followed:s1';
 const elsewhere = JSON.stringify({ host: 'another-host', pid: 4242, since: '2026-01-01T00:00:00.000Z' });
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
-/** `promise`'s value, or `fallback` after `ms` (the timer cleared either way, so none keeps the test alive). */
-async function within<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([promise, new Promise<F>((done) => (timer = setTimeout(() => done(fallback), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** The pid of a process that has exited (its own claim is stale). */
 function deadPid(): number {
@@ -50,11 +40,17 @@ describe('the follow claim', { skip: redisServerPath() === null ? REDIS_MISSING 
     await server?.stop();
   });
 
-  it('is held, renewed, and removed on release; one that lapsed is taken again while nobody claimed the sweep since', async (t) => {
+  /** A claim of sweep s1 made with neither key there, renewed every `renewMs`, released after the test. */
+  async function freshClaim(t: TestContext, renewMs: number): Promise<FollowClaim> {
     await redis.del(KEY, LAST);
-    const held = await holdFollow(redis, 's1', 50);
+    const held = await holdFollow(redis, 's1', renewMs);
     assert.ok('release' in held);
     t.after(() => held.release());
+    return held;
+  }
+
+  it('is held, renewed, and removed on release; one that lapsed is taken again while nobody claimed the sweep since', async (t) => {
+    const held = await freshClaim(t, 50);
     const mine = await redis.get(KEY);
     assert.equal(JSON.parse(mine!).pid, process.pid);
     assert.equal(await redis.get(LAST), mine);
@@ -75,10 +71,7 @@ describe('the follow claim', { skip: redisServerPath() === null ? REDIS_MISSING 
   });
 
   it('a claim another follower took after this one lapsed is neither renewed over nor released, `lost` names it, and renewal stops', async (t) => {
-    await redis.del(KEY, LAST);
-    const held = await holdFollow(redis, 's1', 50);
-    assert.ok('release' in held);
-    t.after(() => held.release());
+    const held = await freshClaim(t, 50);
     await redis.set(KEY, elsewhere, 'EX', 30);
     assert.deepEqual(await within(held.lost, 2_000, 'not lost'), JSON.parse(elsewhere));
     assert.equal(await redis.get(KEY), elsewhere);
@@ -90,10 +83,7 @@ describe('the follow claim', { skip: redisServerPath() === null ? REDIS_MISSING 
   });
 
   it('a lapsed claim is not taken again when another follower claimed the sweep since, even if it has let it go', async (t) => {
-    await redis.del(KEY, LAST);
-    const held = await holdFollow(redis, 's1', 60_000);
-    assert.ok('release' in held);
-    t.after(() => held.release());
+    const held = await freshClaim(t, 60_000);
     assert.equal(await held.confirm(), true);
     // This claim lapsed, a `resume` elsewhere claimed the sweep, followed, and released it.
     await redis.del(KEY);

@@ -15,7 +15,7 @@ import { connectRedis } from '../../src/queue/connect.js';
 import { claimSweepId } from '../../src/queue/control.js';
 import type { QueuedSweepFile } from '../../src/queue/follow.js';
 import { parseQueueUrl } from '../../src/queue/url.js';
-import { tempDir } from '../helpers.js';
+import { tempDir, within } from '../helpers.js';
 import { tfexp } from '../train/spawn.js';
 import { writeRunFixture } from '../train/fixtures.js';
 import { REDIS_MISSING, redisServerPath, startRedis, type RedisServer } from './redis.js';
@@ -216,12 +216,7 @@ describe('following a queued sweep', { skip, timeout: 600_000 }, () => {
 
 describe('stopping while Redis is away', { skip, timeout: 120_000 }, () => {
   /** The child's exit code, or 'running' if it has not ended `ms` after this call. */
-  const exitWithin = async (child: Child, ms: number) => {
-    let timer: NodeJS.Timeout | undefined;
-    const code = await Promise.race([child.proc.done, new Promise<'running'>((done) => (timer = setTimeout(() => done('running'), ms)))]);
-    clearTimeout(timer);
-    return code;
-  };
+  const exitWithin = (child: Child, ms: number) => within(child.proc.done, ms, 'running' as const);
 
   it('Ctrl-C detaches the follower, and SIGTERM stops an idle worker, within seconds, though their connections wait to reconnect', async () => {
     const redis = await startRedis();
